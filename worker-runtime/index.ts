@@ -1,0 +1,7 @@
+export * from './errors.ts'
+export * from './limits.ts'
+export { WorkerPool, PoolStoppedError } from './pool.ts'
+export type { WorkerHandle, WorkerPoolOptions, WorkerPoolStats } from './pool.ts'
+export type { RunTaskParameters, RunTaskReturnType } from './run-task.ts'
+export { prepareModule } from './prepare.ts'
+export type { PrepareModuleParameters } from './prepare.ts'

@@ -1,0 +1,148 @@
+import type { Remote } from 'comlink'
+import { AbortedError, TabmeshError, throwIfAborted } from '../errors/base.ts'
+import { taskErrorFromData } from './errors.ts'
+import type { PrepareModuleParameters } from './prepare.ts'
+import type { RunTaskParameters, RunTaskReturnType } from './run-task.ts'
+import type { RuntimeApi } from './runtime-api.ts'
+
+/** One runtime worker: its comlink proxy and a way to kill it. */
+export interface WorkerHandle {
+  api: Remote<RuntimeApi>
+  terminate: () => void
+}
+
+export interface WorkerPoolOptions {
+  /** Number of warm workers. */
+  size: number
+  /** Creates a worker: `spawnNodeWorker` or `spawnBrowserWorker`. */
+  spawn: () => WorkerHandle
+}
+
+export interface WorkerPoolStats {
+  size: number
+  busy: number
+  queued: number
+  /** Workers terminated and replaced (timeouts, aborts). */
+  replaced: number
+}
+
+/** Thrown by a stopped pool. */
+export class PoolStoppedError extends TabmeshError {
+  constructor () { super('POOL_STOPPED', 'the worker pool was stopped') }
+}
+
+/**
+ * A warm pool of runtime workers. Each task runs in a fresh instance on an idle worker; a task past
+ * its `limits.timeoutMs` (or aborted) gets its worker terminated and replaced, so a runaway module
+ * never holds a worker. Fires `change` on every state change (for progress displays).
+ */
+export class WorkerPool extends EventTarget {
+  readonly size: number
+  private readonly spawn: () => WorkerHandle
+  private readonly slots: Array<{ handle: WorkerHandle, busy: boolean }>
+  private readonly waiting: Array<{ resolve: (slot: number) => void, reject: (err: Error) => void, signal?: AbortSignal | undefined }> = []
+  private replaced = 0
+  private stopped = false
+
+  constructor (options: WorkerPoolOptions) {
+    super()
+    if (!Number.isInteger(options.size) || options.size < 1) throw new TabmeshError('INVALID_ARGUMENT', `pool size must be a positive integer, got ${options.size}`)
+    this.size = options.size
+    this.spawn = options.spawn
+    this.slots = Array.from({ length: options.size }, () => ({ handle: options.spawn(), busy: false }))
+  }
+
+  stats (): WorkerPoolStats {
+    return { size: this.size, busy: this.slots.filter(s => s.busy).length, queued: this.waiting.length, replaced: this.replaced }
+  }
+
+  /**
+   * Validates, caps and (optionally) meters a module in a worker, then compiles it once here.
+   * @throws TaskError (INVALID_MODULE, MEMORY_LIMIT) for a module that cannot run
+   */
+  async prepare (params: PrepareModuleParameters, options: { signal?: AbortSignal } = {}): Promise<WebAssembly.Module> {
+    const slot = await this.acquire(options.signal)
+    try {
+      const result = await this.slots[slot]!.handle.api.prepare(params)
+      if (!result.ok) throw taskErrorFromData(result.error)
+      return await WebAssembly.compile(result.bytes as Uint8Array<ArrayBuffer>)
+    } finally {
+      this.release(slot)
+    }
+  }
+
+  /**
+   * Runs one task on an idle worker. Resolves with the task's outcome (errors included as data);
+   * a timeout resolves with a TIMEOUT error after replacing the worker.
+   * @throws AbortedError when `signal` fires (the worker is replaced)
+   */
+  async run (params: RunTaskParameters, options: { signal?: AbortSignal } = {}): Promise<RunTaskReturnType> {
+    const slot = await this.acquire(options.signal)
+    const started = performance.now()
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let onAbort: (() => void) | undefined
+    try {
+      const interrupted = new Promise<RunTaskReturnType>((resolve, reject) => {
+        timer = setTimeout(() => {
+          this.replace(slot)
+          resolve({ ok: false, error: { code: 'TIMEOUT', message: `the task ran past its ${params.limits.timeoutMs} ms timeout` }, durationMs: performance.now() - started })
+        }, params.limits.timeoutMs)
+        onAbort = () => { this.replace(slot); reject(new AbortedError()) }
+        options.signal?.addEventListener('abort', onAbort, { once: true })
+      })
+      return await Promise.race([this.slots[slot]!.handle.api.run(params), interrupted])
+    } finally {
+      clearTimeout(timer)
+      if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort)
+      this.release(slot)
+    }
+  }
+
+  /** Terminates every worker; pending and future calls fail with PoolStoppedError. */
+  stop (): void {
+    this.stopped = true
+    for (const slot of this.slots) slot.handle.terminate()
+    for (const w of this.waiting.splice(0)) w.reject(new PoolStoppedError())
+    this.changed()
+  }
+
+  private async acquire (signal: AbortSignal | undefined): Promise<number> {
+    if (this.stopped) throw new PoolStoppedError()
+    throwIfAborted(signal)
+    const idle = this.slots.findIndex(s => !s.busy)
+    if (idle >= 0) {
+      this.slots[idle]!.busy = true
+      this.changed()
+      return idle
+    }
+    return await new Promise<number>((resolve, reject) => {
+      const entry = { resolve, reject, signal }
+      this.waiting.push(entry)
+      this.changed()
+      signal?.addEventListener('abort', () => {
+        const i = this.waiting.indexOf(entry)
+        if (i >= 0) { this.waiting.splice(i, 1); reject(new AbortedError()); this.changed() }
+      }, { once: true })
+    })
+  }
+
+  private release (slot: number): void {
+    const next = this.waiting.shift()
+    if (next !== undefined && !this.stopped) {
+      next.resolve(slot) // hand the worker straight to the next caller; it stays busy
+    } else {
+      this.slots[slot]!.busy = false
+    }
+    this.changed()
+  }
+
+  private replace (slot: number): void {
+    this.slots[slot]!.handle.terminate()
+    this.replaced++
+    if (!this.stopped) this.slots[slot]!.handle = this.spawn()
+  }
+
+  private changed (): void {
+    this.dispatchEvent(new Event('change'))
+  }
+}

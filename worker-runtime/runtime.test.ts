@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { after, before, describe, it } from 'node:test'
+import { WorkerPool } from './pool.ts'
+import { spawnNodeWorker } from './spawn-node.ts'
+import { resolveLimits } from './limits.ts'
+import type { TaskLimits } from './limits.ts'
+import { TaskError } from './errors.ts'
+import binaryen from 'binaryen'
+
+const jobs = new URL('../jobs/', import.meta.url)
+const primes = readFileSync(new URL('primes/build/primes.wasm', jobs))
+const wordfreq = readFileSync(new URL('wasi-c/build/wordfreq.wasm', jobs))
+const enc = new TextEncoder()
+const dec = new TextDecoder()
+const seed = new Uint8Array(16).fill(7)
+
+/** Hostile modules, written as WebAssembly text and assembled by binaryen. */
+const hostile = {
+  runaway: wat('(module (memory (export "memory") 1) (func (export "_start") (loop $l (br $l))))'),
+  // Grows until memory.grow fails, then aborts, as a real program does when malloc returns NULL.
+  memoryBomb: wat('(module (memory (export "memory") 1) (func (export "_start") (loop $l (br_if $l (i32.ne (memory.grow (i32.const 256)) (i32.const -1)))) unreachable))'),
+  trap: wat('(module (memory (export "memory") 1) (func (export "_start") unreachable))'),
+  bigStart: wat('(module (memory (export "memory") 2) (func (export "_start")))'),
+  deepRecursion: wat('(module (memory (export "memory") 1) (func $f (export "_start") (call $f)))'),
+  unknownImport: wat('(module (import "env" "spawn" (func)) (memory (export "memory") 1) (func (export "_start")))'),
+  noStart: wat('(module (memory (export "memory") 1) (func (export "main")))')
+}
+
+/** Test messages: results hold bigints (fuel), which JSON cannot print as is. */
+function show (value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => typeof v === 'bigint' ? v.toString() : v)
+}
+
+function wat (text: string): Uint8Array {
+  const module = binaryen.parseText(text)
+  try { return module.emitBinary() } finally { module.dispose() }
+}
+
+describe('worker-runtime (Node worker_threads)', () => {
+  let pool: WorkerPool
+  before(() => { pool = new WorkerPool({ size: 2, spawn: spawnNodeWorker }) })
+  after(() => pool.stop())
+
+  async function run (bytes: Uint8Array, input: string, limits: Partial<TaskLimits> = {}, args = ['task']): Promise<Awaited<ReturnType<WorkerPool['run']>>> {
+    const resolved = resolveLimits(limits)
+    const module = await pool.prepare({ bytes, memoryPages: resolved.memoryPages, metered: resolved.fuel !== undefined })
+    return await pool.run({ module, input: enc.encode(input), args, env: [], limits: resolved, seed })
+  }
+
+  it('counts primes with jobs/primes', async () => {
+    const cases: Array<[string, string]> = [['0 100', '25\n'], ['0 10000000', '664579\n'], ['0 2', '0\n'], ['2 3', '1\n'], ['1000000 1001000', '75\n']]
+    for (const [input, expected] of cases) {
+      const r = await run(primes, input)
+      assert.ok(r.ok, show(r))
+      assert.equal(dec.decode(r.output), expected, input)
+    }
+  })
+
+  it('reports a bad input as EXIT_NONZERO with the stderr tail', async () => {
+    const r = await run(primes, 'ten twenty')
+    assert.equal(r.ok, false)
+    assert.equal(!r.ok && r.error.code, 'EXIT_NONZERO')
+    assert.equal(!r.ok && r.error.exitCode, 2)
+    assert.match(!r.ok ? r.error.stderrTail ?? '' : '', /expected 'LO HI'/)
+  })
+
+  it('runs an unmodified clang-built WASI program with the same output as node:wasi', async () => {
+    const text = 'It was the best of times, it was the worst of times; it was the age of wisdom.\n'.repeat(50)
+    const r = await run(wordfreq, text)
+    assert.ok(r.ok, show(r))
+    const reference = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', `
+      import { WASI } from 'node:wasi'; import { readFileSync } from 'node:fs'
+      const wasi = new WASI({ version: 'preview1', args: ['task'], env: {} })
+      const m = await WebAssembly.compile(readFileSync(${JSON.stringify(new URL('wasi-c/build/wordfreq.wasm', jobs).pathname)}))
+      wasi.start(await WebAssembly.instantiate(m, wasi.getImportObject()))`], { input: text })
+    assert.equal(reference.status, 0, reference.stderr.toString())
+    assert.equal(dec.decode(r.output), reference.stdout.toString())
+    assert.match(dec.decode(r.output), /^900 words, 9 distinct\nit +150 +16\.67%/)
+  })
+
+  it('stops a runaway loop at the timeout and keeps serving', async () => {
+    const r = await run(hostile.runaway, '', { timeoutMs: 300 })
+    assert.equal(!r.ok && r.error.code, 'TIMEOUT')
+    assert.equal(pool.stats().replaced >= 1, true)
+    const ok = await run(primes, '0 100')
+    assert.ok(ok.ok)
+  })
+
+  it('stops a runaway loop deterministically with fuel', async () => {
+    const r = await run(hostile.runaway, '', { fuel: 1_000_000n, timeoutMs: 10_000 })
+    assert.equal(!r.ok && r.error.code, 'OUT_OF_FUEL', show(r))
+    const c = await run(wordfreq, 'metered c program', { fuel: 1_000_000_000n })
+    assert.ok(c.ok, show(c))
+    assert.match(dec.decode(c.output), /^3 words, 3 distinct/)
+    const a = await run(primes, '0 100000', { fuel: 10_000_000_000n })
+    const b = await run(primes, '0 100000', { fuel: 10_000_000_000n })
+    assert.ok(a.ok && b.ok)
+    assert.equal(dec.decode(a.output), '9592\n')
+    assert.ok(a.fuelUsed !== undefined && a.fuelUsed > 0n)
+    assert.equal(a.fuelUsed, b.fuelUsed, 'fuel is deterministic')
+  })
+
+  it('caps memory: a memory bomb ends with MEMORY_LIMIT and the worker keeps serving', async () => {
+    const r = await run(hostile.memoryBomb, '', { memoryPages: 1024 })
+    assert.equal(!r.ok && r.error.code, 'MEMORY_LIMIT', show(r))
+    const ok = await run(primes, '0 100')
+    assert.ok(ok.ok)
+  })
+
+  it('rejects a module whose initial memory exceeds the cap before running it', async () => {
+    await assert.rejects(pool.prepare({ bytes: hostile.bigStart, memoryPages: 1, metered: false }), (err: unknown) => err instanceof TaskError && err.code === 'MEMORY_LIMIT')
+  })
+
+  it('reports deep recursion as TRAP', async () => {
+    const r = await run(hostile.deepRecursion, '')
+    assert.equal(!r.ok && r.error.code, 'TRAP', show(r))
+  })
+
+  it('reports a trap as TRAP', async () => {
+    const r = await run(hostile.trap, '', { memoryPages: 64 })
+    assert.equal(!r.ok && r.error.code, 'TRAP')
+  })
+
+  it('rejects malformed bytes and unknown imports as INVALID_MODULE', async () => {
+    await assert.rejects(pool.prepare({ bytes: enc.encode('not wasm at all'), memoryPages: 16, metered: false }), (err: unknown) => err instanceof TaskError && err.code === 'INVALID_MODULE')
+    await assert.rejects(pool.prepare({ bytes: primes.subarray(0, 100), memoryPages: 16, metered: false }), (err: unknown) => err instanceof TaskError && err.code === 'INVALID_MODULE')
+    const r = await run(hostile.unknownImport, '')
+    assert.equal(!r.ok && r.error.code, 'INVALID_MODULE')
+    assert.match(!r.ok ? r.error.message : '', /env\.spawn/)
+    const noStart = await run(hostile.noStart, '')
+    assert.equal(!noStart.ok && noStart.error.code, 'INVALID_MODULE')
+  })
+
+  it('caps stdout: OUTPUT_TOO_LARGE', async () => {
+    const r = await run(wordfreq, 'a b c d e f g h', { maxOutputBytes: 10 })
+    assert.equal(!r.ok && r.error.code, 'OUTPUT_TOO_LARGE')
+  })
+})

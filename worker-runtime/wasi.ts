@@ -1,0 +1,145 @@
+import { ConsoleStdout, File, OpenFile, WASI, wasi as defs } from '@bjorn3/browser_wasi_shim'
+
+/**
+ * Deterministic WASI preview1 (https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md)
+ * over @bjorn3/browser_wasi_shim, the same implementation in Chromium and Node so outputs are identical.
+ *
+ * - stdin is the task input; stdout and stderr are captured; no preopened directories.
+ * - Clocks are virtual: they start at VIRTUAL_EPOCH_NS and advance CLOCK_STEP_NS per read, so a
+ *   program that polls the clock still terminates and always sees the same times.
+ * - `random_get` is a xorshift128 stream seeded from the task (`seed`), the same on every provider.
+ * - `poll_oneoff` on clocks advances the virtual clock instead of busy-waiting; sockets are ENOTSUP.
+ */
+
+/** 2024-01-01T00:00:00Z in nanoseconds: the fixed wall-clock time every task sees. */
+export const VIRTUAL_EPOCH_NS = 1_704_067_200_000_000_000n
+/** 1 µs per clock read: time moves forward, deterministically. */
+export const CLOCK_STEP_NS = 1_000n
+
+/** Thrown inside a WASI call to stop the module when stdout exceeds its cap. */
+export class OutputLimitSignal extends Error {}
+
+export interface DeterministicWasiOptions {
+  args: string[]
+  env: string[]
+  stdin: Uint8Array
+  /** At least 16 bytes; the first 16 seed `random_get`. */
+  seed: Uint8Array
+  maxOutputBytes: number
+  stderrTailBytes: number
+}
+
+export interface DeterministicWasi {
+  wasi: WASI
+  imports: WebAssembly.Imports
+  stdout: () => Uint8Array
+  stderrTail: () => string
+}
+
+export function createDeterministicWasi (options: DeterministicWasiOptions): DeterministicWasi {
+  const stdoutChunks: Uint8Array[] = []
+  let stdoutBytes = 0
+  let stderr = new Uint8Array(0)
+
+  const stdout = new ConsoleStdout((data: Uint8Array) => {
+    stdoutBytes += data.byteLength
+    if (stdoutBytes > options.maxOutputBytes) throw new OutputLimitSignal(`stdout passed ${options.maxOutputBytes} bytes`)
+    stdoutChunks.push(data.slice())
+  })
+  const stderrFd = new ConsoleStdout((data: Uint8Array) => {
+    const joined = new Uint8Array(stderr.length + data.length)
+    joined.set(stderr); joined.set(data, stderr.length)
+    stderr = joined.slice(Math.max(0, joined.length - options.stderrTailBytes))
+  })
+  const stdin = new OpenFile(new File(options.stdin, { readonly: true }))
+  const wasi = new WASI(options.args, options.env, [stdin, stdout, stderrFd])
+
+  let clock = VIRTUAL_EPOCH_NS
+  const random = xorshift128(options.seed)
+  const memory = (): DataView => new DataView(wasi.inst.exports.memory.buffer)
+
+  const overrides: Record<string, (...args: never[]) => number> = {
+    clock_res_get: (_id: number, resPtr: number) => {
+      memory().setBigUint64(resPtr, CLOCK_STEP_NS, true)
+      return defs.ERRNO_SUCCESS
+    },
+    clock_time_get: (_id: number, _precision: bigint, timePtr: number) => {
+      clock += CLOCK_STEP_NS
+      memory().setBigUint64(timePtr, clock, true)
+      return defs.ERRNO_SUCCESS
+    },
+    random_get: (buf: number, len: number) => {
+      const bytes = new Uint8Array(wasi.inst.exports.memory.buffer, buf, len)
+      for (let i = 0; i < len; i++) bytes[i] = random()
+      return defs.ERRNO_SUCCESS
+    },
+    poll_oneoff: (inPtr: number, outPtr: number, count: number, neventsPtr: number) => {
+      if (count === 0) return defs.ERRNO_INVAL
+      const view = memory()
+      for (let i = 0; i < count; i++) {
+        const sub = defs.Subscription.read_bytes(view, inPtr + i * 48)
+        if (sub.eventtype !== defs.EVENTTYPE_CLOCK) return defs.ERRNO_NOTSUP
+      }
+      let longest = 0n
+      for (let i = 0; i < count; i++) {
+        const sub = defs.Subscription.read_bytes(view, inPtr + i * 48)
+        const absolute = (sub.flags & defs.SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME) !== 0
+        const wait = absolute ? (sub.timeout > clock ? sub.timeout - clock : 0n) : sub.timeout
+        if (wait > longest) longest = wait
+        new defs.Event(sub.userdata, defs.ERRNO_SUCCESS, defs.EVENTTYPE_CLOCK).write_bytes(view, outPtr + i * 32)
+      }
+      clock += longest
+      view.setUint32(neventsPtr, count, true)
+      return defs.ERRNO_SUCCESS
+    },
+    sched_yield: () => defs.ERRNO_SUCCESS,
+    sock_accept: () => defs.ERRNO_NOTSUP,
+    sock_recv: () => defs.ERRNO_NOTSUP,
+    sock_send: () => defs.ERRNO_NOTSUP,
+    sock_shutdown: () => defs.ERRNO_NOTSUP
+  }
+  const wasiImport = { ...wasi.wasiImport, ...overrides }
+
+  return {
+    wasi,
+    imports: { wasi_snapshot_preview1: wasiImport as unknown as WebAssembly.ModuleImports },
+    stdout: () => concat(stdoutChunks, stdoutBytes),
+    stderrTail: () => new TextDecoder('utf-8', { fatal: false }).decode(stderr)
+  }
+}
+
+/** Names of every import `createDeterministicWasi` provides, by module. */
+export function providedImports (): Map<string, Set<string>> {
+  const { imports } = createDeterministicWasi({ args: [], env: [], stdin: new Uint8Array(0), seed: new Uint8Array(16), maxOutputBytes: 0, stderrTailBytes: 0 })
+  return new Map(Object.entries(imports).map(([name, funcs]) => [name, new Set(Object.keys(funcs))]))
+}
+
+function concat (chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) { out.set(chunk, offset); offset += chunk.length }
+  return out
+}
+
+/** Marsaglia's xorshift128 over 32-bit words; yields bytes. Deterministic, not cryptographic. */
+function xorshift128 (seed: Uint8Array): () => number {
+  const words = new Uint32Array(4)
+  for (let i = 0; i < 16; i++) words[i >> 2] = ((words[i >> 2] as number) | ((seed[i] ?? 0) << ((i & 3) * 8))) >>> 0
+  if (words.every(w => w === 0)) words[0] = 0x9e3779b9
+  let [x, y, z, w] = words as unknown as [number, number, number, number]
+  let buffered = 0
+  let left = 0
+  return () => {
+    if (left === 0) {
+      const t = (x ^ (x << 11)) >>> 0
+      x = y; y = z; z = w
+      w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0
+      buffered = w
+      left = 4
+    }
+    const byte = buffered & 0xff
+    buffered >>>= 8
+    left--
+    return byte
+  }
+}
