@@ -1,0 +1,33 @@
+import { AD_INTERVAL_MS, CAPACITY_TOPIC } from '../constants.ts'
+import type { MeshNode } from '../node/create-node.ts'
+import { CapacityAd } from './capacity-ad.ts'
+
+export type AdFields = Omit<CapacityAd, 'peerId' | 'multiaddrs' | 'timestampMs'>
+
+/**
+ * Publishes this peer's capacity ad on the capacity topic now and every AD_INTERVAL_MS.
+ * Gossipsub signs every message with the peer id's key (StrictSign).
+ * @returns a function that stops publishing
+ */
+export function publishCapacityAds (node: MeshNode, fields: () => AdFields): () => void {
+  const publish = (): void => {
+    const ad: CapacityAd = {
+      ...fields(),
+      peerId: node.peerId.toString(),
+      multiaddrs: node.getMultiaddrs().map(a => a.bytes),
+      timestampMs: BigInt(Date.now())
+    }
+    node.services.pubsub.publish(CAPACITY_TOPIC, CapacityAd.encode(ad)).catch(() => {
+      // No subscribed peer yet (the relay is still connecting): the next round will reach it.
+    })
+  }
+  node.services.pubsub.subscribe(CAPACITY_TOPIC)
+  publish()
+  const timer = setInterval(publish, AD_INTERVAL_MS)
+  const onPeer = (): void => { setTimeout(publish, 500) }
+  node.addEventListener('peer:identify', onPeer)
+  return () => {
+    clearInterval(timer)
+    node.removeEventListener('peer:identify', onPeer)
+  }
+}

@@ -1,0 +1,62 @@
+import type { Connection, Stream } from '@libp2p/interface'
+import { pbStream } from '@libp2p/utils'
+import type { CID } from 'multiformats/cid'
+import { TabmeshError } from '../../errors/base.ts'
+import { cidFromBytes, verifyCid } from '../cid.ts'
+import { BLOB_PROTOCOL, MAX_BLOB_BYTES } from '../constants.ts'
+import { BlobRequest, BlobResponse } from '../protocol/messages.js'
+import type { MeshNode } from '../node/create-node.ts'
+
+/** 1 KiB: a BlobRequest is one CID. */
+const MAX_BLOB_REQUEST_BYTES = 1024
+
+/** The peer does not have the blob, or sent bytes that do not match the CID. */
+export class BlobUnavailableError extends TabmeshError {
+  constructor (cid: CID, reason: string) {
+    super('BLOB_UNAVAILABLE', `blob ${cid.toString()} unavailable: ${reason}`)
+  }
+}
+
+/**
+ * Serves `/tabmesh/blob/1.0.0`: one BlobRequest in, one BlobResponse out. Not on limited (relayed)
+ * connections: job data never flows through a relay.
+ */
+export async function serveBlobs (node: MeshNode, lookup: (cid: CID, remotePeer: string) => Promise<Uint8Array | undefined>): Promise<void> {
+  await node.handle(BLOB_PROTOCOL, async (stream: Stream, connection: Connection) => {
+    const pb = pbStream(stream, { maxDataLength: MAX_BLOB_REQUEST_BYTES }).pb(BlobRequest)
+    try {
+      const req = await pb.read({ signal: AbortSignal.timeout(10_000) })
+      const cid = cidFromBytes(req.cid)
+      const data = await lookup(cid, connection.remotePeer.toString())
+      const out = pb.unwrap().pb(BlobResponse)
+      await out.write(data === undefined ? { found: false, data: new Uint8Array(0) } : { found: true, data })
+      await stream.close()
+    } catch (err) {
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
+    }
+  }, { maxInboundStreams: 64 })
+}
+
+/**
+ * Fetches a blob by CID over an existing connection and verifies its hash.
+ * @throws BlobUnavailableError when the peer lacks it or the bytes do not hash to `cid`
+ */
+export async function fetchBlob (connection: Connection, cid: CID, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
+  const stream = await connection.newStream(BLOB_PROTOCOL, options)
+  try {
+    const pb = pbStream(stream, { maxDataLength: MAX_BLOB_BYTES + 1024 })
+    await pb.write({ cid: cid.bytes }, BlobRequest, options)
+    const res = await pb.read(BlobResponse, options)
+    await stream.close().catch(() => {})
+    if (!res.found) throw new BlobUnavailableError(cid, 'the peer does not have it')
+    try {
+      await verifyCid(cid, res.data)
+    } catch (err) {
+      throw new BlobUnavailableError(cid, (err as Error).message)
+    }
+    return res.data
+  } catch (err) {
+    stream.abort(err instanceof Error ? err : new Error(String(err)))
+    throw err
+  }
+}

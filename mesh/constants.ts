@@ -1,0 +1,28 @@
+/** Protocol ids (libp2p multistream-select names). */
+export const TASK_PROTOCOL = '/tabmesh/task/1.0.0'
+export const BLOB_PROTOCOL = '/tabmesh/blob/1.0.0'
+/** Gossipsub topic for capacity ads. */
+export const CAPACITY_TOPIC = 'tabmesh/capacity/1'
+
+/** 24 MiB: one task message (input or output up to 16 MiB plus envelope); anything larger is refused unread. */
+export const MAX_TASK_MESSAGE_BYTES = 24 * 1024 * 1024
+/** 64 MiB: one blob (a module or an input). */
+export const MAX_BLOB_BYTES = 64 * 1024 * 1024
+/** 4 KiB: one capacity ad; bigger ads are rejected by the topic validator. */
+export const MAX_AD_BYTES = 4096
+/** 64 KiB: inputs up to this size travel inside the TaskRequest instead of a separate blob fetch. */
+export const INLINE_INPUT_BYTES = 64 * 1024
+
+/** 5 s between capacity ads: a closed tab drops out of schedulers within AD_TTL_MS. */
+export const AD_INTERVAL_MS = 5_000
+/** An ad older than this (15 s, three missed ads) no longer counts. */
+export const AD_TTL_MS = 15_000
+/** Ads stamped more than this in the future are rejected (clock skew allowance). */
+export const AD_MAX_FUTURE_MS = 60_000
+
+/** 30 s: NOTES measured simultaneous dials timing out below that. */
+export const DIAL_TIMEOUT_MS = 30_000
+/** A task is given up on a provider after its timeout plus this grace (transfer, compile, queueing). */
+export const TASK_GRACE_MS = 20_000
+/** Dial attempts per provider before it is treated as gone (NOTES: ~1 WebRTC dial in 9 used to hang). */
+export const DIAL_ATTEMPTS = 3

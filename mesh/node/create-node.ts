@@ -1,0 +1,121 @@
+import { createLibp2p } from 'libp2p'
+import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import { webSockets } from '@libp2p/websockets'
+import { webRTC } from '@libp2p/webrtc'
+import { tcp } from '@libp2p/tcp'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { gossipsub } from '@libp2p/gossipsub'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Identify } from '@libp2p/identify'
+import type { Ping as PingService } from '@libp2p/ping'
+import { multiaddr } from '@multiformats/multiaddr'
+import { DIAL_TIMEOUT_MS } from '../constants.ts'
+
+/** Which peer this is: a browser tab, a Node peer (provider / SDK requester) or a relay. */
+export type MeshProfile = 'browser' | 'node' | 'relay'
+
+export interface MeshServices {
+  identify: Identify
+  ping: PingService
+  pubsub: GossipSub
+  [name: string]: unknown
+}
+
+export type MeshNode = Libp2p<MeshServices>
+
+export interface CreateMeshNodeParameters {
+  profile: MeshProfile
+  /** Relay / bootstrap multiaddrs (with /p2p/ id) to connect to at start. */
+  bootstrap?: string[]
+  /** Listen addresses; each profile has loopback defaults. */
+  listen?: string[]
+  /** ICE servers for WebRTC; empty for the local mesh (no traffic leaves the machine). Never the library's public STUN default. */
+  iceServers?: RTCIceServer[]
+  /**
+   * Allow dialing plain ws:// and private/loopback addresses from a browser. The local mesh needs it;
+   * keep public deployments on wss:// with this off.
+   */
+  allowLocalDials?: boolean
+  privateKey?: PrivateKey
+  /** Relay only: how many reservations it holds at once. */
+  maxReservations?: number
+}
+
+/**
+ * Relay reservation limit: the circuit-relay-v2 default of 15 is far too low for a mesh of tabs, each
+ * holding one reservation for signalling. 4096 is bounded by file descriptors, not by the protocol.
+ */
+export const DEFAULT_MAX_RESERVATIONS = 4096
+
+/** Default listen addresses per profile (loopback; the relay's port is fixed so tabs can find it). */
+export function defaultListen (profile: MeshProfile): string[] {
+  if (profile === 'browser') return ['/p2p-circuit', '/webrtc']
+  if (profile === 'node') return ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws', '/p2p-circuit', '/webrtc']
+  return ['/ip4/127.0.0.1/tcp/9090/ws']
+}
+
+/**
+ * Creates and starts a libp2p node for one of the three profiles (DESIGN.md "Networking"): noise,
+ * yamux, identify, ping and gossipsub everywhere; browser = WebSockets + WebRTC + circuit-relay
+ * transport; node = TCP + WebSockets + WebRTC (node-datachannel) + circuit-relay transport; relay =
+ * WebSockets listener + circuit relay v2 server with raised reservation limits.
+ *
+ * @example
+ * const node = await createMeshNode({ profile: 'node', bootstrap: ['/ip4/127.0.0.1/tcp/9090/ws/p2p/12D3…'] })
+ */
+export async function createMeshNode (params: CreateMeshNodeParameters): Promise<MeshNode> {
+  const { profile } = params
+  const rtcConfiguration: RTCConfiguration = { iceServers: params.iceServers ?? [] }
+  const transports = profile === 'relay'
+    ? [webSockets()]
+    : profile === 'browser'
+      ? [webSockets(), webRTC({ rtcConfiguration }), circuitRelayTransport()]
+      : [tcp(), webSockets(), webRTC({ rtcConfiguration }), circuitRelayTransport()]
+
+  const services: Record<string, unknown> = {
+    identify: identify(),
+    ping: ping(),
+    pubsub: gossipsub({
+      allowPublishToZeroTopicPeers: true,
+      emitSelf: false,
+      // Tabs come and go: keep the mesh small and let the relay's flood-publish reach everyone.
+      floodPublish: true
+    })
+  }
+  if (profile === 'relay') {
+    services.relay = circuitRelayServer({
+      reservations: {
+        maxReservations: params.maxReservations ?? DEFAULT_MAX_RESERVATIONS,
+        // Signalling only (DESIGN.md): keep the default 2 min / 128 KiB per relayed connection.
+        applyDefaultLimit: true
+      }
+    })
+  }
+
+  const node = await createLibp2p({
+    ...(params.privateKey !== undefined ? { privateKey: params.privateKey } : {}),
+    addresses: { listen: params.listen ?? defaultListen(profile) },
+    transports: transports as never,
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: params.allowLocalDials === true || profile !== 'browser'
+      ? { denyDialMultiaddr: async () => false }
+      : {},
+    connectionManager: { dialTimeout: DIAL_TIMEOUT_MS, maxConnections: profile === 'relay' ? 10_000 : 300 },
+    services: services as never
+  }) as unknown as MeshNode
+
+  for (const addr of params.bootstrap ?? []) {
+    try {
+      await node.dial(multiaddr(addr), { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+    } catch (err) {
+      // A dead bootstrap is not fatal: the caller sees no peers and the mesh keeps retrying through ads.
+      console.warn(`tabmesh: could not reach bootstrap ${addr}: ${String(err)}`)
+    }
+  }
+  return node
+}

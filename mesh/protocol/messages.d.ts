@@ -1,0 +1,260 @@
+import type { Codec, DecodeOptions } from 'protons-runtime';
+import type { Uint8ArrayList } from 'uint8arraylist';
+export interface TaskLimits {
+    timeoutMs: number;
+    memoryPages: number;
+    fuel: bigint;
+    maxOutputBytes: number;
+}
+export declare namespace TaskLimits {
+    const codec: () => Codec<TaskLimits>;
+    interface TaskLimitsTimeoutMsFieldEvent {
+        field: '$.timeoutMs';
+        value: number;
+    }
+    interface TaskLimitsMemoryPagesFieldEvent {
+        field: '$.memoryPages';
+        value: number;
+    }
+    interface TaskLimitsFuelFieldEvent {
+        field: '$.fuel';
+        value: bigint;
+    }
+    interface TaskLimitsMaxOutputBytesFieldEvent {
+        field: '$.maxOutputBytes';
+        value: number;
+    }
+    function encode(obj: Partial<TaskLimits>): Uint8Array;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskLimits>): TaskLimits;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskLimits>): Generator<TaskLimitsTimeoutMsFieldEvent | TaskLimitsMemoryPagesFieldEvent | TaskLimitsFuelFieldEvent | TaskLimitsMaxOutputBytesFieldEvent>;
+}
+export interface TaskRequest {
+    jobId: string;
+    taskIndex: number;
+    moduleCid: Uint8Array;
+    inputCid: Uint8Array;
+    args: string[];
+    env: string[];
+    limits?: TaskLimits;
+    input: Uint8Array;
+}
+export declare namespace TaskRequest {
+    const codec: () => Codec<TaskRequest>;
+    interface TaskRequestJobIdFieldEvent {
+        field: '$.jobId';
+        value: string;
+    }
+    interface TaskRequestTaskIndexFieldEvent {
+        field: '$.taskIndex';
+        value: number;
+    }
+    interface TaskRequestModuleCidFieldEvent {
+        field: '$.moduleCid';
+        value: Uint8Array;
+    }
+    interface TaskRequestInputCidFieldEvent {
+        field: '$.inputCid';
+        value: Uint8Array;
+    }
+    interface TaskRequestArgsFieldEvent {
+        field: '$.args[]';
+        index: number;
+        value: string;
+    }
+    interface TaskRequestEnvFieldEvent {
+        field: '$.env[]';
+        index: number;
+        value: string;
+    }
+    interface TaskRequestLimitsTimeoutMsFieldEvent {
+        field: '$.limits.timeoutMs';
+        value: number;
+    }
+    interface TaskRequestLimitsMemoryPagesFieldEvent {
+        field: '$.limits.memoryPages';
+        value: number;
+    }
+    interface TaskRequestLimitsFuelFieldEvent {
+        field: '$.limits.fuel';
+        value: bigint;
+    }
+    interface TaskRequestLimitsMaxOutputBytesFieldEvent {
+        field: '$.limits.maxOutputBytes';
+        value: number;
+    }
+    interface TaskRequestInputFieldEvent {
+        field: '$.input';
+        value: Uint8Array;
+    }
+    function encode(obj: Partial<TaskRequest>): Uint8Array;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): TaskRequest;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): Generator<TaskRequestJobIdFieldEvent | TaskRequestTaskIndexFieldEvent | TaskRequestModuleCidFieldEvent | TaskRequestInputCidFieldEvent | TaskRequestArgsFieldEvent | TaskRequestEnvFieldEvent | TaskRequestLimitsTimeoutMsFieldEvent | TaskRequestLimitsMemoryPagesFieldEvent | TaskRequestLimitsFuelFieldEvent | TaskRequestLimitsMaxOutputBytesFieldEvent | TaskRequestInputFieldEvent>;
+}
+export interface TaskFailure {
+    code: string;
+    message: string;
+    exitCode: number;
+    stderrTail: string;
+}
+export declare namespace TaskFailure {
+    const codec: () => Codec<TaskFailure>;
+    interface TaskFailureCodeFieldEvent {
+        field: '$.code';
+        value: string;
+    }
+    interface TaskFailureMessageFieldEvent {
+        field: '$.message';
+        value: string;
+    }
+    interface TaskFailureExitCodeFieldEvent {
+        field: '$.exitCode';
+        value: number;
+    }
+    interface TaskFailureStderrTailFieldEvent {
+        field: '$.stderrTail';
+        value: string;
+    }
+    function encode(obj: Partial<TaskFailure>): Uint8Array;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskFailure>): TaskFailure;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskFailure>): Generator<TaskFailureCodeFieldEvent | TaskFailureMessageFieldEvent | TaskFailureExitCodeFieldEvent | TaskFailureStderrTailFieldEvent>;
+}
+export interface TaskResponse {
+    ok: boolean;
+    output: Uint8Array;
+    outputCid: Uint8Array;
+    durationMs: number;
+    fuelUsed: bigint;
+    failure?: TaskFailure;
+}
+export declare namespace TaskResponse {
+    const codec: () => Codec<TaskResponse>;
+    interface TaskResponseOkFieldEvent {
+        field: '$.ok';
+        value: boolean;
+    }
+    interface TaskResponseOutputFieldEvent {
+        field: '$.output';
+        value: Uint8Array;
+    }
+    interface TaskResponseOutputCidFieldEvent {
+        field: '$.outputCid';
+        value: Uint8Array;
+    }
+    interface TaskResponseDurationMsFieldEvent {
+        field: '$.durationMs';
+        value: number;
+    }
+    interface TaskResponseFuelUsedFieldEvent {
+        field: '$.fuelUsed';
+        value: bigint;
+    }
+    interface TaskResponseFailureCodeFieldEvent {
+        field: '$.failure.code';
+        value: string;
+    }
+    interface TaskResponseFailureMessageFieldEvent {
+        field: '$.failure.message';
+        value: string;
+    }
+    interface TaskResponseFailureExitCodeFieldEvent {
+        field: '$.failure.exitCode';
+        value: number;
+    }
+    interface TaskResponseFailureStderrTailFieldEvent {
+        field: '$.failure.stderrTail';
+        value: string;
+    }
+    function encode(obj: Partial<TaskResponse>): Uint8Array;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskResponse>): TaskResponse;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskResponse>): Generator<TaskResponseOkFieldEvent | TaskResponseOutputFieldEvent | TaskResponseOutputCidFieldEvent | TaskResponseDurationMsFieldEvent | TaskResponseFuelUsedFieldEvent | TaskResponseFailureCodeFieldEvent | TaskResponseFailureMessageFieldEvent | TaskResponseFailureExitCodeFieldEvent | TaskResponseFailureStderrTailFieldEvent>;
+}
+export interface BlobRequest {
+    cid: Uint8Array;
+}
+export declare namespace BlobRequest {
+    const codec: () => Codec<BlobRequest>;
+    interface BlobRequestCidFieldEvent {
+        field: '$.cid';
+        value: Uint8Array;
+    }
+    function encode(obj: Partial<BlobRequest>): Uint8Array;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobRequest>): BlobRequest;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobRequest>): Generator<BlobRequestCidFieldEvent>;
+}
+export interface BlobResponse {
+    found: boolean;
+    data: Uint8Array;
+}
+export declare namespace BlobResponse {
+    const codec: () => Codec<BlobResponse>;
+    interface BlobResponseFoundFieldEvent {
+        field: '$.found';
+        value: boolean;
+    }
+    interface BlobResponseDataFieldEvent {
+        field: '$.data';
+        value: Uint8Array;
+    }
+    function encode(obj: Partial<BlobResponse>): Uint8Array;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobResponse>): BlobResponse;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobResponse>): Generator<BlobResponseFoundFieldEvent | BlobResponseDataFieldEvent>;
+}
+export interface CapacityAd {
+    peerId: string;
+    payoutAddress: string;
+    workers: number;
+    scoreMilli: number;
+    tier: string;
+    price: string;
+    multiaddrs: Uint8Array[];
+    timestampMs: bigint;
+    busy: number;
+    stake: string;
+}
+export declare namespace CapacityAd {
+    const codec: () => Codec<CapacityAd>;
+    interface CapacityAdPeerIdFieldEvent {
+        field: '$.peerId';
+        value: string;
+    }
+    interface CapacityAdPayoutAddressFieldEvent {
+        field: '$.payoutAddress';
+        value: string;
+    }
+    interface CapacityAdWorkersFieldEvent {
+        field: '$.workers';
+        value: number;
+    }
+    interface CapacityAdScoreMilliFieldEvent {
+        field: '$.scoreMilli';
+        value: number;
+    }
+    interface CapacityAdTierFieldEvent {
+        field: '$.tier';
+        value: string;
+    }
+    interface CapacityAdPriceFieldEvent {
+        field: '$.price';
+        value: string;
+    }
+    interface CapacityAdMultiaddrsFieldEvent {
+        field: '$.multiaddrs[]';
+        index: number;
+        value: Uint8Array;
+    }
+    interface CapacityAdTimestampMsFieldEvent {
+        field: '$.timestampMs';
+        value: bigint;
+    }
+    interface CapacityAdBusyFieldEvent {
+        field: '$.busy';
+        value: number;
+    }
+    interface CapacityAdStakeFieldEvent {
+        field: '$.stake';
+        value: string;
+    }
+    function encode(obj: Partial<CapacityAd>): Uint8Array;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CapacityAd>): CapacityAd;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CapacityAd>): Generator<CapacityAdPeerIdFieldEvent | CapacityAdPayoutAddressFieldEvent | CapacityAdWorkersFieldEvent | CapacityAdScoreMilliFieldEvent | CapacityAdTierFieldEvent | CapacityAdPriceFieldEvent | CapacityAdMultiaddrsFieldEvent | CapacityAdTimestampMsFieldEvent | CapacityAdBusyFieldEvent | CapacityAdStakeFieldEvent>;
+}

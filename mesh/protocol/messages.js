@@ -1,0 +1,977 @@
+import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime';
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc';
+export var TaskLimits;
+(function (TaskLimits) {
+    let _codec;
+    TaskLimits.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.timeoutMs != null && obj.timeoutMs !== 0)) {
+                    w.uint32(8);
+                    w.uint32(obj.timeoutMs);
+                }
+                if ((obj.memoryPages != null && obj.memoryPages !== 0)) {
+                    w.uint32(16);
+                    w.uint32(obj.memoryPages);
+                }
+                if ((obj.fuel != null && obj.fuel !== 0n)) {
+                    w.uint32(24);
+                    w.uint64(obj.fuel);
+                }
+                if ((obj.maxOutputBytes != null && obj.maxOutputBytes !== 0)) {
+                    w.uint32(32);
+                    w.uint32(obj.maxOutputBytes);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    timeoutMs: 0,
+                    memoryPages: 0,
+                    fuel: 0n,
+                    maxOutputBytes: 0
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.timeoutMs = reader.uint32();
+                            break;
+                        }
+                        case 2: {
+                            obj.memoryPages = reader.uint32();
+                            break;
+                        }
+                        case 3: {
+                            obj.fuel = reader.uint64();
+                            break;
+                        }
+                        case 4: {
+                            obj.maxOutputBytes = reader.uint32();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.timeoutMs`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.memoryPages`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 3: {
+                            yield {
+                                field: `${prefix}.fuel`,
+                                value: reader.uint64()
+                            };
+                            break;
+                        }
+                        case 4: {
+                            yield {
+                                field: `${prefix}.maxOutputBytes`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, TaskLimits.codec());
+    }
+    TaskLimits.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, TaskLimits.codec(), opts);
+    }
+    TaskLimits.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, TaskLimits.codec(), opts);
+    }
+    TaskLimits.stream = stream;
+})(TaskLimits || (TaskLimits = {}));
+export var TaskRequest;
+(function (TaskRequest) {
+    let _codec;
+    TaskRequest.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.jobId != null && obj.jobId !== '')) {
+                    w.uint32(10);
+                    w.string(obj.jobId);
+                }
+                if ((obj.taskIndex != null && obj.taskIndex !== 0)) {
+                    w.uint32(16);
+                    w.uint32(obj.taskIndex);
+                }
+                if ((obj.moduleCid != null && obj.moduleCid.byteLength > 0)) {
+                    w.uint32(26);
+                    w.bytes(obj.moduleCid);
+                }
+                if ((obj.inputCid != null && obj.inputCid.byteLength > 0)) {
+                    w.uint32(34);
+                    w.bytes(obj.inputCid);
+                }
+                if (obj.args != null && obj.args.length > 0) {
+                    for (const value of obj.args) {
+                        w.uint32(42);
+                        w.string(value);
+                    }
+                }
+                if (obj.env != null && obj.env.length > 0) {
+                    for (const value of obj.env) {
+                        w.uint32(50);
+                        w.string(value);
+                    }
+                }
+                if (obj.limits != null) {
+                    w.uint32(58);
+                    TaskLimits.codec().encode(obj.limits, w);
+                }
+                if ((obj.input != null && obj.input.byteLength > 0)) {
+                    w.uint32(66);
+                    w.bytes(obj.input);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    jobId: '',
+                    taskIndex: 0,
+                    moduleCid: uint8ArrayAlloc(0),
+                    inputCid: uint8ArrayAlloc(0),
+                    args: [],
+                    env: [],
+                    input: uint8ArrayAlloc(0)
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.jobId = reader.string();
+                            break;
+                        }
+                        case 2: {
+                            obj.taskIndex = reader.uint32();
+                            break;
+                        }
+                        case 3: {
+                            obj.moduleCid = reader.bytes();
+                            break;
+                        }
+                        case 4: {
+                            obj.inputCid = reader.bytes();
+                            break;
+                        }
+                        case 5: {
+                            if (opts.limits?.args != null && obj.args.length === opts.limits.args) {
+                                throw new MaxLengthError('Decode error - repeated field "args" had too many elements');
+                            }
+                            obj.args.push(reader.string());
+                            break;
+                        }
+                        case 6: {
+                            if (opts.limits?.env != null && obj.env.length === opts.limits.env) {
+                                throw new MaxLengthError('Decode error - repeated field "env" had too many elements');
+                            }
+                            obj.env.push(reader.string());
+                            break;
+                        }
+                        case 7: {
+                            obj.limits = TaskLimits.codec().decode(reader, reader.uint32(), {
+                                limits: opts.limits?.limits
+                            });
+                            break;
+                        }
+                        case 8: {
+                            obj.input = reader.bytes();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const obj = {
+                    args: 0,
+                    env: 0
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.jobId`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.taskIndex`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 3: {
+                            yield {
+                                field: `${prefix}.moduleCid`,
+                                value: reader.bytes()
+                            };
+                            break;
+                        }
+                        case 4: {
+                            yield {
+                                field: `${prefix}.inputCid`,
+                                value: reader.bytes()
+                            };
+                            break;
+                        }
+                        case 5: {
+                            if (opts.limits?.args != null && obj.args === opts.limits.args) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "args" had too many elements');
+                            }
+                            yield {
+                                field: `${prefix}.args[]`,
+                                index: obj.args,
+                                value: reader.string()
+                            };
+                            obj.args++;
+                            break;
+                        }
+                        case 6: {
+                            if (opts.limits?.env != null && obj.env === opts.limits.env) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "env" had too many elements');
+                            }
+                            yield {
+                                field: `${prefix}.env[]`,
+                                index: obj.env,
+                                value: reader.string()
+                            };
+                            obj.env++;
+                            break;
+                        }
+                        case 7: {
+                            yield* TaskLimits.codec().stream(reader, reader.uint32(), `${prefix}.limits`, {
+                                limits: opts.limits?.limits
+                            });
+                            break;
+                        }
+                        case 8: {
+                            yield {
+                                field: `${prefix}.input`,
+                                value: reader.bytes()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, TaskRequest.codec());
+    }
+    TaskRequest.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, TaskRequest.codec(), opts);
+    }
+    TaskRequest.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, TaskRequest.codec(), opts);
+    }
+    TaskRequest.stream = stream;
+})(TaskRequest || (TaskRequest = {}));
+export var TaskFailure;
+(function (TaskFailure) {
+    let _codec;
+    TaskFailure.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.code != null && obj.code !== '')) {
+                    w.uint32(10);
+                    w.string(obj.code);
+                }
+                if ((obj.message != null && obj.message !== '')) {
+                    w.uint32(18);
+                    w.string(obj.message);
+                }
+                if ((obj.exitCode != null && obj.exitCode !== 0)) {
+                    w.uint32(24);
+                    w.sint32(obj.exitCode);
+                }
+                if ((obj.stderrTail != null && obj.stderrTail !== '')) {
+                    w.uint32(34);
+                    w.string(obj.stderrTail);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    code: '',
+                    message: '',
+                    exitCode: 0,
+                    stderrTail: ''
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.code = reader.string();
+                            break;
+                        }
+                        case 2: {
+                            obj.message = reader.string();
+                            break;
+                        }
+                        case 3: {
+                            obj.exitCode = reader.sint32();
+                            break;
+                        }
+                        case 4: {
+                            obj.stderrTail = reader.string();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.code`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.message`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 3: {
+                            yield {
+                                field: `${prefix}.exitCode`,
+                                value: reader.sint32()
+                            };
+                            break;
+                        }
+                        case 4: {
+                            yield {
+                                field: `${prefix}.stderrTail`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, TaskFailure.codec());
+    }
+    TaskFailure.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, TaskFailure.codec(), opts);
+    }
+    TaskFailure.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, TaskFailure.codec(), opts);
+    }
+    TaskFailure.stream = stream;
+})(TaskFailure || (TaskFailure = {}));
+export var TaskResponse;
+(function (TaskResponse) {
+    let _codec;
+    TaskResponse.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.ok != null && obj.ok !== false)) {
+                    w.uint32(8);
+                    w.bool(obj.ok);
+                }
+                if ((obj.output != null && obj.output.byteLength > 0)) {
+                    w.uint32(18);
+                    w.bytes(obj.output);
+                }
+                if ((obj.outputCid != null && obj.outputCid.byteLength > 0)) {
+                    w.uint32(26);
+                    w.bytes(obj.outputCid);
+                }
+                if ((obj.durationMs != null && obj.durationMs !== 0)) {
+                    w.uint32(32);
+                    w.uint32(obj.durationMs);
+                }
+                if ((obj.fuelUsed != null && obj.fuelUsed !== 0n)) {
+                    w.uint32(40);
+                    w.uint64(obj.fuelUsed);
+                }
+                if (obj.failure != null) {
+                    w.uint32(50);
+                    TaskFailure.codec().encode(obj.failure, w);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    ok: false,
+                    output: uint8ArrayAlloc(0),
+                    outputCid: uint8ArrayAlloc(0),
+                    durationMs: 0,
+                    fuelUsed: 0n
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.ok = reader.bool();
+                            break;
+                        }
+                        case 2: {
+                            obj.output = reader.bytes();
+                            break;
+                        }
+                        case 3: {
+                            obj.outputCid = reader.bytes();
+                            break;
+                        }
+                        case 4: {
+                            obj.durationMs = reader.uint32();
+                            break;
+                        }
+                        case 5: {
+                            obj.fuelUsed = reader.uint64();
+                            break;
+                        }
+                        case 6: {
+                            obj.failure = TaskFailure.codec().decode(reader, reader.uint32(), {
+                                limits: opts.limits?.failure
+                            });
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.ok`,
+                                value: reader.bool()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.output`,
+                                value: reader.bytes()
+                            };
+                            break;
+                        }
+                        case 3: {
+                            yield {
+                                field: `${prefix}.outputCid`,
+                                value: reader.bytes()
+                            };
+                            break;
+                        }
+                        case 4: {
+                            yield {
+                                field: `${prefix}.durationMs`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 5: {
+                            yield {
+                                field: `${prefix}.fuelUsed`,
+                                value: reader.uint64()
+                            };
+                            break;
+                        }
+                        case 6: {
+                            yield* TaskFailure.codec().stream(reader, reader.uint32(), `${prefix}.failure`, {
+                                limits: opts.limits?.failure
+                            });
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, TaskResponse.codec());
+    }
+    TaskResponse.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, TaskResponse.codec(), opts);
+    }
+    TaskResponse.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, TaskResponse.codec(), opts);
+    }
+    TaskResponse.stream = stream;
+})(TaskResponse || (TaskResponse = {}));
+export var BlobRequest;
+(function (BlobRequest) {
+    let _codec;
+    BlobRequest.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.cid != null && obj.cid.byteLength > 0)) {
+                    w.uint32(10);
+                    w.bytes(obj.cid);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    cid: uint8ArrayAlloc(0)
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.cid = reader.bytes();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.cid`,
+                                value: reader.bytes()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, BlobRequest.codec());
+    }
+    BlobRequest.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, BlobRequest.codec(), opts);
+    }
+    BlobRequest.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, BlobRequest.codec(), opts);
+    }
+    BlobRequest.stream = stream;
+})(BlobRequest || (BlobRequest = {}));
+export var BlobResponse;
+(function (BlobResponse) {
+    let _codec;
+    BlobResponse.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.found != null && obj.found !== false)) {
+                    w.uint32(8);
+                    w.bool(obj.found);
+                }
+                if ((obj.data != null && obj.data.byteLength > 0)) {
+                    w.uint32(18);
+                    w.bytes(obj.data);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    found: false,
+                    data: uint8ArrayAlloc(0)
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.found = reader.bool();
+                            break;
+                        }
+                        case 2: {
+                            obj.data = reader.bytes();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.found`,
+                                value: reader.bool()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.data`,
+                                value: reader.bytes()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, BlobResponse.codec());
+    }
+    BlobResponse.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, BlobResponse.codec(), opts);
+    }
+    BlobResponse.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, BlobResponse.codec(), opts);
+    }
+    BlobResponse.stream = stream;
+})(BlobResponse || (BlobResponse = {}));
+export var CapacityAd;
+(function (CapacityAd) {
+    let _codec;
+    CapacityAd.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.peerId != null && obj.peerId !== '')) {
+                    w.uint32(10);
+                    w.string(obj.peerId);
+                }
+                if ((obj.payoutAddress != null && obj.payoutAddress !== '')) {
+                    w.uint32(18);
+                    w.string(obj.payoutAddress);
+                }
+                if ((obj.workers != null && obj.workers !== 0)) {
+                    w.uint32(24);
+                    w.uint32(obj.workers);
+                }
+                if ((obj.scoreMilli != null && obj.scoreMilli !== 0)) {
+                    w.uint32(32);
+                    w.uint32(obj.scoreMilli);
+                }
+                if ((obj.tier != null && obj.tier !== '')) {
+                    w.uint32(42);
+                    w.string(obj.tier);
+                }
+                if ((obj.price != null && obj.price !== '')) {
+                    w.uint32(50);
+                    w.string(obj.price);
+                }
+                if (obj.multiaddrs != null && obj.multiaddrs.length > 0) {
+                    for (const value of obj.multiaddrs) {
+                        w.uint32(58);
+                        w.bytes(value);
+                    }
+                }
+                if ((obj.timestampMs != null && obj.timestampMs !== 0n)) {
+                    w.uint32(64);
+                    w.uint64(obj.timestampMs);
+                }
+                if ((obj.busy != null && obj.busy !== 0)) {
+                    w.uint32(72);
+                    w.uint32(obj.busy);
+                }
+                if ((obj.stake != null && obj.stake !== '')) {
+                    w.uint32(82);
+                    w.string(obj.stake);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    peerId: '',
+                    payoutAddress: '',
+                    workers: 0,
+                    scoreMilli: 0,
+                    tier: '',
+                    price: '',
+                    multiaddrs: [],
+                    timestampMs: 0n,
+                    busy: 0,
+                    stake: ''
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.peerId = reader.string();
+                            break;
+                        }
+                        case 2: {
+                            obj.payoutAddress = reader.string();
+                            break;
+                        }
+                        case 3: {
+                            obj.workers = reader.uint32();
+                            break;
+                        }
+                        case 4: {
+                            obj.scoreMilli = reader.uint32();
+                            break;
+                        }
+                        case 5: {
+                            obj.tier = reader.string();
+                            break;
+                        }
+                        case 6: {
+                            obj.price = reader.string();
+                            break;
+                        }
+                        case 7: {
+                            if (opts.limits?.multiaddrs != null && obj.multiaddrs.length === opts.limits.multiaddrs) {
+                                throw new MaxLengthError('Decode error - repeated field "multiaddrs" had too many elements');
+                            }
+                            obj.multiaddrs.push(reader.bytes());
+                            break;
+                        }
+                        case 8: {
+                            obj.timestampMs = reader.uint64();
+                            break;
+                        }
+                        case 9: {
+                            obj.busy = reader.uint32();
+                            break;
+                        }
+                        case 10: {
+                            obj.stake = reader.string();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const obj = {
+                    multiaddrs: 0
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.peerId`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.payoutAddress`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 3: {
+                            yield {
+                                field: `${prefix}.workers`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 4: {
+                            yield {
+                                field: `${prefix}.scoreMilli`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 5: {
+                            yield {
+                                field: `${prefix}.tier`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 6: {
+                            yield {
+                                field: `${prefix}.price`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 7: {
+                            if (opts.limits?.multiaddrs != null && obj.multiaddrs === opts.limits.multiaddrs) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "multiaddrs" had too many elements');
+                            }
+                            yield {
+                                field: `${prefix}.multiaddrs[]`,
+                                index: obj.multiaddrs,
+                                value: reader.bytes()
+                            };
+                            obj.multiaddrs++;
+                            break;
+                        }
+                        case 8: {
+                            yield {
+                                field: `${prefix}.timestampMs`,
+                                value: reader.uint64()
+                            };
+                            break;
+                        }
+                        case 9: {
+                            yield {
+                                field: `${prefix}.busy`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 10: {
+                            yield {
+                                field: `${prefix}.stake`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, CapacityAd.codec());
+    }
+    CapacityAd.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, CapacityAd.codec(), opts);
+    }
+    CapacityAd.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, CapacityAd.codec(), opts);
+    }
+    CapacityAd.stream = stream;
+})(CapacityAd || (CapacityAd = {}));

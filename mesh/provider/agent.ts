@@ -1,0 +1,254 @@
+import type { Connection, Stream } from '@libp2p/interface'
+import { pbStream } from '@libp2p/utils'
+import type { CID } from 'multiformats/cid'
+import { TabmeshError } from '../../errors/base.ts'
+import { TaskError, TASK_ERROR_CODES } from '../../worker-runtime/errors.ts'
+import type { TaskErrorCode } from '../../worker-runtime/errors.ts'
+import { MAX_MEMORY_PAGES, resolveLimits } from '../../worker-runtime/limits.ts'
+import type { WorkerPool } from '../../worker-runtime/pool.ts'
+import { publishCapacityAds } from '../ads/publisher.ts'
+import type { ProviderTier } from '../ads/capacity-ad.ts'
+import { fetchBlob } from '../blob/protocol.ts'
+import type { BlobStore } from '../blob/store.ts'
+import { cidFromBytes, cidOf, verifyCid } from '../cid.ts'
+import { MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL } from '../constants.ts'
+import type { MeshNode } from '../node/create-node.ts'
+import { TaskRequest, TaskResponse } from '../protocol/messages.js'
+import type { TaskFailure } from '../protocol/messages.js'
+
+/** Codes a provider answers with that are about the provider or the request, not the task's outcome. */
+export type ProviderFailureCode = 'BUSY' | 'BAD_REQUEST' | 'BLOB_UNAVAILABLE' | 'INTERNAL'
+
+export interface ProviderAgentOptions {
+  node: MeshNode
+  pool: WorkerPool
+  store: BlobStore
+  tier: ProviderTier
+  /** Price per task in payment-token base units (decimal string). */
+  price?: string
+  payoutAddress?: string
+  /** Benchmark score, tasks/s × 1000 (see mesh/provider/benchmark.ts). */
+  scoreMilli?: number
+  /** Longest task timeout this provider accepts, ms. */
+  maxTimeoutMs?: number
+  /** Tasks accepted beyond the worker count, waiting for a worker. */
+  maxQueued?: number
+}
+
+/** 120 s: the longest single task a provider agrees to run by default. */
+export const DEFAULT_MAX_TIMEOUT_MS = 120_000
+/** Compiled modules kept per provider (by CID + limits). */
+const COMPILED_CACHE_ENTRIES = 16
+
+export interface ProviderTaskEvent {
+  jobId: string
+  taskIndex: number
+  requester: string
+  /** 'ok' or a failure code. */
+  outcome?: string
+  durationMs?: number
+  outputCid?: string
+}
+
+export interface ProviderStats {
+  running: number
+  queued: number
+  completed: number
+  failed: number
+  rejectedBusy: number
+  paused: boolean
+}
+
+/**
+ * The provider side of `/tabmesh/task/1.0.0`: accepts tasks from any requester, fetches the module
+ * and input by CID from that requester (`/tabmesh/blob/1.0.0`, hash-verified, cached), runs them in
+ * the worker pool and answers with the output and its CID, or a typed failure. Publishes capacity ads.
+ * Events: `task:start`, `task:end` (CustomEvent<ProviderTaskEvent>), `change`.
+ */
+export class ProviderAgent extends EventTarget {
+  private readonly options: ProviderAgentOptions
+  private readonly compiled = new Map<string, Promise<WebAssembly.Module>>()
+  private stopAds: (() => void) | undefined
+  private running = 0
+  private completed = 0
+  private failed = 0
+  private rejectedBusy = 0
+  private paused = false
+  scoreMilli: number
+
+  constructor (options: ProviderAgentOptions) {
+    super()
+    this.options = options
+    this.scoreMilli = options.scoreMilli ?? 0
+  }
+
+  async start (): Promise<void> {
+    const { node } = this.options
+    await node.handle(TASK_PROTOCOL, (stream, connection) => { void this.handle(stream, connection) }, {
+      maxInboundStreams: 256
+    })
+    this.stopAds = publishCapacityAds(node, () => ({
+      payoutAddress: this.options.payoutAddress ?? '',
+      workers: this.options.pool.size,
+      scoreMilli: this.scoreMilli,
+      tier: this.options.tier,
+      price: this.options.price ?? '0',
+      busy: this.running,
+      stake: ''
+    }))
+  }
+
+  async stop (): Promise<void> {
+    this.stopAds?.()
+    await this.options.node.unhandle(TASK_PROTOCOL)
+  }
+
+  /** Paused providers answer BUSY and stop advertising capacity they will not give. */
+  setPaused (paused: boolean): void {
+    this.paused = paused
+    this.changed()
+  }
+
+  stats (): ProviderStats {
+    const pool = this.options.pool.stats()
+    return { running: this.running, queued: pool.queued, completed: this.completed, failed: this.failed, rejectedBusy: this.rejectedBusy, paused: this.paused }
+  }
+
+  private async handle (stream: Stream, connection: Connection): Promise<void> {
+    const pb = pbStream(stream, { maxDataLength: MAX_TASK_MESSAGE_BYTES })
+    let request: TaskRequest
+    try {
+      request = await pb.read(TaskRequest, { signal: AbortSignal.timeout(30_000), limits: { args: 256, env: 256 } })
+    } catch (err) {
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
+      return
+    }
+    const requester = connection.remotePeer.toString()
+    const info: ProviderTaskEvent = { jobId: request.jobId, taskIndex: request.taskIndex, requester }
+    const maxQueued = this.options.maxQueued ?? this.options.pool.size
+    let response: TaskResponse
+    if (this.paused || this.running >= this.options.pool.size + maxQueued) {
+      this.rejectedBusy++
+      response = failure('BUSY', this.paused ? 'the provider is paused' : 'the provider is at capacity')
+    } else {
+      this.running++
+      this.dispatchEvent(new CustomEvent('task:start', { detail: info }))
+      this.changed()
+      try {
+        response = await this.execute(request, connection)
+      } finally {
+        this.running--
+      }
+      if (response.ok) this.completed++
+      else this.failed++
+      const outputCid = response.ok ? (await cidOf(response.output)).toString() : undefined
+      this.dispatchEvent(new CustomEvent('task:end', {
+        detail: { ...info, outcome: response.ok ? 'ok' : response.failure?.code, durationMs: response.durationMs, ...(outputCid !== undefined ? { outputCid } : {}) }
+      }))
+      this.changed()
+    }
+    try {
+      await pb.write(response, TaskResponse, { signal: AbortSignal.timeout(60_000) })
+      await stream.close()
+    } catch (err) {
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
+    }
+  }
+
+  private async execute (request: TaskRequest, connection: Connection): Promise<TaskResponse> {
+    let moduleCid: CID
+    let inputCid: CID
+    try {
+      moduleCid = cidFromBytes(request.moduleCid)
+      inputCid = cidFromBytes(request.inputCid)
+    } catch (err) {
+      return failure('BAD_REQUEST', (err as Error).message)
+    }
+    const maxTimeout = this.options.maxTimeoutMs ?? DEFAULT_MAX_TIMEOUT_MS
+    const asked = request.limits
+    if (asked !== undefined && (asked.timeoutMs > maxTimeout || asked.memoryPages > MAX_MEMORY_PAGES)) {
+      return failure('BAD_REQUEST', `limits exceed this provider's maximum (${maxTimeout} ms, ${MAX_MEMORY_PAGES} pages)`)
+    }
+    const limits = resolveLimits({
+      ...(asked !== undefined && asked.timeoutMs > 0 ? { timeoutMs: asked.timeoutMs } : {}),
+      ...(asked !== undefined && asked.memoryPages > 0 ? { memoryPages: asked.memoryPages } : {}),
+      ...(asked !== undefined && asked.fuel > 0n ? { fuel: asked.fuel } : {}),
+      ...(asked !== undefined && asked.maxOutputBytes > 0 ? { maxOutputBytes: asked.maxOutputBytes } : {})
+    })
+
+    let input: Uint8Array
+    let module: WebAssembly.Module
+    try {
+      if (request.input.length > 0) {
+        await verifyCid(inputCid, request.input)
+        input = request.input
+      } else {
+        input = await this.blob(inputCid, connection)
+      }
+      module = await this.compile(moduleCid, connection, limits.memoryPages, limits.fuel !== undefined)
+    } catch (err) {
+      if (err instanceof TaskError) return failure(err.code, err.message)
+      if (err instanceof TabmeshError && (err.code === 'BLOB_UNAVAILABLE' || err.code === 'CID_MISMATCH')) return failure('BLOB_UNAVAILABLE', err.message)
+      return failure('BLOB_UNAVAILABLE', `could not fetch the task's data: ${String(err)}`)
+    }
+
+    try {
+      const result = await this.options.pool.run({
+        module,
+        input,
+        args: request.args.length > 0 ? request.args : ['task'],
+        env: request.env,
+        limits,
+        // The same seed on every provider: derived from the input's hash.
+        seed: inputCid.multihash.digest.subarray(0, 16)
+      })
+      if (!result.ok) {
+        return { ...failure(result.error.code, result.error.message, result.error.exitCode, result.error.stderrTail), durationMs: Math.round(result.durationMs) }
+      }
+      return {
+        ok: true,
+        output: result.output,
+        outputCid: (await cidOf(result.output)).bytes,
+        durationMs: Math.round(result.durationMs),
+        fuelUsed: result.fuelUsed ?? 0n,
+        failure: undefined
+      }
+    } catch (err) {
+      return failure('INTERNAL', `the provider failed to run the task: ${String(err)}`)
+    }
+  }
+
+  private async blob (cid: CID, connection: Connection): Promise<Uint8Array> {
+    const cached = await this.options.store.get(cid)
+    if (cached !== undefined) return cached
+    const bytes = await fetchBlob(connection, cid, { signal: AbortSignal.timeout(60_000) })
+    await this.options.store.put(cid, bytes)
+    return bytes
+  }
+
+  private async compile (cid: CID, connection: Connection, memoryPages: number, metered: boolean): Promise<WebAssembly.Module> {
+    const key = `${cid.toString()}/${memoryPages}/${metered ? 'fuel' : 'free'}`
+    let entry = this.compiled.get(key)
+    if (entry === undefined) {
+      entry = this.blob(cid, connection).then(async bytes => await this.options.pool.prepare({ bytes, memoryPages, metered }))
+      this.compiled.set(key, entry)
+      entry.catch(() => { this.compiled.delete(key) })
+      if (this.compiled.size > COMPILED_CACHE_ENTRIES) this.compiled.delete(this.compiled.keys().next().value as string)
+    }
+    return await entry
+  }
+
+  private changed (): void {
+    this.dispatchEvent(new Event('change'))
+  }
+}
+
+function failure (code: TaskErrorCode | ProviderFailureCode, message: string, exitCode?: number, stderrTail?: string): TaskResponse {
+  const f: TaskFailure = { code, message, exitCode: exitCode ?? 0, stderrTail: stderrTail ?? '' }
+  return { ok: false, output: new Uint8Array(0), outputCid: new Uint8Array(0), durationMs: 0, fuelUsed: 0n, failure: f }
+}
+
+/** True for failure codes that are the task's own deterministic outcome (every honest provider agrees). */
+export function isTaskOutcome (code: string): code is TaskErrorCode {
+  return (TASK_ERROR_CODES as string[]).includes(code)
+}

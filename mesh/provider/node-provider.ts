@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+import { WorkerPool } from '../../worker-runtime/pool.ts'
+import { spawnNodeWorker } from '../../worker-runtime/spawn-node.ts'
+import { fsBlobStore } from '../blob/fs-store.ts'
+import { MemoryBlobStore, tieredStore } from '../blob/store.ts'
+import { createMeshNode } from '../node/create-node.ts'
+import type { MeshNode } from '../node/create-node.ts'
+import { keepBootstrap } from '../node/keep-bootstrap.ts'
+import { ProviderAgent } from './agent.ts'
+import { benchmarkPool } from './benchmark.ts'
+
+export interface StartNodeProviderParameters {
+  bootstrap: string[]
+  /** Worker threads. Default: all cores (DESIGN.md: a Node provider gives its whole machine). */
+  workers?: number
+  /** Blob cache directory. */
+  cacheDir: string
+  price?: string
+  payoutAddress?: string
+  /** jobs/primes module for the benchmark score; skipped when absent. */
+  primesModulePath?: string
+}
+
+export interface NodeProviderHandle {
+  node: MeshNode
+  agent: ProviderAgent
+  pool: WorkerPool
+  stop: () => Promise<void>
+}
+
+/** Starts a heavy (Node) provider: libp2p node profile, worker_threads pool, disk blob cache, capacity ads. */
+export async function startNodeProvider (params: StartNodeProviderParameters): Promise<NodeProviderHandle> {
+  const pool = new WorkerPool({ size: params.workers ?? availableParallelism(), spawn: spawnNodeWorker })
+  const node = await createMeshNode({ profile: 'node', bootstrap: params.bootstrap })
+  const stopKeeping = keepBootstrap(node, params.bootstrap)
+  const agent = new ProviderAgent({
+    node,
+    pool,
+    store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), fsBlobStore(params.cacheDir)),
+    tier: 'node',
+    ...(params.price !== undefined ? { price: params.price } : {}),
+    ...(params.payoutAddress !== undefined ? { payoutAddress: params.payoutAddress } : {})
+  })
+  if (params.primesModulePath !== undefined) {
+    agent.scoreMilli = await benchmarkPool(pool, new Uint8Array(await readFile(params.primesModulePath)))
+  }
+  await agent.start()
+  return {
+    node,
+    agent,
+    pool,
+    stop: async () => {
+      stopKeeping()
+      await agent.stop()
+      pool.stop()
+      await node.stop()
+    }
+  }
+}
+
+/** Where the built jobs/primes module lives in this package. */
+export function bundledPrimesPath (): string {
+  return join(new URL('../../jobs/primes/build/', import.meta.url).pathname, 'primes.wasm')
+}

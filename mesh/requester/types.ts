@@ -1,0 +1,70 @@
+import type { CID } from 'multiformats/cid'
+import type { TaskErrorData } from '../../worker-runtime/errors.ts'
+import type { TaskLimits } from '../../worker-runtime/limits.ts'
+
+/** A job as the scheduler runs it: one module, one task per input. */
+export interface JobSpec {
+  /** 0x-prefixed 32-byte hex id (the on-chain job id when paid). */
+  jobId: string
+  module: Uint8Array
+  moduleCid: CID
+  inputs: Array<{ bytes: Uint8Array, cid: CID }>
+  /** Distinct providers whose outputs must agree (by CID) before a task is accepted. */
+  redundancy: number
+  limits: TaskLimits
+  args: string[]
+  env: string[]
+  /** Most distinct providers one task may be sent to (first round + escalations) before it fails with NO_QUORUM. */
+  maxProvidersPerTask: number
+}
+
+/** Where one task stands, for progress displays. */
+export type TaskState = 'pending' | 'running' | 'verified' | 'escalated' | 'failed'
+
+export interface TaskStatus {
+  index: number
+  state: TaskState
+  /** Providers the task is running on now. */
+  running: string[]
+  /** Providers that returned a result (agreeing or not). */
+  reported: string[]
+}
+
+/** Why a task failed without any output: a task error every provider agreed on, or no quorum. */
+export interface TaskFailureData extends Omit<TaskErrorData, 'code'> {
+  code: TaskErrorData['code'] | 'NO_QUORUM'
+}
+
+/** An accepted or failed task. */
+export type TaskOutcome =
+  | { index: number, ok: true, output: Uint8Array, outputCid: string, providers: string[] }
+  | { index: number, ok: false, error: TaskFailureData, providers: string[] }
+
+/** A provider whose output lost the vote: the evidence issue #3 turns into a fault proof. */
+export interface FaultEvidence {
+  index: number
+  provider: string
+  /** What the faulty provider returned (a CID string, or `error:CODE`). */
+  reported: string
+  /** What the quorum agreed on. */
+  quorum: string
+  quorumProviders: string[]
+}
+
+export interface JobProgress {
+  total: number
+  accepted: number
+  failed: number
+  running: number
+  escalated: number
+  /** Distinct providers that returned at least one result. */
+  providers: number
+}
+
+export interface JobSummary {
+  jobId: string
+  accepted: number
+  failed: number
+  durationMs: number
+  faults: FaultEvidence[]
+}

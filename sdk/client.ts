@@ -1,0 +1,141 @@
+import { AbortedError, TabmeshError } from '../errors/base.ts'
+import { ProviderDirectory } from '../mesh/ads/directory.ts'
+import type { ProviderEntry } from '../mesh/ads/directory.ts'
+import { serveBlobs } from '../mesh/blob/protocol.ts'
+import { MemoryBlobStore } from '../mesh/blob/store.ts'
+import { cidOf } from '../mesh/cid.ts'
+import { createMeshNode } from '../mesh/node/create-node.ts'
+import type { MeshNode, MeshProfile } from '../mesh/node/create-node.ts'
+import { keepBootstrap } from '../mesh/node/keep-bootstrap.ts'
+import { JobScheduler } from '../mesh/requester/scheduler.ts'
+import type { TaskLimits } from '../worker-runtime/limits.ts'
+import { resolveLimits } from '../worker-runtime/limits.ts'
+import { Job } from './job.ts'
+
+export interface CreateClientParameters {
+  /** Relay multiaddrs with their /p2p/ ids, e.g. from `.tabmesh/local.json`. Ignored when `node` is given. */
+  bootstrap?: string[]
+  /** Use this libp2p node instead of creating one (the web app shares its provider's node). */
+  node?: MeshNode
+  /** Default: 'browser' where `window` exists, else 'node'. */
+  profile?: Exclude<MeshProfile, 'relay'>
+  /** WebRTC ICE servers; none for the local mesh. */
+  iceServers?: RTCIceServer[]
+  /** Allow plain ws:// and loopback dials from a browser (the local mesh). */
+  allowLocalDials?: boolean
+}
+
+export interface SubmitParameters {
+  /** The WASI preview1 command module, as bytes. */
+  module: Uint8Array
+  /** One task per input; strings are UTF-8 encoded. Fed on stdin. */
+  inputs: Array<Uint8Array | string>
+  /** Distinct providers whose outputs must agree. Default 2. */
+  redundancy?: number
+  /** Per-task limits; defaults from worker-runtime/limits.ts. */
+  limits?: Partial<TaskLimits>
+  /** argv after the program name. */
+  args?: string[]
+  env?: Record<string, string>
+  /** Cap on distinct providers per task (first round + escalation). Default redundancy × 2 + 1. */
+  maxProvidersPerTask?: number
+  /** 0x + 64 hex chars; random by default. */
+  jobId?: string
+  signal?: AbortSignal
+}
+
+export interface TabmeshClient {
+  readonly node: MeshNode
+  /** Starts a job at once; see Job for results and progress. */
+  submit: (params: SubmitParameters) => Job
+  /** Providers with a live capacity ad. */
+  providers: () => ProviderEntry[]
+  /** Resolves when at least `count` providers are live. @throws AbortedError when `signal` fires first */
+  waitForProviders: (count: number, options?: { signal?: AbortSignal }) => Promise<ProviderEntry[]>
+  stop: () => Promise<void>
+}
+
+/**
+ * Creates a requester client: a libp2p peer that learns providers from capacity ads, serves its jobs'
+ * modules and inputs by CID, and schedules jobs (DESIGN.md "The flow of one job", steps 1–7).
+ *
+ * @example
+ * import { createClient } from 'tabmesh/sdk'
+ * const client = await createClient({ bootstrap: ['/ip4/127.0.0.1/tcp/9090/ws/p2p/12D3Koo…'] })
+ * const job = client.submit({ module: primesWasm, inputs: ['0 1000000', '1000000 2000000'], redundancy: 2 })
+ * for await (const r of job.results()) if (r.ok) console.log(r.index, new TextDecoder().decode(r.output))
+ * await client.stop()
+ */
+export async function createClient (params: CreateClientParameters = {}): Promise<TabmeshClient> {
+  const ownsNode = params.node === undefined
+  const node = params.node ?? await createMeshNode({
+    profile: params.profile ?? (typeof window !== 'undefined' ? 'browser' : 'node'),
+    bootstrap: params.bootstrap ?? [],
+    ...(params.iceServers !== undefined ? { iceServers: params.iceServers } : {}),
+    allowLocalDials: params.allowLocalDials ?? true
+  })
+  const stopKeeping = ownsNode ? keepBootstrap(node, params.bootstrap ?? []) : () => {}
+  const directory = new ProviderDirectory(node)
+  const blobs = new MemoryBlobStore()
+  /** Which peers may fetch which blobs: only CIDs of this client's open jobs are served. */
+  const served = new Set<string>()
+  await serveBlobs(node, async (cid) => served.has(cid.toString()) ? await blobs.get(cid) : undefined).catch((err: unknown) => {
+    // The web app registers the handler once for its shared node.
+    if (!(err instanceof Error && /already registered/i.test(err.message))) throw err
+  })
+
+  const client: TabmeshClient = {
+    node,
+    submit (p) {
+      const redundancy = p.redundancy ?? 2
+      const jobId = p.jobId ?? randomJobId()
+      const inputs = p.inputs.map(i => typeof i === 'string' ? new TextEncoder().encode(i) : i)
+      const scheduler = (async () => {
+        if (inputs.length === 0) throw new TabmeshError('INVALID_ARGUMENT', 'a job needs at least one input')
+        if (!WebAssembly.validate(p.module as Uint8Array<ArrayBuffer>)) throw new TabmeshError('INVALID_MODULE', 'the module is not valid WebAssembly')
+        const moduleCid = await cidOf(p.module)
+        const withCids = await Promise.all(inputs.map(async bytes => ({ bytes, cid: await cidOf(bytes) })))
+        for (const { cid, bytes } of [{ cid: moduleCid, bytes: p.module }, ...withCids]) {
+          await blobs.put(cid, bytes)
+          served.add(cid.toString())
+        }
+        const s = new JobScheduler(node, directory, {
+          jobId,
+          module: p.module,
+          moduleCid,
+          inputs: withCids,
+          redundancy,
+          limits: resolveLimits(p.limits),
+          args: ['task', ...(p.args ?? [])],
+          env: Object.entries(p.env ?? {}).map(([k, v]) => `${k}=${v}`),
+          maxProvidersPerTask: p.maxProvidersPerTask ?? redundancy * 2 + 1
+        }, p.signal !== undefined ? { signal: p.signal } : {})
+        s.done.finally(() => {
+          for (const { cid } of withCids) { served.delete(cid.toString()); blobs.delete(cid) }
+        }).catch(() => {})
+        return s
+      })()
+      return new Job(jobId, inputs.length, scheduler)
+    },
+    providers: () => directory.live(),
+    async waitForProviders (count, options = {}) {
+      while (true) {
+        const live = directory.live()
+        if (live.length >= count) return live
+        if (options.signal?.aborted === true) throw new AbortedError(`only ${live.length} of ${count} providers appeared`)
+        await new Promise(resolve => setTimeout(resolve, 200))
+      }
+    },
+    async stop () {
+      stopKeeping()
+      directory.stop()
+      if (ownsNode) await node.stop()
+    }
+  }
+  return client
+}
+
+function randomJobId (): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32))
+  return '0x' + Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('')
+}

@@ -1,0 +1,11 @@
+/**
+ * tabmesh/sdk — submit WebAssembly jobs to a Tabmesh mesh from a dApp (browser) or Node.
+ * See README "Embed the SDK".
+ */
+export { createClient } from './client.ts'
+export type { CreateClientParameters, SubmitParameters, TabmeshClient } from './client.ts'
+export { Job } from './job.ts'
+export type { JobProgress, JobSummary, TaskOutcome, TaskStatus, TaskState, FaultEvidence } from '../mesh/requester/types.ts'
+export { TabmeshError, AbortedError } from '../errors/base.ts'
+export * from '../worker-runtime/errors.ts'
+export type { TaskLimits } from '../worker-runtime/limits.ts'

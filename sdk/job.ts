@@ -1,0 +1,69 @@
+import type { JobScheduler } from '../mesh/requester/scheduler.ts'
+import type { JobProgress, JobSummary, TaskOutcome, TaskStatus } from '../mesh/requester/types.ts'
+
+/**
+ * A submitted job. Iterate `results()` for tasks as they are accepted (or fail); listen for
+ * `progress` (CustomEvent<JobProgress>), `task` (CustomEvent<TaskStatus>) and `result`
+ * (CustomEvent<TaskOutcome>); await `done` for the summary.
+ */
+export class Job extends EventTarget {
+  readonly id: string
+  /** Resolves when every task is accepted or failed; rejects if the job is cancelled or cannot start. */
+  readonly done: Promise<JobSummary>
+  private readonly outcomes: TaskOutcome[] = []
+  private readonly waiters: Array<() => void> = []
+  private scheduler: JobScheduler | undefined
+  private latest: JobProgress
+  private ended = false
+
+  constructor (id: string, total: number, scheduler: Promise<JobScheduler>) {
+    super()
+    this.id = id
+    this.latest = { total, accepted: 0, failed: 0, running: 0, escalated: 0, providers: 0 }
+    this.done = scheduler.then(async s => {
+      this.scheduler = s
+      s.addEventListener('result', (e) => {
+        this.outcomes.push((e as CustomEvent<TaskOutcome>).detail)
+        this.wake()
+        this.dispatchEvent(new CustomEvent('result', { detail: (e as CustomEvent<TaskOutcome>).detail }))
+      })
+      s.addEventListener('progress', (e) => {
+        this.latest = (e as CustomEvent<JobProgress>).detail
+        this.dispatchEvent(new CustomEvent('progress', { detail: this.latest }))
+      })
+      s.addEventListener('task', (e) => { this.dispatchEvent(new CustomEvent('task', { detail: (e as CustomEvent<TaskStatus>).detail })) })
+      s.addEventListener('fault', (e) => { this.dispatchEvent(new CustomEvent('fault', { detail: (e as CustomEvent).detail })) })
+      s.start()
+      return await s.done
+    }).finally(() => { this.ended = true; this.wake() })
+    this.done.catch(() => {})
+  }
+
+  /** The latest progress snapshot. */
+  get progress (): JobProgress {
+    return this.latest
+  }
+
+  /** Task outcomes in the order they settled; ends when the job is done. Each outcome is yielded once per iterator. */
+  async * results (): AsyncGenerator<TaskOutcome, void, undefined> {
+    let next = 0
+    while (true) {
+      while (next < this.outcomes.length) yield this.outcomes[next++]!
+      if (this.ended) {
+        await this.done // surface a cancellation or start failure to the consumer
+        if (next >= this.outcomes.length) return
+        continue
+      }
+      await new Promise<void>(resolve => this.waiters.push(resolve))
+    }
+  }
+
+  /** Stops scheduling and aborts tasks in flight; `done` rejects with AbortedError. */
+  cancel (): void {
+    this.scheduler?.cancel()
+  }
+
+  private wake (): void {
+    for (const w of this.waiters.splice(0)) w()
+  }
+}
