@@ -1,8 +1,7 @@
 import binaryen from 'binaryen'
 import { InvalidModuleError } from './errors.ts'
 
-/** Name of the exported mutable i64 global holding the fuel left. */
-export const FUEL_GLOBAL = 'tabmesh_fuel'
+import { FUEL_GLOBAL } from './limits.ts'
 
 /**
  * Features assumed for modules without a target_features section (AssemblyScript emits none): what

@@ -30,3 +30,6 @@ export function resolveLimits (limits: Partial<TaskLimits> = {}): TaskLimits {
     maxOutputBytes: limits.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES
   }
 }
+
+/** Name of the exported mutable i64 global that holds the fuel left in a metered module. */
+export const FUEL_GLOBAL = 'tabmesh_fuel'

@@ -1,5 +1,4 @@
 import { InvalidModuleError } from './errors.ts'
-import { injectFuelMetering } from './fuel.ts'
 import { capModuleMemory } from './memory-cap.ts'
 
 export interface PrepareModuleParameters {
@@ -12,16 +11,18 @@ export interface PrepareModuleParameters {
 
 /**
  * Turns untrusted module bytes into bytes safe to compile: validates them, caps linear memory and,
- * when asked, injects fuel metering. Pure and synchronous: run it in a worker, then compile the
- * result once and share the compiled `WebAssembly.Module` with every worker.
+ * when asked, injects fuel metering (binaryen, loaded only then: it is ~13 MB). Run it in a worker,
+ * then compile the result once and share the compiled `WebAssembly.Module` with every worker.
  *
  * @throws InvalidModuleError for bytes that are not a valid module
  * @throws MemoryLimitError when the module's initial memory exceeds the cap
  */
-export function prepareModule ({ bytes, memoryPages, metered }: PrepareModuleParameters): Uint8Array {
+export async function prepareModule ({ bytes, memoryPages, metered }: PrepareModuleParameters): Promise<Uint8Array> {
   if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) {
     throw new InvalidModuleError({ code: 'INVALID_MODULE', message: `invalid module: ${bytes.length} bytes that are not valid WebAssembly` })
   }
   const capped = capModuleMemory(bytes, memoryPages)
-  return metered ? injectFuelMetering(capped) : capped
+  if (!metered) return capped
+  const { injectFuelMetering } = await import('./fuel.ts')
+  return injectFuelMetering(capped)
 }

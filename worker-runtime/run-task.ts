@@ -1,8 +1,7 @@
 import { WASIProcExit } from '@bjorn3/browser_wasi_shim'
 import type { TaskErrorCode, TaskErrorData } from './errors.ts'
-import { FUEL_GLOBAL } from './fuel.ts'
 import type { TaskLimits } from './limits.ts'
-import { STDERR_TAIL_BYTES } from './limits.ts'
+import { FUEL_GLOBAL, STDERR_TAIL_BYTES } from './limits.ts'
 import { createDeterministicWasi, OutputLimitSignal, providedImports } from './wasi.ts'
 
 export interface RunTaskParameters {

@@ -8,7 +8,7 @@ export type PrepareResult = { ok: true, bytes: Uint8Array } | { ok: false, error
 
 /** What a runtime worker exposes over comlink. Errors come back as data: classes do not cross workers. */
 export interface RuntimeApi {
-  prepare: (params: PrepareModuleParameters) => PrepareResult
+  prepare: (params: PrepareModuleParameters) => Promise<PrepareResult>
   run: typeof runTask
 }
 
@@ -20,9 +20,9 @@ export const PARENT_ORIGIN = ''
 
 export function createRuntimeApi (): RuntimeApi {
   return {
-    prepare (params) {
+    async prepare (params) {
       try {
-        return { ok: true, bytes: prepareModule(params) }
+        return { ok: true, bytes: await prepareModule(params) }
       } catch (err) {
         if (err instanceof TaskError) return { ok: false, error: err.toData() }
         return { ok: false, error: { code: 'INVALID_MODULE', message: `invalid module: ${String(err)}` } }

@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+// tabmesh — the command line: dev | relay | provide | submit. Run `tabmesh help`.
+import { readFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { TabmeshError } from '../errors/base.ts'
+import { bundledPrimesPath, startNodeProvider } from '../mesh/provider/node-provider.ts'
+import { startRelay } from '../relay/start-relay.ts'
+import { createClient } from '../sdk/index.ts'
+import type { TaskOutcome } from '../sdk/index.ts'
+import { readLocalConfig, stateDir, writeLocalConfig } from './local-config.ts'
+import { startWebServer } from './web-server.ts'
+
+const USAGE = `tabmesh — a browser-native compute mesh
+
+  tabmesh dev [--port 5173] [--relay-port 9090] [--workers N]
+      relay + one Node provider + the web app on 127.0.0.1; writes .tabmesh/local.json, prints the URL
+  tabmesh relay [--host 127.0.0.1] [--port 9090]
+  tabmesh provide [--bootstrap MULTIADDR]... [--workers N] [--price UNITS]
+  tabmesh submit MODULE.wasm INPUT_FILE... [--redundancy 2] [--timeout MS] [--memory-pages N]
+                 [--fuel N] [--arg ARG]... [--json] [--bootstrap MULTIADDR]... [--wait-providers N]
+      each input file is one task; prints each accepted output (--json: one JSON line per task + a summary)
+
+Without --bootstrap, provide and submit use .tabmesh/local.json from \`tabmesh dev\`.`
+
+async function main (argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case 'dev': return await dev(rest)
+    case 'relay': return await relay(rest)
+    case 'provide': return await provide(rest)
+    case 'submit': return await submit(rest)
+    case undefined: case 'help': case '--help': case '-h':
+      console.log(USAGE)
+      return 0
+    default:
+      console.error(`unknown command "${command}"\n\n${USAGE}`)
+      return 2
+  }
+}
+
+async function dev (args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '5173' }, 'relay-port': { type: 'string', default: '9090' }, workers: { type: 'string' } } })
+  const relay = await startRelay({ port: Number(values['relay-port']), keyFile: join(stateDir(), 'relay.key') })
+  const provider = await startNodeProvider({
+    bootstrap: relay.multiaddrs,
+    // Leave a core for the browser tabs the developer opens on this machine.
+    workers: values.workers !== undefined ? Number(values.workers) : Math.max(1, availableParallelism() - 1),
+    cacheDir: join(stateDir(), 'blobs'),
+    primesModulePath: bundledPrimesPath()
+  })
+  const web = await startWebServer({ port: Number(values.port), bootstrap: relay.multiaddrs })
+  const file = await writeLocalConfig({ bootstrap: relay.multiaddrs, web: web.url, startedAt: new Date().toISOString() })
+  console.log(`tabmesh local mesh is up
+  web app   ${web.url}   ← open it: the tab becomes a provider
+  relay     ${relay.multiaddrs.join('\n            ')}
+  provider  ${provider.node.peerId.toString()} (${provider.pool.size} workers, score ${(provider.agent.scoreMilli / 1000).toFixed(1)} tasks/s)
+  config    ${file}
+try:  npx tabmesh submit jobs/primes/build/primes.wasm <input files>   (Ctrl-C stops the mesh)`)
+  await waitForSignal()
+  await web.stop()
+  await provider.stop()
+  await relay.stop()
+  return 0
+}
+
+async function relay (args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '9090' } } })
+  const handle = await startRelay({ host: values.host, port: Number(values.port), keyFile: join(stateDir(), 'relay.key') })
+  console.log(`relay listening:\n  ${handle.multiaddrs.join('\n  ')}`)
+  await waitForSignal()
+  await handle.stop()
+  return 0
+}
+
+async function provide (args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { bootstrap: { type: 'string', multiple: true }, workers: { type: 'string' }, price: { type: 'string' } } })
+  const bootstrap = values.bootstrap ?? (await readLocalConfig()).bootstrap
+  const handle = await startNodeProvider({
+    bootstrap,
+    ...(values.workers !== undefined ? { workers: Number(values.workers) } : {}),
+    ...(values.price !== undefined ? { price: values.price } : {}),
+    cacheDir: join(stateDir(), 'blobs'),
+    primesModulePath: bundledPrimesPath()
+  })
+  console.log(`providing as ${handle.node.peerId.toString()} with ${handle.pool.size} workers (score ${(handle.agent.scoreMilli / 1000).toFixed(1)} tasks/s)`)
+  handle.agent.addEventListener('task:end', (e) => {
+    const d = (e as CustomEvent<{ jobId: string, taskIndex: number, outcome?: string, durationMs?: number }>).detail
+    console.log(`task ${d.jobId.slice(0, 10)}…#${d.taskIndex} ${d.outcome ?? ''} ${d.durationMs ?? 0} ms`)
+  })
+  await waitForSignal()
+  await handle.stop()
+  return 0
+}
+
+async function submit (args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      redundancy: { type: 'string', default: '2' },
+      timeout: { type: 'string' },
+      'memory-pages': { type: 'string' },
+      fuel: { type: 'string' },
+      arg: { type: 'string', multiple: true },
+      json: { type: 'boolean', default: false },
+      bootstrap: { type: 'string', multiple: true },
+      'wait-providers': { type: 'string' }
+    }
+  })
+  const [modulePath, ...inputPaths] = positionals
+  if (modulePath === undefined || inputPaths.length === 0) {
+    console.error(`usage: tabmesh submit MODULE.wasm INPUT_FILE... (see tabmesh help)`)
+    return 2
+  }
+  const redundancy = Number(values.redundancy)
+  const bootstrap = values.bootstrap ?? (await readLocalConfig()).bootstrap
+  const module = new Uint8Array(await readFile(modulePath))
+  const inputs = await Promise.all(inputPaths.map(async p => new Uint8Array(await readFile(p))))
+  const client = await createClient({ bootstrap })
+  try {
+    const want = values['wait-providers'] !== undefined ? Number(values['wait-providers']) : redundancy
+    await client.waitForProviders(want, { signal: AbortSignal.timeout(60_000) })
+    const job = client.submit({
+      module,
+      inputs,
+      redundancy,
+      args: values.arg ?? [],
+      limits: {
+        ...(values.timeout !== undefined ? { timeoutMs: Number(values.timeout) } : {}),
+        ...(values['memory-pages'] !== undefined ? { memoryPages: Number(values['memory-pages']) } : {}),
+        ...(values.fuel !== undefined ? { fuel: BigInt(values.fuel) } : {})
+      }
+    })
+    if (!values.json) {
+      console.error(`job ${job.id}: ${inputs.length} tasks, redundancy ${redundancy}, ${client.providers().length} providers`)
+      job.addEventListener('progress', (e) => {
+        const p = (e as CustomEvent<{ accepted: number, failed: number, total: number, running: number }>).detail
+        process.stderr.write(`\r${p.accepted + p.failed}/${p.total} done (${p.failed} failed), ${p.running} running   `)
+      })
+    }
+    let failed = 0
+    for await (const r of job.results()) {
+      if (!r.ok) failed++
+      print(r, inputPaths[r.index]!, values.json)
+    }
+    const summary = await job.done
+    if (values.json) {
+      console.log(JSON.stringify({ summary: true, jobId: summary.jobId, tasks: inputs.length, accepted: summary.accepted, failed: summary.failed, durationMs: Math.round(summary.durationMs), faults: summary.faults.length }))
+    } else {
+      console.error(`\njob ${summary.jobId}: ${summary.accepted} accepted, ${summary.failed} failed in ${(summary.durationMs / 1000).toFixed(2)} s`)
+    }
+    return failed > 0 ? 1 : 0
+  } finally {
+    await client.stop()
+  }
+}
+
+function print (r: TaskOutcome, input: string, json: boolean): void {
+  if (json) {
+    if (r.ok) {
+      const text = utf8OrUndefined(r.output)
+      console.log(JSON.stringify({
+        index: r.index,
+        input,
+        outputCid: r.outputCid,
+        ...(text !== undefined ? { output: text } : { output: Buffer.from(r.output).toString('base64'), encoding: 'base64' }),
+        providers: r.providers
+      }))
+    } else {
+      console.log(JSON.stringify({ index: r.index, input, error: r.error, providers: r.providers }))
+    }
+    return
+  }
+  if (r.ok) {
+    const text = utf8OrUndefined(r.output)
+    console.log(`[${r.index}] ${input}: ${text !== undefined ? text.trimEnd() : `<${r.output.length} bytes> ${r.outputCid}`}`)
+  } else {
+    console.log(`[${r.index}] ${input}: FAILED ${r.error.code}: ${r.error.message}${r.error.stderrTail !== undefined && r.error.stderrTail !== '' ? `\n    stderr: ${r.error.stderrTail.trim()}` : ''}`)
+  }
+}
+
+function utf8OrUndefined (bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+async function waitForSignal (): Promise<void> {
+  await new Promise<void>(resolve => {
+    process.once('SIGINT', () => { resolve() })
+    process.once('SIGTERM', () => { resolve() })
+  })
+}
+
+main(process.argv.slice(2)).then(code => { process.exit(code) }, (err: unknown) => {
+  if (err instanceof TabmeshError) console.error(`tabmesh: ${err.message}`)
+  else console.error(err)
+  process.exit(1)
+})

@@ -1,0 +1,34 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium } from 'playwright-core'
+import type { Browser, BrowserContext } from 'playwright-core'
+
+/** Debian's Chromium (`npx playwright install` cannot download here; .ci/run installs the package). */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/**
+ * Flags from NOTES: headless without background networking; WebRTC on loopback needs camera/mic
+ * permission, `--allow-loopback-in-peer-connection` and real (not mDNS) local candidates.
+ */
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'
+]
+
+export async function launchChromium (): Promise<Browser> {
+  return await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true })
+}
+
+/** A fresh context (its own IndexedDB, its own libp2p identity) with WebRTC-on-loopback permissions. */
+export async function newTab (browser: Browser, origin: string): Promise<BrowserContext> {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1100, height: 900 } })
+  await context.grantPermissions(['camera', 'microphone'], { origin })
+  return context
+}
+
+export function tempDir (prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}

@@ -1,0 +1,103 @@
+import type { TabProviderState } from '../provider/tab-provider.ts'
+
+const STATUS_TEXT: Record<TabProviderState['status'], string> = {
+  connecting: 'Connecting to the mesh…',
+  benchmarking: 'Measuring this device…',
+  providing: 'Contributing',
+  paused: 'Paused',
+  error: 'Error'
+}
+
+const KIND_TEXT: Record<string, string> = {
+  webrtc: 'WebRTC (direct)',
+  websocket: 'WebSocket',
+  tcp: 'TCP',
+  relayed: 'via relay',
+  memory: 'memory',
+  other: 'other'
+}
+
+export function Contribute ({ state, onPause }: { state: TabProviderState, onPause: (paused: boolean) => void }): React.JSX.Element {
+  const paused = state.status === 'paused'
+  const active = state.status === 'providing' || paused
+  return (
+    <section aria-labelledby="contribute-title">
+      <div className="status-row">
+        <div>
+          <h2 id="contribute-title">Contribute</h2>
+          <p className={`status status-${state.status}`} role="status" aria-live="polite" data-testid="status">
+            <span className="dot" aria-hidden="true" />{STATUS_TEXT[state.status]}
+          </p>
+        </div>
+        <button type="button" className="primary" disabled={!active} aria-pressed={paused} onClick={() => { onPause(!paused) }}>
+          {paused ? 'Resume' : 'Pause'}
+        </button>
+      </div>
+
+      <dl className="cards">
+        <div className="card"><dt>Tasks done</dt><dd data-testid="tasks-done">{state.tasksDone}</dd></div>
+        <div className="card"><dt>Running now</dt><dd>{state.running}</dd></div>
+        <div className="card"><dt>Time contributed</dt><dd>{formatDuration(state.contributedMs)}</dd></div>
+        <div className="card"><dt>Benchmark</dt><dd>{state.scoreMilli > 0 ? `${(state.scoreMilli / 1000).toFixed(1)} tasks/s` : '—'}</dd></div>
+      </dl>
+
+      <h3>Workers</h3>
+      <ul className="workers" aria-label="Web Workers">
+        {Array.from({ length: state.workers }, (_, i) => {
+          const busy = i < state.busyWorkers
+          return <li key={i} className={busy ? 'busy' : 'idle'}><span className="bar" /><span className="label">Worker {i + 1}: {busy ? 'running a task' : 'idle'}</span></li>
+        })}
+      </ul>
+
+      <h3>Peers <span className="muted">({state.peers.length})</span></h3>
+      {state.peers.length === 0
+        ? <p className="muted">No peers yet.</p>
+        : (
+          <table className="peers" data-testid="peers">
+            <thead><tr><th scope="col">Peer</th><th scope="col">Role</th><th scope="col">Connection</th></tr></thead>
+            <tbody>
+              {state.peers.map(p => (
+                <tr key={p.peerId}>
+                  <td title={p.peerId}><code>{short(p.peerId)}</code></td>
+                  <td>{p.isRelay ? 'relay' : p.tier === 'tab' ? `tab · ${p.workers ?? '?'} workers` : p.tier === 'node' ? `node · ${p.workers ?? '?'} workers` : 'requester'}</td>
+                  <td>{p.kinds.map(k => <span key={k} className={`kind kind-${k}`}>{KIND_TEXT[k] ?? k}</span>)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          )}
+
+      <h3>Last results</h3>
+      {state.recent.length === 0
+        ? <p className="muted">Waiting for the first task. Submit one with <code>npx tabmesh submit</code>.</p>
+        : (
+          <table className="recent">
+            <thead><tr><th scope="col">Job</th><th scope="col">Task</th><th scope="col">Outcome</th><th scope="col">Time</th><th scope="col">Output CID</th></tr></thead>
+            <tbody>
+              {state.recent.map(r => (
+                <tr key={`${r.jobId}-${r.taskIndex}-${r.at}`}>
+                  <td><code>{r.jobId.slice(0, 10)}…</code></td>
+                  <td>#{r.taskIndex}</td>
+                  <td className={r.outcome === 'ok' ? 'ok' : 'bad'}>{r.outcome === 'ok' ? 'done' : r.outcome}</td>
+                  <td>{r.durationMs} ms</td>
+                  <td title={r.outputCid}><code>{r.outputCid !== undefined ? short(r.outputCid) : '—'}</code></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          )}
+      <p className="muted small">Peer id <code data-testid="peer-id">{state.peerId}</code></p>
+    </section>
+  )
+}
+
+function short (id: string): string {
+  return id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-6)}` : id
+}
+
+function formatDuration (ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  const s = ms / 1000
+  if (s < 60) return `${s.toFixed(1)} s`
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`
+}

@@ -1,0 +1,12 @@
+/** The mesh this page joins: `/tabmesh.json` from the server (`tabmesh dev` writes the local one). */
+export interface WebConfig {
+  bootstrap: string[]
+}
+
+export async function loadConfig (): Promise<WebConfig> {
+  const res = await fetch('/tabmesh.json', { cache: 'no-store' })
+  if (!res.ok) throw new Error(`could not load /tabmesh.json (${res.status}): is the page served by \`tabmesh dev\`?`)
+  const config = await res.json() as Partial<WebConfig>
+  if (!Array.isArray(config.bootstrap) || config.bootstrap.length === 0) throw new Error('/tabmesh.json names no bootstrap relay')
+  return { bootstrap: config.bootstrap }
+}
