@@ -1,0 +1,183 @@
+// Issue #2 end to end: relay + two Chromium tabs + one Node provider + an SDK requester, all on loopback
+// (run through scripts/netns.sh: a network namespace with only `lo`).
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import binaryen from 'binaryen'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { startWebServer } from '../cli/web-server.ts'
+import type { WebServerHandle } from '../cli/web-server.ts'
+import { bundledPrimesPath, startNodeProvider } from '../mesh/provider/node-provider.ts'
+import type { NodeProviderHandle } from '../mesh/provider/node-provider.ts'
+import { startRelay } from '../relay/start-relay.ts'
+import type { RelayHandle } from '../relay/start-relay.ts'
+import { createClient, TabmeshError } from '../sdk/index.ts'
+import type { TabmeshClient, TaskOutcome } from '../sdk/index.ts'
+import { resolveLimits } from '../worker-runtime/limits.ts'
+import { WorkerPool } from '../worker-runtime/pool.ts'
+import { spawnNodeWorker } from '../worker-runtime/spawn-node.ts'
+import type { TabProviderState } from '../web/provider/tab-provider.ts'
+import { launchChromium, newTab, tempDir } from './browser.ts'
+
+const primes = readFileSync(bundledPrimesPath())
+const dec = new TextDecoder()
+const PI_1E9 = 50_847_534
+const TASKS = 100
+const STEP = 1_000_000_000 / TASKS
+const ranges = Array.from({ length: TASKS }, (_, i) => `${i * STEP} ${(i + 1) * STEP}`)
+
+function wat (text: string): Uint8Array {
+  const m = binaryen.parseText(text)
+  try { return m.emitBinary() } finally { m.dispose() }
+}
+
+async function until<T> (what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const value = await probe()
+    if (value !== undefined) return value
+    await new Promise(resolve => setTimeout(resolve, 250))
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+}
+
+async function tabState (page: Page): Promise<TabProviderState | undefined> {
+  return await page.evaluate(() => window.tabmesh?.state())
+}
+
+describe('e2e: a real Wasm job across Chromium tabs and a Node provider', () => {
+  let relay: RelayHandle
+  let web: WebServerHandle
+  let nodeProvider: NodeProviderHandle
+  let browser: Browser
+  const tabs: Array<{ context: BrowserContext, page: Page, peerId: string, errors: string[] }> = []
+  let client: TabmeshClient
+
+  before(async () => {
+    relay = await startRelay({ port: 0 })
+    web = await startWebServer({ port: 0, bootstrap: relay.multiaddrs })
+    nodeProvider = await startNodeProvider({ bootstrap: relay.multiaddrs, workers: 1, cacheDir: tempDir('tabmesh-e2e-'), primesModulePath: bundledPrimesPath() })
+    browser = await launchChromium()
+    for (let i = 0; i < 2; i++) {
+      const context = await newTab(browser, web.url)
+      const page = await context.newPage()
+      const errors: string[] = []
+      page.on('pageerror', e => errors.push(e.message))
+      page.on('console', m => { if (m.type() === 'error') errors.push(m.text()) })
+      await page.goto(web.url)
+      const state = await until('the tab to become a provider', async () => {
+        const s = await tabState(page)
+        return s?.status === 'providing' ? s : undefined
+      }, 60_000)
+      tabs.push({ context, page, peerId: state.peerId, errors })
+    }
+    client = await createClient({ bootstrap: relay.multiaddrs })
+    await client.waitForProviders(3, { signal: AbortSignal.timeout(60_000) })
+  })
+
+  after(async () => {
+    await client?.stop()
+    await browser?.close()
+    await nodeProvider?.stop()
+    await web?.stop()
+    await relay?.stop()
+  })
+
+  it('shows a tab that provides at once, with peers, and no console errors', async () => {
+    const [a] = tabs
+    await a!.page.screenshot({ path: join(tempDir('tabmesh-shot-'), 'contribute.png') })
+    await assert.doesNotReject(a!.page.getByRole('button', { name: 'Pause' }).waitFor())
+    assert.equal(await a!.page.getByTestId('status').textContent(), 'Contributing')
+    assert.deepEqual(tabs.flatMap(t => t.errors), [])
+  })
+
+  it('connects the two tabs to each other over a direct WebRTC connection', async () => {
+    const [a, b] = tabs
+    const peer = await until('tab A to reach tab B over WebRTC', async () => {
+      const s = await tabState(a!.page)
+      return s?.peers.find(p => p.peerId === b!.peerId && p.kinds.includes('webrtc'))
+    }, 90_000)
+    assert.ok(peer.kinds.includes('webrtc'))
+    assert.equal(peer.tier, 'tab')
+  })
+
+  it('counts the primes below 10^9 in 100 tasks with redundancy 2, and survives a tab closing mid-job', async () => {
+    const started = performance.now()
+    const job = client.submit({ module: primes, inputs: ranges, redundancy: 2, limits: { timeoutMs: 20_000 } })
+    const outcomes: TaskOutcome[] = []
+    let closed = false
+    for await (const r of job.results()) {
+      outcomes.push(r)
+      if (!closed && outcomes.length === 15) {
+        closed = true
+        await tabs[1]!.context.close() // tab B goes away with tasks in flight
+      }
+    }
+    const meshSeconds = (performance.now() - started) / 1000
+    const summary = await job.done
+    assert.ok(closed)
+    assert.equal(summary.accepted, TASKS)
+    assert.equal(summary.failed, 0)
+    let total = 0
+    const contributors = new Set<string>()
+    for (const r of outcomes) {
+      assert.ok(r.ok, JSON.stringify(r))
+      assert.equal(new Set(r.providers).size, 2, 'two distinct providers agreed')
+      for (const p of r.providers) contributors.add(p)
+      total += Number(dec.decode(r.output))
+    }
+    assert.equal(total, PI_1E9)
+    assert.ok(contributors.has(tabs[0]!.peerId), 'tab A ran tasks')
+    assert.ok(contributors.has(nodeProvider.node.peerId.toString()), 'the Node provider ran tasks')
+
+    const a = await tabState(tabs[0]!.page)
+    assert.ok((a?.tasksDone ?? 0) > 0)
+
+    // The same 200 task runs (100 × redundancy 2) on a local worker pool of all cores, in this process.
+    const pool = new WorkerPool({ size: availableParallelism(), spawn: spawnNodeWorker })
+    try {
+      const limits = resolveLimits({})
+      const module = await pool.prepare({ bytes: primes, memoryPages: limits.memoryPages, metered: false })
+      const t0 = performance.now()
+      await Promise.all([...ranges, ...ranges].map(async input => await pool.run({ module, input: new TextEncoder().encode(input), args: ['primes'], env: [], limits, seed: new Uint8Array(16) })))
+      const localSeconds = (performance.now() - t0) / 1000
+      console.log(`# measured: mesh ${(TASKS / meshSeconds).toFixed(1)} tasks/s (${meshSeconds.toFixed(1)} s, redundancy 2, a tab closed mid-job); local pool ${(2 * TASKS / localSeconds).toFixed(1)} task-runs/s = ${(TASKS / localSeconds).toFixed(1)} tasks/s at redundancy 2 (${localSeconds.toFixed(1)} s); tab A first task done ${a?.firstTaskAfterMs ?? '?'} ms after page load`)
+    } finally {
+      pool.stop()
+    }
+  })
+
+  it('gives hostile modules typed errors and keeps serving', async () => {
+    const runaway = wat('(module (memory (export "memory") 1) (func (export "_start") (loop $l (br $l))))')
+    const bomb = wat('(module (memory (export "memory") 1) (func (export "_start") (loop $l (br_if $l (i32.ne (memory.grow (i32.const 256)) (i32.const -1)))) unreachable))')
+    const unknownImport = wat('(module (import "env" "spawn" (func)) (memory (export "memory") 1) (func (export "_start")))')
+
+    const expectations: Array<[Uint8Array, string, Record<string, number>]> = [
+      [runaway, 'TIMEOUT', { timeoutMs: 1500 }],
+      [bomb, 'MEMORY_LIMIT', { memoryPages: 2048 }],
+      [unknownImport, 'INVALID_MODULE', {}]
+    ]
+    for (const [module, code, limits] of expectations) {
+      const job = client.submit({ module, inputs: ['x', 'y'], redundancy: 2, limits })
+      const outcomes: TaskOutcome[] = []
+      for await (const r of job.results()) outcomes.push(r)
+      assert.equal(outcomes.length, 2)
+      for (const r of outcomes) {
+        assert.equal(r.ok, false)
+        assert.equal(!r.ok && r.error.code, code)
+        assert.equal(r.providers.length, 2, 'two providers agreed on the error')
+      }
+    }
+
+    const malformed = client.submit({ module: new TextEncoder().encode('\0asm but not really'), inputs: ['x'] })
+    await assert.rejects(malformed.done, (err: unknown) => err instanceof TabmeshError && err.code === 'INVALID_MODULE')
+
+    const after = client.submit({ module: primes, inputs: ['0 1000000', '1000000 2000000'], redundancy: 2 })
+    let sum = 0
+    for await (const r of after.results()) { assert.ok(r.ok); sum += Number(dec.decode(r.output)) }
+    assert.equal(sum, 148_933, 'π(2·10^6): the providers still serve')
+    assert.equal((await tabState(tabs[0]!.page))?.status, 'providing')
+  })
+})
