@@ -1,7 +1,7 @@
 // Issue #2 end to end: relay + two Chromium tabs + one Node provider + an SDK requester, all on loopback
 // (run through scripts/netns.sh: a network namespace with only `lo`).
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -22,6 +22,12 @@ import type { TabProviderState } from '../web/provider/tab-provider.ts'
 import { launchChromium, newTab, tempDir } from './browser.ts'
 
 const primes = readFileSync(bundledPrimesPath())
+const jobsDir = new URL('../jobs/', import.meta.url)
+const mandelbrot = readFileSync(new URL('mandelbrot/build/mandelbrot.wasm', jobsDir))
+const wordfreq = readFileSync(new URL('wasi-c/build/wordfreq.wasm', jobsDir))
+/** Screenshots land here (gitignored) for people to look at. */
+const ARTIFACTS = new URL('../test-results/', import.meta.url).pathname
+mkdirSync(ARTIFACTS, { recursive: true })
 const dec = new TextDecoder()
 const PI_1E9 = 50_847_534
 const TASKS = 100
@@ -87,7 +93,7 @@ describe('e2e: a real Wasm job across Chromium tabs and a Node provider', () => 
 
   it('shows a tab that provides at once, with peers, and no console errors', async () => {
     const [a] = tabs
-    await a!.page.screenshot({ path: join(tempDir('tabmesh-shot-'), 'contribute.png') })
+    await a!.page.screenshot({ path: join(ARTIFACTS, 'contribute.png'), fullPage: true })
     await assert.doesNotReject(a!.page.getByRole('button', { name: 'Pause' }).waitFor())
     assert.equal(await a!.page.getByTestId('status').textContent(), 'Contributing')
     assert.deepEqual(tabs.flatMap(t => t.errors), [])
@@ -101,6 +107,40 @@ describe('e2e: a real Wasm job across Chromium tabs and a Node provider', () => 
     }, 90_000)
     assert.ok(peer.kinds.includes('webrtc'))
     assert.equal(peer.tier, 'tab')
+  })
+
+  it('gives byte-identical outputs in Chromium and in Node (redundancy 3: both tabs and the Node provider agree)', async () => {
+    // Reads random_get and both clocks: deterministic by design, seeded from the task input.
+    const entropy = wat(`(module
+      (import "wasi_snapshot_preview1" "random_get" (func $random (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "clock_time_get" (func $clock (param i32 i64 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "_start")
+        (drop (call $random (i32.const 100) (i32.const 32)))
+        (drop (call $clock (i32.const 0) (i64.const 1) (i32.const 132)))
+        (drop (call $clock (i32.const 1) (i64.const 1) (i32.const 140)))
+        (i32.store (i32.const 0) (i32.const 100))
+        (i32.store (i32.const 4) (i32.const 48))
+        (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))`)
+    const jobs: Array<[string, Uint8Array, string[]]> = [
+      ['mandelbrot', mandelbrot, ['256 192 0 0 128 96 500', '256 192 128 96 128 96 500']],
+      ['wasi-c', wordfreq, ['the quick brown fox jumps over the lazy dog the end']],
+      ['entropy', entropy, ['seed one', 'seed two']]
+    ]
+    const entropyOutputs: string[] = []
+    for (const [name, module, inputs] of jobs) {
+      const job = client.submit({ module, inputs, redundancy: 3, maxProvidersPerTask: 3 })
+      for await (const r of job.results()) {
+        assert.ok(r.ok, `${name} task ${r.index}: ${JSON.stringify(r.ok ? '' : r.error)}`)
+        assert.equal(new Set(r.providers).size, 3)
+        assert.ok(r.providers.includes(tabs[0]!.peerId) && r.providers.includes(tabs[1]!.peerId) && r.providers.includes(nodeProvider.node.peerId.toString()), 'both tabs and the Node provider agreed')
+        if (name === 'mandelbrot') assert.equal(r.output.length, 128 * 96 * 4)
+        if (name === 'entropy') entropyOutputs.push(Buffer.from(r.output).toString('hex'))
+      }
+    }
+    assert.equal(entropyOutputs.length, 2)
+    assert.notEqual(entropyOutputs[0], entropyOutputs[1], 'random_get is seeded from the task input')
   })
 
   it('counts the primes below 10^9 in 100 tasks with redundancy 2, and survives a tab closing mid-job', async () => {
