@@ -1,0 +1,88 @@
+// The README's path as a person runs it: `tabmesh dev`, `tabmesh provide`, `tabmesh submit --json`,
+// each its own process, finding each other through .tabmesh/local.json.
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { tempDir } from './browser.ts'
+
+const CLI = fileURLToPath(new URL('../cli/tabmesh.ts', import.meta.url))
+const PRIMES = fileURLToPath(new URL('../jobs/primes/build/primes.wasm', import.meta.url))
+
+interface Proc { child: ChildProcess, output: () => string }
+
+function run (args: string[], cwd: string): Proc {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString() })
+  child.stderr!.on('data', (d: Buffer) => { out += d.toString() })
+  return { child, output: () => out }
+}
+
+async function waitFor (proc: Proc, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const m = proc.output().match(pattern)
+    if (m !== null) return m
+    if (proc.child.exitCode !== null) throw new Error(`process exited (${proc.child.exitCode}) before ${String(pattern)}:\n${proc.output()}`)
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+  throw new Error(`timed out waiting for ${String(pattern)}:\n${proc.output()}`)
+}
+
+async function exit (proc: Proc): Promise<number | null> {
+  if (proc.child.exitCode !== null) return proc.child.exitCode
+  return await new Promise(resolve => proc.child.once('exit', code => { resolve(code) }))
+}
+
+describe('cli: tabmesh dev + provide + submit', () => {
+  const cwd = tempDir('tabmesh-cli-')
+  const procs: Proc[] = []
+
+  after(async () => {
+    for (const p of procs) p.child.kill('SIGINT')
+    await Promise.all(procs.map(exit))
+  })
+
+  it('dev prints the URL and writes local.json; provide joins; submit --json returns the right counts', async () => {
+    const dev = run(['dev', '--port', '0', '--relay-port', '0', '--workers', '1'], cwd)
+    procs.push(dev)
+    const [, url] = await waitFor(dev, /web app\s+(http:\/\/\S+)/, 60_000)
+    const config = JSON.parse(readFileSync(join(cwd, '.tabmesh', 'local.json'), 'utf8')) as { bootstrap: string[], web: string }
+    assert.equal(config.web, url)
+    assert.match(config.bootstrap[0]!, /^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\/12D3Koo/)
+    const page = await fetch(url!)
+    assert.equal(page.status, 200)
+    assert.match(await page.text(), /<div id="root">/)
+    assert.deepEqual(await (await fetch(new URL('/tabmesh.json', url))).json(), { bootstrap: config.bootstrap })
+
+    const provide = run(['provide', '--workers', '1'], cwd)
+    procs.push(provide)
+    await waitFor(provide, /providing as 12D3Koo\S+ with 1 workers/, 60_000)
+
+    const inputs: string[] = []
+    for (let i = 0; i < 8; i++) {
+      const file = join(cwd, `range-${i}.txt`)
+      writeFileSync(file, `${i * 1_000_000} ${(i + 1) * 1_000_000}\n`)
+      inputs.push(file)
+    }
+    const submit = run(['submit', PRIMES, ...inputs, '--redundancy', '2', '--json'], cwd)
+    assert.equal(await exit(submit), 0, submit.output())
+    const lines = submit.output().trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>)
+    const tasks = lines.filter(l => l.summary !== true)
+    const summary = lines.find(l => l.summary === true)
+    assert.equal(tasks.length, 8)
+    assert.deepEqual(summary && { accepted: summary.accepted, failed: summary.failed, tasks: summary.tasks }, { accepted: 8, failed: 0, tasks: 8 })
+    let total = 0
+    for (const t of tasks) {
+      assert.equal(t.input, inputs[t.index as number])
+      assert.match(t.outputCid as string, /^bafkrei/)
+      assert.equal((t.providers as string[]).length, 2)
+      total += Number(t.output)
+    }
+    assert.equal(total, 539_777, 'π(8·10^6)')
+  })
+})

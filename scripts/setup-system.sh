@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Tabmesh needs, if missing:
+#   chromium                      — real browser for the e2e tests (playwright-core drives /usr/bin/chromium)
+#   clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 — builds jobs/wasi-c (C → wasm32-wasi)
+#   iproute2                      — `ip` for the loopback-only network namespace of the WebRTC tests
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v clang-19 >/dev/null 2>&1 || need+=(clang-19)
+command -v wasm-ld-19 >/dev/null 2>&1 || need+=(lld-19)
+[ -d /usr/include/wasm32-wasi ] || need+=(wasi-libc)
+ls /usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need+=(libclang-rt-19-dev-wasm32)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+if [ ${#need[@]} -eq 0 ]; then echo "setup-system: all system packages present"; exit 0; fi
+SUDO=""
+[ "$(id -u)" = "0" ] || SUDO="sudo"
+echo "setup-system: installing ${need[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
