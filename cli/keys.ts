@@ -15,3 +15,17 @@ export async function loadOrCreateKey (file: string): Promise<PrivateKey> {
   await writeFile(file, privateKeyToProtobuf(key), { mode: 0o600 })
   return key
 }
+
+/** Loads (or creates, mode 0600) the EVM payout key kept in `file` as 0x-hex: a provider's burner until a wallet is connected. */
+export async function loadOrCreateEvmAccount (file: string): Promise<import('viem').PrivateKeyAccount> {
+  const { generatePrivateKey, privateKeyToAccount } = await import('viem/accounts')
+  try {
+    return privateKeyToAccount((await readFile(file, 'utf8')).trim() as `0x${string}`)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+  }
+  const key = generatePrivateKey()
+  await mkdir(dirname(file), { recursive: true })
+  await writeFile(file, key + '\n', { mode: 0o600 })
+  return privateKeyToAccount(key)
+}

@@ -1,6 +1,7 @@
 /** Protocol ids (libp2p multistream-select names). */
 export const TASK_PROTOCOL = '/tabmesh/task/1.0.0'
 export const BLOB_PROTOCOL = '/tabmesh/blob/1.0.0'
+export const CHEQUE_PROTOCOL = '/tabmesh/cheque/1.0.0'
 /** Gossipsub topic for capacity ads. */
 export const CAPACITY_TOPIC = 'tabmesh/capacity/1'
 
@@ -26,3 +27,8 @@ export const DIAL_TIMEOUT_MS = 30_000
 export const TASK_GRACE_MS = 20_000
 /** Dial attempts per provider before it is treated as gone (NOTES: ~1 WebRTC dial in 9 used to hang). */
 export const DIAL_ATTEMPTS = 3
+
+/** A result may wait this long for its cheque (the other replicas must finish first), ms. */
+export const CHEQUE_GRACE_MS = 15_000
+/** A provider serves a requester whose cheques lag by at most this many delivered results (past the grace). */
+export const MAX_UNPAID_TASKS = 1

@@ -11,6 +11,13 @@ import { JobScheduler } from '../mesh/requester/scheduler.ts'
 import type { TaskLimits } from '../worker-runtime/limits.ts'
 import { resolveLimits } from '../worker-runtime/limits.ts'
 import { Job } from './job.ts'
+import { encodePacked, keccak256 } from 'viem'
+import type { Address, Hex, LocalAccount } from 'viem'
+import type { ChainConfig } from '../chain/config.ts'
+import { RequesterPayments } from '../mesh/payment/requester-payments.ts'
+import type { Settlement } from '../mesh/payment/requester-payments.ts'
+import { outputHashOf } from '../mesh/payment/signatures.ts'
+import type { FaultEvidence, TaskOutcome } from '../mesh/requester/types.ts'
 
 export interface CreateClientParameters {
   /** Relay multiaddrs with their /p2p/ ids, e.g. from `.tabmesh/local.json`. Ignored when `node` is given. */
@@ -23,6 +30,10 @@ export interface CreateClientParameters {
   iceServers?: RTCIceServer[]
   /** Allow plain ws:// and loopback dials from a browser (the local mesh). */
   allowLocalDials?: boolean
+  /** The contracts, for paid jobs (`pricePerTask`). */
+  chain?: ChainConfig
+  /** The requester's key: opens jobs, signs cheques, slashes, refunds. */
+  account?: LocalAccount
 }
 
 export interface SubmitParameters {
@@ -42,7 +53,30 @@ export interface SubmitParameters {
   /** 0x + 64 hex chars; random by default. */
   jobId?: string
   signal?: AbortSignal
+  /**
+   * Pay for the job through JobEscrow: payment-token base units per task run (e.g. 1000n = 0.001 tUSD).
+   * Needs `chain` and `account` on the client. The job is opened on chain before it runs.
+   */
+  pricePerTask?: bigint
+  /** Stake (staking-token base units) a provider needs to take a paid job; also what a fault proof slashes. */
+  minStake?: bigint
+  /** Seconds from now until the unspent deposit can be refunded. Default 3600. */
+  deadlineSeconds?: number
+  /** Refund automatically once the deadline passes (default true). */
+  autoRefund?: boolean
 }
+
+/** A paid job's on-chain side. */
+export interface PaidJob {
+  jobId: Hex
+  /** Transaction hashes so far: approve, openJob, slashes, refund. */
+  transactions: Hex[]
+  /** Resolves after the job is done, providers have claimed and (with autoRefund) the refund is made. */
+  settlement: Promise<Settlement>
+}
+
+/** How long to wait for providers' claims to land before totalling the settlement, ms. */
+const CLAIM_WAIT_MS = 60_000
 
 export interface TabmeshClient {
   readonly node: MeshNode
@@ -53,6 +87,10 @@ export interface TabmeshClient {
   /** Resolves when at least `count` providers are live. @throws AbortedError when `signal` fires first */
   waitForProviders: (count: number, options?: { signal?: AbortSignal }) => Promise<ProviderEntry[]>
   stop: () => Promise<void>
+  /** The on-chain side of paid jobs submitted by this client, by job id. */
+  paidJobs: Map<string, PaidJob>
+  /** Refunds a paid job's unspent deposit once its deadline has passed. */
+  refund: (jobId: Hex, options?: { signal?: AbortSignal }) => Promise<Hex | undefined>
 }
 
 /**
@@ -84,11 +122,26 @@ export async function createClient (params: CreateClientParameters = {}): Promis
     if (!(err instanceof Error && /already registered/i.test(err.message))) throw err
   })
 
+  const payments = params.chain !== undefined && params.account !== undefined
+    ? new RequesterPayments({ node, chain: params.chain, account: params.account })
+    : undefined
+  const paidJobs = new Map<string, PaidJob>()
+
   const client: TabmeshClient = {
     node,
+    paidJobs,
+    async refund (jobId, options = {}) {
+      if (payments === undefined) throw new TabmeshError('NO_CHAIN', 'refund needs a client created with chain and account')
+      return await payments.refundWhenDue(jobId, options)
+    },
     submit (p) {
       const redundancy = p.redundancy ?? 2
       const jobId = p.jobId ?? randomJobId()
+      const paid = p.pricePerTask !== undefined
+      let resolveSettled!: (s: Promise<Settlement>) => void
+      const settled = new Promise<Promise<Settlement>>(resolve => { resolveSettled = resolve })
+      const transactions: Hex[] = []
+      if (paid) paidJobs.set(jobId, { jobId: jobId as Hex, transactions, settlement: settled.then(async s => await s) })
       const inputs = p.inputs.map(i => typeof i === 'string' ? new TextEncoder().encode(i) : i)
       const scheduler = (async () => {
         if (inputs.length === 0) throw new TabmeshError('INVALID_ARGUMENT', 'a job needs at least one input')
@@ -99,6 +152,26 @@ export async function createClient (params: CreateClientParameters = {}): Promis
           await blobs.put(cid, bytes)
           served.add(cid.toString())
         }
+        let policy
+        if (paid) {
+          if (payments === undefined) throw new TabmeshError('NO_CHAIN', 'a paid job (pricePerTask) needs a client created with chain and account')
+          const minStake = p.minStake ?? 0n
+          const leaves = withCids.map(i => outputHashOf(i.cid))
+          transactions.push(...await payments.openJob({
+            jobId: jobId as Hex,
+            moduleHash: outputHashOf(moduleCid),
+            inputsRoot: keccak256(encodePacked(leaves.map(() => 'bytes32'), leaves)),
+            taskCount: inputs.length,
+            redundancy,
+            pricePerTask: p.pricePerTask!,
+            deadline: BigInt(Math.floor(Date.now() / 1000) + (p.deadlineSeconds ?? 3600)),
+            minStake
+          }))
+          policy = {
+            chain: payments.chain,
+            eligible: (e: { ad: { payoutAddress: string } }) => e.ad.payoutAddress !== '' && (payments.knownStake(e.ad.payoutAddress as Address) ?? -1n) >= minStake
+          }
+        }
         const s = new JobScheduler(node, directory, {
           jobId,
           module: p.module,
@@ -108,13 +181,16 @@ export async function createClient (params: CreateClientParameters = {}): Promis
           limits: resolveLimits(p.limits),
           args: ['task', ...(p.args ?? [])],
           env: Object.entries(p.env ?? {}).map(([k, v]) => `${k}=${v}`),
-          maxProvidersPerTask: p.maxProvidersPerTask ?? redundancy * 2 + 1
+          maxProvidersPerTask: p.maxProvidersPerTask ?? redundancy * 2 + 1,
+          ...(policy !== undefined ? { paid: policy } : {})
         }, p.signal !== undefined ? { signal: p.signal } : {})
+        if (paid && payments !== undefined) resolveSettled(settlePaidJob(s, payments, jobId as Hex, p, transactions))
         s.done.finally(() => {
           for (const { cid } of withCids) { served.delete(cid.toString()); blobs.delete(cid) }
         }).catch(() => {})
         return s
       })()
+      scheduler.catch((err: unknown) => { resolveSettled(Promise.reject(err)) })
       return new Job(jobId, inputs.length, scheduler)
     },
     providers: () => directory.live(),
@@ -133,6 +209,42 @@ export async function createClient (params: CreateClientParameters = {}): Promis
     }
   }
   return client
+}
+
+/** Pays each agreeing provider per accepted task, slashes on faults, then finishes and refunds. */
+async function settlePaidJob (s: JobScheduler, payments: RequesterPayments, jobId: Hex, p: SubmitParameters, transactions: Hex[]): Promise<Settlement> {
+  const price = p.pricePerTask!
+  const pending: Array<Promise<unknown>> = []
+  let owed = 0n
+  s.addEventListener('result', (e) => {
+    const outcome = (e as CustomEvent<TaskOutcome>).detail
+    if (!outcome.ok) return
+    for (const r of outcome.receipts ?? []) {
+      owed += price
+      pending.push(payments.pay(jobId, r.peer, r.receipt.provider, price).catch(() => {}))
+    }
+  })
+  s.addEventListener('fault', (e) => {
+    const fault = (e as CustomEvent<FaultEvidence>).detail
+    if ((p.minStake ?? 0n) > 0n && fault.faultyReceipt !== undefined) {
+      pending.push(payments.slash(fault).then(hash => { transactions.push(hash) }, () => {}))
+    }
+  })
+  await s.done.catch(() => {})
+  await Promise.all(pending)
+  await payments.finish(jobId)
+  // Providers claim on their final cheque: wait until the claims cover what was owed.
+  const deadline = Date.now() + CLAIM_WAIT_MS
+  while (Date.now() < deadline) {
+    const so = await payments.settlement(jobId, transactions)
+    if (so.paid >= owed) break
+    await new Promise(resolve => setTimeout(resolve, 500))
+  }
+  if (p.autoRefund !== false) {
+    const hash = await payments.refundWhenDue(jobId, p.signal !== undefined ? { signal: p.signal } : {})
+    if (hash !== undefined) transactions.push(hash)
+  }
+  return await payments.settlement(jobId, transactions)
 }
 
 function randomJobId (): string {

@@ -3,7 +3,9 @@
  * See README "Embed the SDK".
  */
 export { createClient } from './client.ts'
-export type { CreateClientParameters, SubmitParameters, TabmeshClient } from './client.ts'
+export type { CreateClientParameters, SubmitParameters, TabmeshClient, PaidJob } from './client.ts'
+export type { Settlement } from '../mesh/payment/requester-payments.ts'
+export type { ChainConfig } from '../chain/config.ts'
 export { Job } from './job.ts'
 export type { JobProgress, JobSummary, TaskOutcome, TaskStatus, TaskState, FaultEvidence } from '../mesh/requester/types.ts'
 export { TabmeshError, AbortedError } from '../errors/base.ts'

@@ -37,6 +37,7 @@ export interface TaskRequest {
     env: string[];
     limits?: TaskLimits;
     input: Uint8Array;
+    paid: boolean;
 }
 export declare namespace TaskRequest {
     const codec: () => Codec<TaskRequest>;
@@ -86,9 +87,13 @@ export declare namespace TaskRequest {
         field: '$.input';
         value: Uint8Array;
     }
+    interface TaskRequestPaidFieldEvent {
+        field: '$.paid';
+        value: boolean;
+    }
     function encode(obj: Partial<TaskRequest>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): TaskRequest;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): Generator<TaskRequestJobIdFieldEvent | TaskRequestTaskIndexFieldEvent | TaskRequestModuleCidFieldEvent | TaskRequestInputCidFieldEvent | TaskRequestArgsFieldEvent | TaskRequestEnvFieldEvent | TaskRequestLimitsTimeoutMsFieldEvent | TaskRequestLimitsMemoryPagesFieldEvent | TaskRequestLimitsFuelFieldEvent | TaskRequestLimitsMaxOutputBytesFieldEvent | TaskRequestInputFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): Generator<TaskRequestJobIdFieldEvent | TaskRequestTaskIndexFieldEvent | TaskRequestModuleCidFieldEvent | TaskRequestInputCidFieldEvent | TaskRequestArgsFieldEvent | TaskRequestEnvFieldEvent | TaskRequestLimitsTimeoutMsFieldEvent | TaskRequestLimitsMemoryPagesFieldEvent | TaskRequestLimitsFuelFieldEvent | TaskRequestLimitsMaxOutputBytesFieldEvent | TaskRequestInputFieldEvent | TaskRequestPaidFieldEvent>;
 }
 export interface TaskFailure {
     code: string;
@@ -125,6 +130,8 @@ export interface TaskResponse {
     durationMs: number;
     fuelUsed: bigint;
     failure?: TaskFailure;
+    receiptSignature: Uint8Array;
+    payoutAddress: string;
 }
 export declare namespace TaskResponse {
     const codec: () => Codec<TaskResponse>;
@@ -164,9 +171,63 @@ export declare namespace TaskResponse {
         field: '$.failure.stderrTail';
         value: string;
     }
+    interface TaskResponseReceiptSignatureFieldEvent {
+        field: '$.receiptSignature';
+        value: Uint8Array;
+    }
+    interface TaskResponsePayoutAddressFieldEvent {
+        field: '$.payoutAddress';
+        value: string;
+    }
     function encode(obj: Partial<TaskResponse>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskResponse>): TaskResponse;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskResponse>): Generator<TaskResponseOkFieldEvent | TaskResponseOutputFieldEvent | TaskResponseOutputCidFieldEvent | TaskResponseDurationMsFieldEvent | TaskResponseFuelUsedFieldEvent | TaskResponseFailureCodeFieldEvent | TaskResponseFailureMessageFieldEvent | TaskResponseFailureExitCodeFieldEvent | TaskResponseFailureStderrTailFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskResponse>): Generator<TaskResponseOkFieldEvent | TaskResponseOutputFieldEvent | TaskResponseOutputCidFieldEvent | TaskResponseDurationMsFieldEvent | TaskResponseFuelUsedFieldEvent | TaskResponseFailureCodeFieldEvent | TaskResponseFailureMessageFieldEvent | TaskResponseFailureExitCodeFieldEvent | TaskResponseFailureStderrTailFieldEvent | TaskResponseReceiptSignatureFieldEvent | TaskResponsePayoutAddressFieldEvent>;
+}
+export interface ChequeMessage {
+    jobId: Uint8Array;
+    cumulativeAmount: string;
+    signature: Uint8Array;
+    final: boolean;
+}
+export declare namespace ChequeMessage {
+    const codec: () => Codec<ChequeMessage>;
+    interface ChequeMessageJobIdFieldEvent {
+        field: '$.jobId';
+        value: Uint8Array;
+    }
+    interface ChequeMessageCumulativeAmountFieldEvent {
+        field: '$.cumulativeAmount';
+        value: string;
+    }
+    interface ChequeMessageSignatureFieldEvent {
+        field: '$.signature';
+        value: Uint8Array;
+    }
+    interface ChequeMessageFinalFieldEvent {
+        field: '$.final';
+        value: boolean;
+    }
+    function encode(obj: Partial<ChequeMessage>): Uint8Array;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChequeMessage>): ChequeMessage;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChequeMessage>): Generator<ChequeMessageJobIdFieldEvent | ChequeMessageCumulativeAmountFieldEvent | ChequeMessageSignatureFieldEvent | ChequeMessageFinalFieldEvent>;
+}
+export interface ChequeAck {
+    ok: boolean;
+    error: string;
+}
+export declare namespace ChequeAck {
+    const codec: () => Codec<ChequeAck>;
+    interface ChequeAckOkFieldEvent {
+        field: '$.ok';
+        value: boolean;
+    }
+    interface ChequeAckErrorFieldEvent {
+        field: '$.error';
+        value: string;
+    }
+    function encode(obj: Partial<ChequeAck>): Uint8Array;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChequeAck>): ChequeAck;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChequeAck>): Generator<ChequeAckOkFieldEvent | ChequeAckErrorFieldEvent>;
 }
 export interface BlobRequest {
     cid: Uint8Array;

@@ -163,6 +163,10 @@ export var TaskRequest;
                     w.uint32(66);
                     w.bytes(obj.input);
                 }
+                if ((obj.paid != null && obj.paid !== false)) {
+                    w.uint32(72);
+                    w.bool(obj.paid);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -174,7 +178,8 @@ export var TaskRequest;
                     inputCid: uint8ArrayAlloc(0),
                     args: [],
                     env: [],
-                    input: uint8ArrayAlloc(0)
+                    input: uint8ArrayAlloc(0),
+                    paid: false
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -218,6 +223,10 @@ export var TaskRequest;
                         }
                         case 8: {
                             obj.input = reader.bytes();
+                            break;
+                        }
+                        case 9: {
+                            obj.paid = reader.bool();
                             break;
                         }
                         default: {
@@ -298,6 +307,13 @@ export var TaskRequest;
                             yield {
                                 field: `${prefix}.input`,
                                 value: reader.bytes()
+                            };
+                            break;
+                        }
+                        case 9: {
+                            yield {
+                                field: `${prefix}.paid`,
+                                value: reader.bool()
                             };
                             break;
                         }
@@ -475,6 +491,14 @@ export var TaskResponse;
                     w.uint32(50);
                     TaskFailure.codec().encode(obj.failure, w);
                 }
+                if ((obj.receiptSignature != null && obj.receiptSignature.byteLength > 0)) {
+                    w.uint32(58);
+                    w.bytes(obj.receiptSignature);
+                }
+                if ((obj.payoutAddress != null && obj.payoutAddress !== '')) {
+                    w.uint32(66);
+                    w.string(obj.payoutAddress);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -484,7 +508,9 @@ export var TaskResponse;
                     output: uint8ArrayAlloc(0),
                     outputCid: uint8ArrayAlloc(0),
                     durationMs: 0,
-                    fuelUsed: 0n
+                    fuelUsed: 0n,
+                    receiptSignature: uint8ArrayAlloc(0),
+                    payoutAddress: ''
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -514,6 +540,14 @@ export var TaskResponse;
                             obj.failure = TaskFailure.codec().decode(reader, reader.uint32(), {
                                 limits: opts.limits?.failure
                             });
+                            break;
+                        }
+                        case 7: {
+                            obj.receiptSignature = reader.bytes();
+                            break;
+                        }
+                        case 8: {
+                            obj.payoutAddress = reader.string();
                             break;
                         }
                         default: {
@@ -569,6 +603,20 @@ export var TaskResponse;
                             });
                             break;
                         }
+                        case 7: {
+                            yield {
+                                field: `${prefix}.receiptSignature`,
+                                value: reader.bytes()
+                            };
+                            break;
+                        }
+                        case 8: {
+                            yield {
+                                field: `${prefix}.payoutAddress`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
                         default: {
                             reader.skipType(tag & 7);
                             break;
@@ -592,6 +640,210 @@ export var TaskResponse;
     }
     TaskResponse.stream = stream;
 })(TaskResponse || (TaskResponse = {}));
+export var ChequeMessage;
+(function (ChequeMessage) {
+    let _codec;
+    ChequeMessage.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.jobId != null && obj.jobId.byteLength > 0)) {
+                    w.uint32(10);
+                    w.bytes(obj.jobId);
+                }
+                if ((obj.cumulativeAmount != null && obj.cumulativeAmount !== '')) {
+                    w.uint32(18);
+                    w.string(obj.cumulativeAmount);
+                }
+                if ((obj.signature != null && obj.signature.byteLength > 0)) {
+                    w.uint32(26);
+                    w.bytes(obj.signature);
+                }
+                if ((obj.final != null && obj.final !== false)) {
+                    w.uint32(32);
+                    w.bool(obj.final);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    jobId: uint8ArrayAlloc(0),
+                    cumulativeAmount: '',
+                    signature: uint8ArrayAlloc(0),
+                    final: false
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.jobId = reader.bytes();
+                            break;
+                        }
+                        case 2: {
+                            obj.cumulativeAmount = reader.string();
+                            break;
+                        }
+                        case 3: {
+                            obj.signature = reader.bytes();
+                            break;
+                        }
+                        case 4: {
+                            obj.final = reader.bool();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.jobId`,
+                                value: reader.bytes()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.cumulativeAmount`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 3: {
+                            yield {
+                                field: `${prefix}.signature`,
+                                value: reader.bytes()
+                            };
+                            break;
+                        }
+                        case 4: {
+                            yield {
+                                field: `${prefix}.final`,
+                                value: reader.bool()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, ChequeMessage.codec());
+    }
+    ChequeMessage.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, ChequeMessage.codec(), opts);
+    }
+    ChequeMessage.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, ChequeMessage.codec(), opts);
+    }
+    ChequeMessage.stream = stream;
+})(ChequeMessage || (ChequeMessage = {}));
+export var ChequeAck;
+(function (ChequeAck) {
+    let _codec;
+    ChequeAck.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.ok != null && obj.ok !== false)) {
+                    w.uint32(8);
+                    w.bool(obj.ok);
+                }
+                if ((obj.error != null && obj.error !== '')) {
+                    w.uint32(18);
+                    w.string(obj.error);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    ok: false,
+                    error: ''
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.ok = reader.bool();
+                            break;
+                        }
+                        case 2: {
+                            obj.error = reader.string();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.ok`,
+                                value: reader.bool()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.error`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, ChequeAck.codec());
+    }
+    ChequeAck.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, ChequeAck.codec(), opts);
+    }
+    ChequeAck.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, ChequeAck.codec(), opts);
+    }
+    ChequeAck.stream = stream;
+})(ChequeAck || (ChequeAck = {}));
 export var BlobRequest;
 (function (BlobRequest) {
     let _codec;

@@ -11,13 +11,15 @@ import type { ProviderTier } from '../ads/capacity-ad.ts'
 import { fetchBlob } from '../blob/protocol.ts'
 import type { BlobStore } from '../blob/store.ts'
 import { cidFromBytes, cidOf, verifyCid } from '../cid.ts'
-import { MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL } from '../constants.ts'
+import { CHEQUE_PROTOCOL, MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL } from '../constants.ts'
+import type { ProviderPayments } from '../payment/provider-payments.ts'
+import { outputHashOf, fromHex, toHex } from '../payment/signatures.ts'
 import type { MeshNode } from '../node/create-node.ts'
-import { TaskRequest, TaskResponse } from '../protocol/messages.js'
+import { ChequeAck, ChequeMessage, TaskRequest, TaskResponse } from '../protocol/messages.js'
 import type { TaskFailure } from '../protocol/messages.js'
 
 /** Codes a provider answers with that are about the provider or the request, not the task's outcome. */
-export type ProviderFailureCode = 'BUSY' | 'BAD_REQUEST' | 'BLOB_UNAVAILABLE' | 'INTERNAL'
+export type ProviderFailureCode = 'BUSY' | 'UNPAID' | 'BAD_REQUEST' | 'BLOB_UNAVAILABLE' | 'INTERNAL'
 
 export interface ProviderAgentOptions {
   node: MeshNode
@@ -33,6 +35,13 @@ export interface ProviderAgentOptions {
   maxTimeoutMs?: number
   /** Tasks accepted beyond the worker count, waiting for a worker. */
   maxQueued?: number
+  /** The money side (receipts, cheques, claims); without it the provider takes only free jobs. */
+  payments?: ProviderPayments
+  /**
+   * TEST ONLY: return wrong outputs (the first byte flipped), signed like honest ones — how the e2e
+   * tests show a lying provider outvoted and slashed. Never set in a real deployment.
+   */
+  faultyOutputs?: boolean
 }
 
 /** 120 s: the longest single task a provider agrees to run by default. */
@@ -74,6 +83,8 @@ export class ProviderAgent extends EventTarget {
   private failed = 0
   private rejectedBusy = 0
   private paused = false
+  private stake = 0n
+  private stakeTimer: ReturnType<typeof setInterval> | undefined
   scoreMilli: number
 
   constructor (options: ProviderAgentOptions) {
@@ -87,20 +98,29 @@ export class ProviderAgent extends EventTarget {
     await node.handle(TASK_PROTOCOL, (stream, connection) => { void this.handle(stream, connection) }, {
       maxInboundStreams: 256
     })
+    const payments = this.options.payments
+    if (payments !== undefined) {
+      await node.handle(CHEQUE_PROTOCOL, (stream, connection) => { void this.handleCheque(stream, connection) }, { maxInboundStreams: 64 })
+      const refreshStake = (): void => { payments.stake().then(v => { this.stake = v }, () => {}) }
+      refreshStake()
+      this.stakeTimer = setInterval(refreshStake, 5_000)
+    }
     this.stopAds = publishCapacityAds(node, () => ({
-      payoutAddress: this.options.payoutAddress ?? '',
+      payoutAddress: this.options.payments?.address ?? this.options.payoutAddress ?? '',
       workers: this.options.pool.size,
       scoreMilli: this.scoreMilli,
       tier: this.options.tier,
       price: this.options.price ?? '0',
       busy: this.running,
-      stake: ''
+      stake: this.stake.toString()
     }))
   }
 
   async stop (): Promise<void> {
     this.stopAds?.()
+    clearInterval(this.stakeTimer)
     await this.options.node.unhandle(TASK_PROTOCOL)
+    if (this.options.payments !== undefined) await this.options.node.unhandle(CHEQUE_PROTOCOL)
   }
 
   /** Paused providers answer BUSY and stop advertising capacity they will not give. */
@@ -127,7 +147,10 @@ export class ProviderAgent extends EventTarget {
     const info: ProviderTaskEvent = { jobId: request.jobId, taskIndex: request.taskIndex, requester }
     const maxQueued = this.options.maxQueued ?? this.options.pool.size
     let response: TaskResponse
-    if (this.paused || this.running >= this.options.pool.size + maxQueued) {
+    const refusal = request.paid ? await this.paidRefusal(requester, request.jobId) : undefined
+    if (refusal !== undefined) {
+      response = failure(refusal.code, refusal.message)
+    } else if (this.paused || this.running >= this.options.pool.size + maxQueued) {
       this.rejectedBusy++
       response = failure('BUSY', this.paused ? 'the provider is paused' : 'the provider is at capacity')
     } else {
@@ -136,6 +159,7 @@ export class ProviderAgent extends EventTarget {
       this.changed()
       try {
         response = await this.execute(request, connection)
+        if (response.ok && request.paid) response = await this.sign(request, requester, response)
       } finally {
         this.running--
       }
@@ -202,6 +226,11 @@ export class ProviderAgent extends EventTarget {
         // The same seed on every provider: derived from the input's hash.
         seed: inputCid.multihash.digest.subarray(0, 16)
       })
+      if (result.ok && this.options.faultyOutputs === true) {
+        const wrong = result.output.length > 0 ? result.output.slice() : new Uint8Array(1)
+        wrong[0] = (wrong[0]! ^ 0xff)
+        result.output = wrong
+      }
       if (!result.ok) {
         return { ...failure(result.error.code, result.error.message, result.error.exitCode, result.error.stderrTail), durationMs: Math.round(result.durationMs) }
       }
@@ -211,10 +240,50 @@ export class ProviderAgent extends EventTarget {
         outputCid: (await cidOf(result.output)).bytes,
         durationMs: Math.round(result.durationMs),
         fuelUsed: result.fuelUsed ?? 0n,
-        failure: undefined
+        failure: undefined,
+        receiptSignature: new Uint8Array(0),
+        payoutAddress: ''
       }
     } catch (err) {
       return failure('INTERNAL', `the provider failed to run the task: ${String(err)}`)
+    }
+  }
+
+  private async paidRefusal (requester: string, jobId: string): Promise<{ code: ProviderFailureCode, message: string } | undefined> {
+    const payments = this.options.payments
+    if (payments === undefined) return { code: 'BAD_REQUEST', message: 'this provider takes no paid jobs (no payout account)' }
+    if (!/^0x[0-9a-fA-F]{64}$/.test(jobId)) return { code: 'BAD_REQUEST', message: 'a paid job id must be 32 bytes of hex' }
+    const reason = await payments.refusal(requester, jobId as `0x${string}`)
+    if (reason === undefined) return undefined
+    return { code: /behind on cheques/.test(reason) ? 'UNPAID' : 'BAD_REQUEST', message: reason }
+  }
+
+  /** Signs the EIP-712 receipt of a paid result and counts it as delivered (awaiting its cheque). */
+  private async sign (request: TaskRequest, requester: string, response: TaskResponse): Promise<TaskResponse> {
+    const payments = this.options.payments!
+    const jobId = request.jobId as `0x${string}`
+    const signature = await payments.signReceipt(jobId, request.taskIndex, outputHashOf(cidFromBytes(response.outputCid)))
+    payments.recordDelivery(requester, jobId)
+    return { ...response, receiptSignature: fromHex(signature), payoutAddress: payments.address }
+  }
+
+  /** `/tabmesh/cheque/1.0.0`: one ChequeMessage in, one ChequeAck out. */
+  private async handleCheque (stream: Stream, _connection: Connection): Promise<void> {
+    const pb = pbStream(stream, { maxDataLength: 4096 })
+    try {
+      const msg = await pb.read(ChequeMessage, { signal: AbortSignal.timeout(10_000) })
+      let ack: ChequeAck
+      try {
+        if (!/^\d{1,78}$/.test(msg.cumulativeAmount)) throw new TabmeshError('CHEQUE_REJECTED', 'amount is not a decimal integer')
+        await this.options.payments!.acceptCheque(toHex(msg.jobId), BigInt(msg.cumulativeAmount), toHex(msg.signature), msg.final)
+        ack = { ok: true, error: '' }
+      } catch (err) {
+        ack = { ok: false, error: err instanceof Error ? err.message : String(err) }
+      }
+      await pb.write(ack, ChequeAck)
+      await stream.close()
+    } catch (err) {
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
     }
   }
 
@@ -245,7 +314,7 @@ export class ProviderAgent extends EventTarget {
 
 function failure (code: TaskErrorCode | ProviderFailureCode, message: string, exitCode?: number, stderrTail?: string): TaskResponse {
   const f: TaskFailure = { code, message, exitCode: exitCode ?? 0, stderrTail: stderrTail ?? '' }
-  return { ok: false, output: new Uint8Array(0), outputCid: new Uint8Array(0), durationMs: 0, fuelUsed: 0n, failure: f }
+  return { ok: false, output: new Uint8Array(0), outputCid: new Uint8Array(0), durationMs: 0, fuelUsed: 0n, failure: f, receiptSignature: new Uint8Array(0), payoutAddress: '' }
 }
 
 /** True for failure codes that are the task's own deterministic outcome (every honest provider agrees). */

@@ -10,6 +10,11 @@ import type { MeshNode } from '../node/create-node.ts'
 import { keepBootstrap } from '../node/keep-bootstrap.ts'
 import { ProviderAgent } from './agent.ts'
 import { benchmarkPool } from './benchmark.ts'
+import type { LocalAccount } from 'viem'
+import type { ChainConfig } from '../../chain/config.ts'
+import { fundLocalAccount, LOCAL_STAKE } from '../../chain/local-funding.ts'
+import { fsChequeStore } from '../payment/fs-cheque-store.ts'
+import { ProviderPayments } from '../payment/provider-payments.ts'
 
 export interface StartNodeProviderParameters {
   bootstrap: string[]
@@ -21,12 +26,23 @@ export interface StartNodeProviderParameters {
   payoutAddress?: string
   /** jobs/primes module for the benchmark score; skipped when absent. */
   primesModulePath?: string
+  /** The contracts: with `account`, the provider takes paid jobs (receipts, cheques, claims). */
+  chain?: ChainConfig
+  /** Payout key (receipts, claims). */
+  account?: LocalAccount
+  /** Where cheques are kept until claimed. */
+  chequeFile?: string
+  /** TEST ONLY: return wrong outputs (see ProviderAgent). */
+  faultyOutputs?: boolean
+  /** How long a delivered paid result may wait for its cheque, ms (default CHEQUE_GRACE_MS). */
+  chequeGraceMs?: number
 }
 
 export interface NodeProviderHandle {
   node: MeshNode
   agent: ProviderAgent
   pool: WorkerPool
+  payments: ProviderPayments | undefined
   stop: () => Promise<void>
 }
 
@@ -35,11 +51,19 @@ export async function startNodeProvider (params: StartNodeProviderParameters): P
   const pool = new WorkerPool({ size: params.workers ?? availableParallelism(), spawn: spawnNodeWorker })
   const node = await createMeshNode({ profile: 'node', bootstrap: params.bootstrap })
   const stopKeeping = keepBootstrap(node, params.bootstrap)
+  let payments: ProviderPayments | undefined
+  if (params.chain !== undefined && params.account !== undefined) {
+    // On the local chain a new provider funds and stakes itself so it can take paid jobs at once.
+    if (params.chain.local) await fundLocalAccount(params.chain, params.account, { stake: LOCAL_STAKE })
+    payments = new ProviderPayments({ chain: params.chain, account: params.account, store: fsChequeStore(params.chequeFile ?? join(params.cacheDir, '..', 'cheques.json')), ...(params.chequeGraceMs !== undefined ? { chequeGraceMs: params.chequeGraceMs } : {}) })
+  }
   const agent = new ProviderAgent({
     node,
     pool,
     store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), fsBlobStore(params.cacheDir)),
     tier: 'node',
+    ...(payments !== undefined ? { payments } : {}),
+    ...(params.faultyOutputs === true ? { faultyOutputs: true } : {}),
     ...(params.price !== undefined ? { price: params.price } : {}),
     ...(params.payoutAddress !== undefined ? { payoutAddress: params.payoutAddress } : {})
   })
@@ -51,6 +75,7 @@ export async function startNodeProvider (params: StartNodeProviderParameters): P
     node,
     agent,
     pool,
+    payments,
     stop: async () => {
       stopKeeping()
       await agent.stop()

@@ -8,7 +8,8 @@ import { connectDirect, toMultiaddrs } from '../node/connections.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { isTaskOutcome } from '../provider/agent.ts'
 import { TaskRequest, TaskResponse } from '../protocol/messages.js'
-import type { FaultEvidence, JobProgress, JobSpec, JobSummary, TaskFailureData, TaskOutcome, TaskState, TaskStatus } from './types.ts'
+import { outputHashOf, receiptSigner, toHex } from '../payment/signatures.ts'
+import type { FaultEvidence, JobProgress, JobSpec, JobSummary, SignedReceipt, TaskFailureData, TaskOutcome, TaskState, TaskStatus } from './types.ts'
 
 /** A provider that answered BUSY is left alone this long, ms. */
 const BUSY_BACKOFF_MS = 1_000
@@ -27,6 +28,8 @@ interface TaskRecord {
   outputs: Map<string, Uint8Array>
   errors: Map<string, TaskFailureData>
   inflight: Map<string, AbortController>
+  /** Paid jobs: each provider's signed receipt. */
+  receipts: Map<string, SignedReceipt>
   /** Providers that gave an answer or a non-transient refusal for this task: never asked again. */
   excluded: Set<string>
   state: TaskState
@@ -82,7 +85,7 @@ export class JobScheduler extends EventTarget {
     this.directory = directory
     this.spec = spec
     this.tasks = spec.inputs.map((_, index) => ({
-      index, results: new Map(), outputs: new Map(), errors: new Map(), inflight: new Map(), excluded: new Set(), state: 'pending', escalated: false
+      index, results: new Map(), outputs: new Map(), errors: new Map(), inflight: new Map(), receipts: new Map(), excluded: new Set(), state: 'pending', escalated: false
     }))
     for (const t of this.tasks) this.open.add(t.index)
     this.done = new Promise((resolve, reject) => { this.resolveDone = resolve; this.rejectDone = reject })
@@ -118,7 +121,8 @@ export class JobScheduler extends EventTarget {
   private pump (): void {
     if (this.finished) return
     const now = Date.now()
-    const candidates = this.directory.live(now).filter(e => (this.providers.get(e.ad.peerId)?.backoffUntil ?? 0) <= now)
+    const candidates = this.directory.live(now).filter(e =>
+      (this.providers.get(e.ad.peerId)?.backoffUntil ?? 0) <= now && (this.spec.paid?.eligible(e) ?? true))
     const ordered = candidates
       .map(entry => ({ entry, key: this.weight(entry) * (0.5 + Math.random()) }))
       .sort((a, b) => b.key - a.key)
@@ -203,11 +207,20 @@ export class JobScheduler extends EventTarget {
       provider.failures = 0
       provider.rttMs = (1 - RTT_EWMA_ALPHA) * provider.rttMs + RTT_EWMA_ALPHA * Math.max(0, performance.now() - sentAt - response.durationMs)
       // Never trust the provider's claimed CID: hash the output ourselves.
-      const cid = (await cidOf(response.output)).toString()
-      task.results.set(peer, cid)
-      task.outputs.set(cid, response.output)
-      task.excluded.add(peer)
-      this.contributors.add(peer)
+      const cidObj = await cidOf(response.output)
+      const cid = cidObj.toString()
+      const receipt = this.spec.paid !== undefined ? await this.checkReceipt(task.index, entry, response, outputHashOf(cidObj)) : undefined
+      if (this.spec.paid !== undefined && receipt === undefined) {
+        // Paid results must carry a valid receipt from the advertised payout address.
+        provider.failures++
+        task.excluded.add(peer)
+      } else {
+        if (receipt !== undefined) task.receipts.set(peer, { ...receipt, peer })
+        task.results.set(peer, cid)
+        task.outputs.set(cid, response.output)
+        task.excluded.add(peer)
+        this.contributors.add(peer)
+      }
     } else {
       const code = response.failure?.code ?? 'INTERNAL'
       if (isTaskOutcome(code)) {
@@ -217,7 +230,7 @@ export class JobScheduler extends EventTarget {
         task.errors.set(key, { code, message: response.failure?.message ?? code, exitCode: response.failure?.exitCode, stderrTail: response.failure?.stderrTail })
         task.excluded.add(peer)
         this.contributors.add(peer)
-      } else if (code === 'BUSY') {
+      } else if (code === 'BUSY' || code === 'UNPAID') {
         provider.backoffUntil = Date.now() + BUSY_BACKOFF_MS
       } else {
         // BAD_REQUEST / BLOB_UNAVAILABLE / INTERNAL: this provider cannot do this task.
@@ -240,8 +253,18 @@ export class JobScheduler extends EventTarget {
       args: this.spec.args,
       env: this.spec.env,
       limits: { timeoutMs: limits.timeoutMs, memoryPages: limits.memoryPages, fuel: limits.fuel ?? 0n, maxOutputBytes: limits.maxOutputBytes },
-      input: inline ?? new Uint8Array(0)
+      input: inline ?? new Uint8Array(0),
+      paid: this.spec.paid !== undefined
     }
+  }
+
+  private async checkReceipt (taskIndex: number, entry: ProviderEntry, response: TaskResponse, outputHash: `0x${string}`): Promise<Omit<SignedReceipt, 'peer'> | undefined> {
+    const payout = entry.ad.payoutAddress
+    if (payout === '' || response.payoutAddress.toLowerCase() !== payout.toLowerCase() || response.receiptSignature.length !== 65) return undefined
+    const receipt = { jobId: this.spec.jobId as `0x${string}`, taskIndex, outputHash, provider: payout as `0x${string}` }
+    const signature = toHex(response.receiptSignature)
+    const signer = await receiptSigner(this.spec.paid!.chain, receipt, signature)
+    return signer?.toLowerCase() === payout.toLowerCase() ? { receipt, signature } : undefined
   }
 
   private evaluate (task: TaskRecord): void {
@@ -252,13 +275,23 @@ export class JobScheduler extends EventTarget {
         if (key === leadKey) continue
         for (const p of peers) {
           const fault: FaultEvidence = { index: task.index, provider: p, reported: key, quorum: leadKey, quorumProviders: leadPeers }
+          const faulty = task.receipts.get(p)
+          const quorum = leadPeers.map(q => task.receipts.get(q)).filter((r): r is SignedReceipt => r !== undefined)
+          if (faulty !== undefined && quorum.length === leadPeers.length) { fault.faultyReceipt = faulty; fault.quorumReceipts = quorum }
           this.faults.push(fault)
           this.dispatchEvent(new CustomEvent('fault', { detail: fault }))
         }
       }
       const outcome: TaskOutcome = leadKey.startsWith('error:')
         ? { index: task.index, ok: false, error: task.errors.get(leadKey)!, providers: leadPeers }
-        : { index: task.index, ok: true, output: task.outputs.get(leadKey)!, outputCid: leadKey, providers: leadPeers }
+        : {
+            index: task.index,
+            ok: true,
+            output: task.outputs.get(leadKey)!,
+            outputCid: leadKey,
+            providers: leadPeers,
+            ...(this.spec.paid !== undefined ? { receipts: leadPeers.map(q => task.receipts.get(q)!).filter(r => r !== undefined) } : {})
+          }
       this.settle(task, outcome)
       return
     }

@@ -1,4 +1,7 @@
+import type { Address, Hex } from 'viem'
 import type { CID } from 'multiformats/cid'
+import type { ProviderEntry } from '../ads/directory.ts'
+import type { Receipt } from '../../chain/eip712.ts'
 import type { TaskErrorData } from '../../worker-runtime/errors.ts'
 import type { TaskLimits } from '../../worker-runtime/limits.ts'
 
@@ -16,6 +19,22 @@ export interface JobSpec {
   env: string[]
   /** Most distinct providers one task may be sent to (first round + escalations) before it fails with NO_QUORUM. */
   maxProvidersPerTask: number
+  /** Set for jobs paid through JobEscrow: providers must sign receipts; only eligible providers are used. */
+  paid?: PaidJobPolicy
+}
+
+export interface PaidJobPolicy {
+  /** EIP-712 domain of the escrow that verifies receipts. */
+  chain: { chainId: number, escrow: Address }
+  /** Whether a provider may take this job (e.g. its verified stake meets the job's minimum). */
+  eligible: (entry: ProviderEntry) => boolean
+}
+
+/** A provider's signed EIP-712 receipt for one output. */
+export interface SignedReceipt {
+  peer: string
+  receipt: Receipt
+  signature: Hex
 }
 
 /** Where one task stands, for progress displays. */
@@ -37,7 +56,7 @@ export interface TaskFailureData extends Omit<TaskErrorData, 'code'> {
 
 /** An accepted or failed task. */
 export type TaskOutcome =
-  | { index: number, ok: true, output: Uint8Array, outputCid: string, providers: string[] }
+  | { index: number, ok: true, output: Uint8Array, outputCid: string, providers: string[], receipts?: SignedReceipt[] }
   | { index: number, ok: false, error: TaskFailureData, providers: string[] }
 
 /** A provider whose output lost the vote: the evidence issue #3 turns into a fault proof. */
@@ -49,6 +68,9 @@ export interface FaultEvidence {
   /** What the quorum agreed on. */
   quorum: string
   quorumProviders: string[]
+  /** Paid jobs: the outvoted provider's signed receipt and the quorum's — a fault proof for JobEscrow.slash. */
+  faultyReceipt?: SignedReceipt
+  quorumReceipts?: SignedReceipt[]
 }
 
 export interface JobProgress {

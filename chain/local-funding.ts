@@ -1,0 +1,46 @@
+import { createTestClient, http, parseEther, parseUnits } from 'viem'
+import type { LocalAccount } from 'viem'
+import { chainOf, publicClientFor, walletClientFor } from './clients.ts'
+import type { ChainConfig } from './config.ts'
+import { stakingAbi, testTokenAbi } from './generated/contracts.ts'
+import { TabmeshError } from '../errors/base.ts'
+
+/** What a generated local key gets: gas, test tokens, and a stake so it can take paid jobs at once. */
+export const LOCAL_GAS = parseEther('10')
+export const LOCAL_PAYMENT_TOKENS = parseUnits('1000', 6)
+export const LOCAL_STAKING_TOKENS = parseUnits('1000', 18)
+/** Stake a local provider puts up at start: 100 tSTK. */
+export const LOCAL_STAKE = parseUnits('100', 18)
+
+/**
+ * Local chain only (`chain.local`): gives `account` gas (anvil_setBalance) and faucet tokens, and
+ * stakes `stake` if its stake is lower; payment tokens only when asked (requesters need them, providers earn them). Used by `tabmesh dev`, `tabmesh provide` and tabs on the local
+ * mesh so a newcomer's providers can take paid jobs without touching a wallet.
+ * @throws TabmeshError NOT_LOCAL on a real network
+ */
+export async function fundLocalAccount (chain: ChainConfig, account: LocalAccount, options: { stake?: bigint, paymentTokens?: boolean } = {}): Promise<void> {
+  if (!chain.local) throw new TabmeshError('NOT_LOCAL', 'local funding only works on the local anvil chain')
+  const publicClient = publicClientFor(chain)
+  const test = createTestClient({ chain: chainOf(chain), mode: 'anvil', transport: http(chain.rpcUrl) })
+  const wallet = walletClientFor(chain, account)
+  const eth = await publicClient.getBalance({ address: account.address })
+  if (eth < LOCAL_GAS / 2n) await test.setBalance({ address: account.address, value: LOCAL_GAS })
+  const send = async (request: Parameters<typeof wallet.writeContract>[0]): Promise<void> => {
+    const hash = await wallet.writeContract(request)
+    await publicClient.waitForTransactionReceipt({ hash })
+  }
+  const balanceOf = async (token: `0x${string}`): Promise<bigint> =>
+    await publicClient.readContract({ address: token, abi: testTokenAbi, functionName: 'balanceOf', args: [account.address] })
+  if (options.paymentTokens === true && await balanceOf(chain.paymentToken) < LOCAL_PAYMENT_TOKENS / 2n) {
+    await send({ address: chain.paymentToken, abi: testTokenAbi, functionName: 'faucet', args: [account.address, LOCAL_PAYMENT_TOKENS] } as never)
+  }
+  const stake = options.stake ?? 0n
+  if (stake === 0n) return
+  const current = await publicClient.readContract({ address: chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [account.address] })
+  if (current >= stake) return
+  if (await balanceOf(chain.stakingToken) < stake - current) {
+    await send({ address: chain.stakingToken, abi: testTokenAbi, functionName: 'faucet', args: [account.address, LOCAL_STAKING_TOKENS] } as never)
+  }
+  await send({ address: chain.stakingToken, abi: testTokenAbi, functionName: 'approve', args: [chain.staking, stake - current] } as never)
+  await send({ address: chain.staking, abi: stakingAbi, functionName: 'stake', args: [stake - current] } as never)
+}
