@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { TabmeshError } from '../errors/base.ts'
+import type { ChainConfig } from '../chain/config.ts'
 
 /** What `tabmesh dev` writes so that `provide` and `submit` find the local mesh without flags. */
 export interface LocalConfig {
@@ -8,6 +9,8 @@ export interface LocalConfig {
   bootstrap: string[]
   /** The web app's URL. */
   web?: string
+  /** The local chain and contract addresses. */
+  chain?: ChainConfig
   startedAt: string
 }
 

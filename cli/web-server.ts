@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { preview } from 'vite'
 import { TabmeshError } from '../errors/base.ts'
+import type { ChainConfig } from '../chain/config.ts'
 
 /** The built web app (`npm run build:web`). */
 export const WEB_DIST = fileURLToPath(new URL('../dist/web', import.meta.url))
@@ -13,12 +14,12 @@ export interface WebServerHandle {
 
 /**
  * Serves the built PWA on `host:port` plus `/tabmesh.json` — the mesh configuration the page reads at
- * start (`{ bootstrap }`): pointing the app at another network is this file, not a rebuild.
+ * start (`{ bootstrap, chain? }`): pointing the app at another network is this file, not a rebuild.
  * @throws TabmeshError WEB_NOT_BUILT when dist/web is missing
  */
-export async function startWebServer (params: { port: number, host?: string, bootstrap: string[] }): Promise<WebServerHandle> {
+export async function startWebServer (params: { port: number, host?: string, bootstrap: string[], chain?: ChainConfig }): Promise<WebServerHandle> {
   if (!existsSync(WEB_DIST)) throw new TabmeshError('WEB_NOT_BUILT', `${WEB_DIST} is missing: run \`npm run build\` first`)
-  const config = JSON.stringify({ bootstrap: params.bootstrap })
+  const config = JSON.stringify({ bootstrap: params.bootstrap, ...(params.chain !== undefined ? { chain: params.chain } : {}) })
   const server = await preview({
     configFile: false,
     logLevel: 'warn',

@@ -3,7 +3,7 @@ import type { JobProgress, JobSummary, TaskOutcome, TaskStatus } from '../mesh/r
 
 /**
  * A submitted job. Iterate `results()` for tasks as they are accepted (or fail); listen for
- * `progress` (CustomEvent<JobProgress>), `task` (CustomEvent<TaskStatus>) and `result`
+ * `started` (opened on chain if paid, and scheduling), `progress` (CustomEvent<JobProgress>), `task` (CustomEvent<TaskStatus>) and `result`
  * (CustomEvent<TaskOutcome>); await `done` for the summary.
  */
 export class Job extends EventTarget {
@@ -34,6 +34,7 @@ export class Job extends EventTarget {
       s.addEventListener('task', (e) => { this.dispatchEvent(new CustomEvent('task', { detail: (e as CustomEvent<TaskStatus>).detail })) })
       s.addEventListener('fault', (e) => { this.dispatchEvent(new CustomEvent('fault', { detail: (e as CustomEvent).detail })) })
       s.start()
+      this.dispatchEvent(new Event('started'))
       return await s.done
     }).finally(() => { this.ended = true; this.wake() })
     this.done.catch(() => {})

@@ -142,7 +142,7 @@ export class RequesterPayments {
     while (true) {
       options.signal?.throwIfAborted()
       const [, deadline, , , refunded, , , remaining, feeRemaining] = await this.publicClient.readContract({ address: this.chain.escrow, abi: jobEscrowAbi, functionName: 'jobs', args: [jobId] })
-      if (refunded) return undefined
+      if (refunded || (remaining === 0n && feeRemaining === 0n)) return undefined
       const block = await this.publicClient.getBlock()
       if (block.timestamp > BigInt(deadline) || BigInt(Math.floor(Date.now() / 1000)) > BigInt(deadline)) {
         if (remaining === 0n && feeRemaining === 0n) return undefined
