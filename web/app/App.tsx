@@ -52,7 +52,7 @@ function Live ({ provider }: { provider: TabProvider }): React.JSX.Element {
 let last: { version: string, value: TabProviderState } | undefined
 function snapshot (provider: TabProvider): TabProviderState {
   const s = provider.state()
-  const version = `${s.status}|${s.tasksDone}|${s.tasksFailed}|${s.running}|${s.busyWorkers}|${s.peers.map(p => p.peerId + p.kinds.join()).join()}|${s.recent[0]?.at ?? 0}|${s.scoreMilli}`
+  const version = `${s.status}|${s.tasksDone}|${s.tasksFailed}|${s.running}|${s.busyWorkers}|${s.peers.map(p => p.peerId + p.kinds.join()).join()}|${s.recent[0]?.at ?? 0}|${s.scoreMilli}|${s.earnings.received}|${s.earnings.claimed}`
   if (last?.version !== version) last = { version, value: { ...s, peers: [...s.peers], recent: [...s.recent] } }
   return last.value
 }

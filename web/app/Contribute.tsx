@@ -39,7 +39,10 @@ export function Contribute ({ state, onPause }: { state: TabProviderState, onPau
         <div className="card"><dt>Running now</dt><dd>{state.running}</dd></div>
         <div className="card"><dt>Time contributed</dt><dd>{formatDuration(state.contributedMs)}</dd></div>
         <div className="card"><dt>Benchmark</dt><dd>{state.scoreMilli > 0 ? `${(state.scoreMilli / 1000).toFixed(1)} tasks/s` : '—'}</dd></div>
+        {state.payoutAddress !== '' && <div className="card"><dt>Earned (cheques)</dt><dd data-testid="earned">{tokens(state.earnings.received)} <small>tUSD</small></dd></div>}
+        {state.payoutAddress !== '' && <div className="card"><dt>Claimed on chain</dt><dd data-testid="claimed">{tokens(state.earnings.claimed)} <small>tUSD</small></dd></div>}
       </dl>
+      {state.payoutAddress !== '' && <p className="muted small">Payouts go to this tab's local burner key <code data-testid="payout">{state.payoutAddress}</code> (kept in this browser, for the local mesh only).</p>}
 
       <h3>Workers</h3>
       <ul className="workers" aria-label="Web Workers">
@@ -89,6 +92,14 @@ export function Contribute ({ state, onPause }: { state: TabProviderState, onPau
       <p className="muted small">Peer id <code data-testid="peer-id">{state.peerId}</code></p>
     </section>
   )
+}
+
+/** Payment-token base units (6 decimals) as a short decimal. */
+function tokens (baseUnits: string): string {
+  const v = BigInt(baseUnits)
+  const whole = v / 1_000_000n
+  const frac = (v % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '')
+  return frac === '' ? whole.toString() : `${whole}.${frac}`
 }
 
 function short (id: string): string {

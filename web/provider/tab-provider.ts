@@ -13,6 +13,11 @@ import { benchmarkPool } from '../../mesh/provider/benchmark.ts'
 import { WorkerPool } from '../../worker-runtime/pool.ts'
 import { spawnBrowserWorker } from '../../worker-runtime/spawn-browser.ts'
 import primesUrl from '../../jobs/primes/build/primes.wasm?url'
+import type { ChainConfig } from '../../chain/config.ts'
+import { fundLocalAccount, LOCAL_STAKE } from '../../chain/local-funding.ts'
+import { idbChequeStore } from '../../mesh/payment/idb-cheque-store.ts'
+import { ProviderPayments } from '../../mesh/payment/provider-payments.ts'
+import { loadBurnerAccount } from './burner.ts'
 
 export type TabStatus = 'connecting' | 'benchmarking' | 'providing' | 'paused' | 'error'
 
@@ -51,6 +56,10 @@ export interface TabProviderState {
   recent: RecentTask[]
   /** ms from page load (performance.timeOrigin) to the first task done here. */
   firstTaskAfterMs?: number
+  /** Payout address (the burner key until a wallet is connected); empty without a chain. */
+  payoutAddress: string
+  /** Payment-token base units, decimal strings: latest cheques' total, claimed, claimable. */
+  earnings: { received: string, claimed: string, claimable: string }
 }
 
 /** How many finished tasks the page lists. */
@@ -70,13 +79,14 @@ export interface TabProvider {
  * Boots this tab as a provider: browser libp2p node (WebSockets to the relay, WebRTC to peers),
  * a Web Worker pool (cores − 1), an IndexedDB blob cache, the benchmark, capacity ads and the overlay.
  */
-export async function startTabProvider (config: { bootstrap: string[], workers?: number }): Promise<TabProvider> {
+export async function startTabProvider (config: { bootstrap: string[], workers?: number, chain?: ChainConfig }): Promise<TabProvider> {
   const listeners = new Set<() => void>()
   const notify = (): void => { for (const l of listeners) l() }
   const workers = config.workers ?? Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1)
   const pool = new WorkerPool({ size: workers, spawn: spawnBrowserWorker })
   const state: TabProviderState = {
-    status: 'connecting', peerId: '', workers, busyWorkers: 0, scoreMilli: 0, tasksDone: 0, tasksFailed: 0, running: 0, contributedMs: 0, peers: [], recent: []
+    status: 'connecting', peerId: '', workers, busyWorkers: 0, scoreMilli: 0, tasksDone: 0, tasksFailed: 0, running: 0, contributedMs: 0, peers: [], recent: [],
+    payoutAddress: '', earnings: { received: '0', claimed: '0', claimable: '0' }
   }
   const node = await createMeshNode({ profile: 'browser', bootstrap: config.bootstrap, allowLocalDials: true })
   state.peerId = node.peerId.toString()
@@ -103,7 +113,22 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   state.status = 'benchmarking'
   notify()
   const primes = new Uint8Array(await (await fetch(primesUrl)).arrayBuffer())
-  const agent = new ProviderAgent({ node, pool, store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), idbBlobStore()), tier: 'tab' })
+  let payments: ProviderPayments | undefined
+  if (config.chain !== undefined) {
+    const account = await loadBurnerAccount()
+    // On the local chain the tab funds and stakes its burner itself, so it can take paid jobs at once.
+    if (config.chain.local) await fundLocalAccount(config.chain, account, { stake: LOCAL_STAKE })
+    payments = new ProviderPayments({ chain: config.chain, account, store: idbChequeStore() })
+    state.payoutAddress = account.address
+    const refreshEarnings = (): void => {
+      const e = payments!.earnings()
+      state.earnings = { received: e.received.toString(), claimed: e.claimed.toString(), claimable: e.claimable.toString() }
+      notify()
+    }
+    payments.addEventListener('change', refreshEarnings)
+    refreshEarnings()
+  }
+  const agent = new ProviderAgent({ node, pool, store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), idbBlobStore()), tier: 'tab', ...(payments !== undefined ? { payments } : {}) })
   agent.scoreMilli = await benchmarkPool(pool, primes)
   state.scoreMilli = agent.scoreMilli
   agent.addEventListener('task:start', () => { state.running = agent.stats().running; notify() })
