@@ -32,3 +32,14 @@ export async function newTab (browser: Browser, origin: string): Promise<Browser
 export function tempDir (prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix))
 }
+
+/** Polls `probe` every 250 ms until it returns a value; throws after `timeoutMs`. */
+export async function until<T> (what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const value = await probe()
+    if (value !== undefined) return value
+    await new Promise(resolve => setTimeout(resolve, 250))
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+}

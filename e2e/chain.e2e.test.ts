@@ -23,22 +23,13 @@ import type { RelayHandle } from '../relay/start-relay.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TabmeshClient, TaskOutcome } from '../sdk/index.ts'
 import type { TabProviderState } from '../web/provider/tab-provider.ts'
-import { launchChromium, newTab, tempDir } from './browser.ts'
+import { launchChromium, newTab, tempDir, until } from './browser.ts'
 
 const primes = readFileSync(bundledPrimesPath())
 const PRICE = 2_000n // 0.002 tUSD per task run
 const ARTIFACTS = new URL('../test-results/', import.meta.url).pathname
 mkdirSync(ARTIFACTS, { recursive: true })
 
-async function until<T> (what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const v = await probe()
-    if (v !== undefined) return v
-    await new Promise(resolve => setTimeout(resolve, 250))
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-}
 
 describe('e2e: a paid job on the local chain across tabs and Node providers', () => {
   let local: LocalChain

@@ -19,7 +19,7 @@ import { resolveLimits } from '../worker-runtime/limits.ts'
 import { WorkerPool } from '../worker-runtime/pool.ts'
 import { spawnNodeWorker } from '../worker-runtime/spawn-node.ts'
 import type { TabProviderState } from '../web/provider/tab-provider.ts'
-import { launchChromium, newTab, tempDir } from './browser.ts'
+import { launchChromium, newTab, tempDir, until } from './browser.ts'
 
 const primes = readFileSync(bundledPrimesPath())
 const jobsDir = new URL('../jobs/', import.meta.url)
@@ -39,15 +39,6 @@ function wat (text: string): Uint8Array {
   try { return m.emitBinary() } finally { m.dispose() }
 }
 
-async function until<T> (what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const value = await probe()
-    if (value !== undefined) return value
-    await new Promise(resolve => setTimeout(resolve, 250))
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-}
 
 async function tabState (page: Page): Promise<TabProviderState | undefined> {
   return await page.evaluate(() => window.tabmesh?.state())

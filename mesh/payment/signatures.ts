@@ -1,4 +1,4 @@
-import { recoverTypedDataAddress } from 'viem'
+import { bytesToHex, hexToBytes, recoverTypedDataAddress } from 'viem'
 import type { Address, Hex, LocalAccount } from 'viem'
 import type { CID } from 'multiformats/cid'
 import { tabmeshDomain, tabmeshTypes } from '../../chain/eip712.ts'
@@ -7,7 +7,7 @@ import type { ChainConfig } from '../../chain/config.ts'
 
 /** The sha2-256 digest inside a CIDv1 raw/sha2-256 CID, as bytes32 (what receipts commit to). */
 export function outputHashOf (cid: CID): Hex {
-  return `0x${Array.from(cid.multihash.digest, b => b.toString(16).padStart(2, '0')).join('')}`
+  return bytesToHex(cid.multihash.digest)
 }
 
 export async function signReceipt (account: LocalAccount, chain: Pick<ChainConfig, 'chainId' | 'escrow'>, receipt: Receipt): Promise<Hex> {
@@ -36,14 +36,6 @@ export async function chequeSigner (chain: Pick<ChainConfig, 'chainId' | 'escrow
   }
 }
 
-export function toHex (bytes: Uint8Array): Hex {
-  return `0x${Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('')}`
-}
-
-export function fromHex (hex: string): Uint8Array {
-  const clean = hex.startsWith('0x') ? hex.slice(2) : hex
-  if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) throw new Error(`not hex: ${hex.slice(0, 20)}`)
-  const out = new Uint8Array(clean.length / 2)
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16)
-  return out
-}
+/** Wire bytes ↔ 0x-hex, via viem. */
+export const toHex = (bytes: Uint8Array): Hex => bytesToHex(bytes)
+export const fromHex = (hex: string): Uint8Array => hexToBytes(hex as Hex)
