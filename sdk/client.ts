@@ -14,6 +14,7 @@ import { Job } from './job.ts'
 import { encodePacked, keccak256 } from 'viem'
 import type { Address, Hex, LocalAccount } from 'viem'
 import type { ChainConfig } from '../chain/config.ts'
+import type { TabmeshWalletClient } from '../chain/clients.ts'
 import { RequesterPayments } from '../mesh/payment/requester-payments.ts'
 import type { Settlement } from '../mesh/payment/requester-payments.ts'
 import { outputHashOf } from '../mesh/payment/signatures.ts'
@@ -34,6 +35,8 @@ export interface CreateClientParameters {
   chain?: ChainConfig
   /** The requester's key: opens jobs, signs cheques, slashes, refunds. */
   account?: LocalAccount
+  /** Instead of `account`: a viem wallet client with an account, e.g. over an injected (EIP-1193) wallet. */
+  walletClient?: TabmeshWalletClient
 }
 
 export interface SubmitParameters {
@@ -122,9 +125,11 @@ export async function createClient (params: CreateClientParameters = {}): Promis
     if (!(err instanceof Error && /already registered/i.test(err.message))) throw err
   })
 
-  const payments = params.chain !== undefined && params.account !== undefined
-    ? new RequesterPayments({ node, chain: params.chain, account: params.account })
-    : undefined
+  const payments = params.chain === undefined
+    ? undefined
+    : params.walletClient !== undefined
+      ? new RequesterPayments({ node, chain: params.chain, walletClient: params.walletClient })
+      : params.account !== undefined ? new RequesterPayments({ node, chain: params.chain, account: params.account }) : undefined
   const paidJobs = new Map<string, PaidJob>()
 
   const client: TabmeshClient = {
@@ -154,7 +159,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
         }
         let policy
         if (paid) {
-          if (payments === undefined) throw new TabmeshError('NO_CHAIN', 'a paid job (pricePerTask) needs a client created with chain and account')
+          if (payments === undefined) throw new TabmeshError('NO_CHAIN', 'a paid job (pricePerTask) needs a client created with chain and account (or walletClient)')
           const minStake = p.minStake ?? 0n
           const leaves = withCids.map(i => outputHashOf(i.cid))
           transactions.push(...await payments.openJob({

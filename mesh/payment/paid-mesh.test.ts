@@ -27,7 +27,8 @@ import { connectDirect, toMultiaddrs } from '../node/connections.ts'
 import { createMeshNode } from '../node/create-node.ts'
 import { TaskRequest, TaskResponse } from '../protocol/messages.js'
 import { RequesterPayments } from './requester-payments.ts'
-import { outputHashOf } from './signatures.ts'
+import { chequeSigner, outputHashOf, signCheque } from './signatures.ts'
+import { createWalletClient } from 'viem'
 import type { NodeProviderHandle } from '../provider/node-provider.ts'
 
 const primes = readFileSync(bundledPrimesPath())
@@ -152,5 +153,15 @@ describe('paid job on anvil: cheques, claims, slashing, refund', () => {
       await freeloader.stop()
       await provider.stop()
     }
+  })
+
+  it('signs cheques through a JSON-RPC wallet (eth_signTypedData_v4, as an injected wallet does)', async () => {
+    const address = testAccount(3).address
+    // No private key in this process: anvil holds it, as a browser wallet would.
+    const wallet = createWalletClient({ account: address, chain: chainOf(local.chain), transport: http(local.chain.rpcUrl) })
+    const cheque = { jobId: `0x${'cd'.repeat(32)}` as const, provider: testAccount(4).address, cumulativeAmount: 12_345n }
+    const signature = await signCheque(wallet as never, local.chain, cheque)
+    assert.equal(await chequeSigner(local.chain, cheque, signature), address)
+    assert.notEqual(await chequeSigner(local.chain, { ...cheque, cumulativeAmount: 12_346n }, signature), address)
   })
 })

@@ -1,5 +1,6 @@
 import { parseEventLogs } from 'viem'
-import type { Address, Hex, LocalAccount } from 'viem'
+import type { Account } from 'viem'
+import type { Address, Hex } from 'viem'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
 import { TabmeshError } from '../../errors/base.ts'
@@ -45,7 +46,6 @@ export interface Settlement {
 export class RequesterPayments {
   readonly chain: ChainConfig
   readonly address: Address
-  private readonly account: LocalAccount
   private readonly node: MeshNode
   readonly publicClient: TabmeshPublicClient
   private readonly walletClient: TabmeshWalletClient
@@ -54,13 +54,17 @@ export class RequesterPayments {
   private readonly sends = new Map<string, Promise<void>>()
   private readonly stakes = new Map<Address, { value: bigint, at: number }>()
 
-  constructor (options: { node: MeshNode, chain: ChainConfig, account: LocalAccount }) {
+  /**
+   * @param options.account a local key (`privateKeyToAccount`), or
+   * @param options.walletClient a viem wallet client with its account — e.g. over an injected wallet,
+   *   `createWalletClient({ account, chain, transport: custom(window.ethereum) })`
+   */
+  constructor (options: { node: MeshNode, chain: ChainConfig } & ({ account: Account } | { walletClient: TabmeshWalletClient })) {
     this.node = options.node
     this.chain = options.chain
-    this.account = options.account
-    this.address = options.account.address
     this.publicClient = publicClientFor(options.chain)
-    this.walletClient = walletClientFor(options.chain, options.account)
+    this.walletClient = 'walletClient' in options ? options.walletClient : walletClientFor(options.chain, options.account)
+    this.address = this.walletClient.account.address
   }
 
   /** Approves the deposit and opens the job. @returns the two transaction hashes */
@@ -181,7 +185,7 @@ export class RequesterPayments {
       const entry = this.owed.get(jobId)?.get(payout)
       if (entry === undefined) return
       const cumulativeAmount = entry.amount
-      const signature = await signCheque(this.account, this.chain, { jobId, provider: payout, cumulativeAmount })
+      const signature = await signCheque(this.walletClient, this.chain, { jobId, provider: payout, cumulativeAmount })
       const connection = unlimitedConnection(this.node, peerIdFromString(entry.peer))
       if (connection === undefined) return // the provider left; it still holds its previous cheque
       const stream = await connection.newStream(CHEQUE_PROTOCOL, { signal: AbortSignal.timeout(10_000) })

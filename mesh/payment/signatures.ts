@@ -4,6 +4,7 @@ import type { CID } from 'multiformats/cid'
 import { tabmeshDomain, tabmeshTypes } from '../../chain/eip712.ts'
 import type { Cheque, Receipt } from '../../chain/eip712.ts'
 import type { ChainConfig } from '../../chain/config.ts'
+import type { TabmeshWalletClient } from '../../chain/clients.ts'
 
 /** The sha2-256 digest inside a CIDv1 raw/sha2-256 CID, as bytes32 (what receipts commit to). */
 export function outputHashOf (cid: CID): Hex {
@@ -14,8 +15,12 @@ export async function signReceipt (account: LocalAccount, chain: Pick<ChainConfi
   return await account.signTypedData({ domain: tabmeshDomain(chain.chainId, chain.escrow), types: tabmeshTypes, primaryType: 'Receipt', message: receipt })
 }
 
-export async function signCheque (account: LocalAccount, chain: Pick<ChainConfig, 'chainId' | 'escrow'>, cheque: Cheque): Promise<Hex> {
-  return await account.signTypedData({ domain: tabmeshDomain(chain.chainId, chain.escrow), types: tabmeshTypes, primaryType: 'Cheque', message: cheque })
+/**
+ * Signs a cheque through a wallet client: a local key signs in process, an injected (EIP-1193) wallet
+ * is asked with eth_signTypedData_v4.
+ */
+export async function signCheque (wallet: TabmeshWalletClient, chain: Pick<ChainConfig, 'chainId' | 'escrow'>, cheque: Cheque): Promise<Hex> {
+  return await wallet.signTypedData({ account: wallet.account, domain: tabmeshDomain(chain.chainId, chain.escrow), types: tabmeshTypes, primaryType: 'Cheque', message: cheque })
 }
 
 /** @returns the signer of a receipt, or undefined for a malformed signature */
