@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { tempDir } from './browser.ts'
+import { freePort } from '../chain/free-port.ts'
 
 const CLI = fileURLToPath(new URL('../cli/tabmesh.ts', import.meta.url))
 const PRIMES = fileURLToPath(new URL('../jobs/primes/build/primes.wasm', import.meta.url))
@@ -48,16 +49,18 @@ describe('cli: tabmesh dev + provide + submit', () => {
   })
 
   it('dev prints the URL and writes local.json; provide joins; submit --json returns the right counts', async () => {
-    const dev = run(['dev', '--port', '0', '--relay-port', '0', '--workers', '1'], cwd)
+    const dev = run(['dev', '--port', '0', '--relay-port', '0', '--chain-port', String(await freePort()), '--workers', '1'], cwd)
     procs.push(dev)
     const [, url] = await waitFor(dev, /web app\s+(http:\/\/\S+)/, 60_000)
-    const config = JSON.parse(readFileSync(join(cwd, '.tabmesh', 'local.json'), 'utf8')) as { bootstrap: string[], web: string }
+    const config = JSON.parse(readFileSync(join(cwd, '.tabmesh', 'local.json'), 'utf8')) as { bootstrap: string[], web: string, chain: { escrow: string, local: boolean } }
+    assert.match(config.chain.escrow, /^0x[0-9a-f]{40}$/i)
+    assert.equal(config.chain.local, true)
     assert.equal(config.web, url)
     assert.match(config.bootstrap[0]!, /^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\/12D3Koo/)
     const page = await fetch(url!)
     assert.equal(page.status, 200)
     assert.match(await page.text(), /<div id="root">/)
-    assert.deepEqual(await (await fetch(new URL('/tabmesh.json', url))).json(), { bootstrap: config.bootstrap })
+    assert.deepEqual(await (await fetch(new URL('/tabmesh.json', url))).json(), { bootstrap: config.bootstrap, chain: config.chain })
 
     const provide = run(['provide', '--workers', '1'], cwd)
     procs.push(provide)
@@ -84,5 +87,15 @@ describe('cli: tabmesh dev + provide + submit', () => {
       total += Number(t.output)
     }
     assert.equal(total, 539_777, 'π(8·10^6)')
+
+    // The same job, paid: the CLI prints the job id, its transactions and the settlement in token units.
+    const paid = run(['submit', PRIMES, ...inputs, '--redundancy', '2', '--json', '--price', '0.001', '--min-stake', '100', '--deadline', '30'], cwd)
+    assert.equal(await exit(paid), 0, paid.output())
+    const paidLines = paid.output().trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>)
+    const opened = paidLines.find(l => l.paid === true)
+    assert.match(opened?.jobId as string, /^0x[0-9a-f]{64}$/)
+    assert.equal((opened?.transactions as string[]).length, 2, 'approve + openJob')
+    const settlement = paidLines.find(l => l.settlement === true)
+    assert.deepEqual(settlement && { paid: settlement.paid, fee: settlement.fee, refunded: settlement.refunded, slashed: settlement.slashed }, { paid: '0.016', fee: '0.00016', refunded: '0', slashed: '0' }, '8 tasks × 2 × 0.001 tUSD')
   })
 })

@@ -146,7 +146,11 @@ export async function createClient (params: CreateClientParameters = {}): Promis
       let resolveSettled!: (s: Promise<Settlement>) => void
       const settled = new Promise<Promise<Settlement>>(resolve => { resolveSettled = resolve })
       const transactions: Hex[] = []
-      if (paid) paidJobs.set(jobId, { jobId: jobId as Hex, transactions, settlement: settled.then(async s => await s) })
+      if (paid) {
+        const settlement = settled.then(async s => await s)
+        settlement.catch(() => {}) // consumers see the rejection when they await it
+        paidJobs.set(jobId, { jobId: jobId as Hex, transactions, settlement })
+      }
       const inputs = p.inputs.map(i => typeof i === 'string' ? new TextEncoder().encode(i) : i)
       const scheduler = (async () => {
         if (inputs.length === 0) throw new TabmeshError('INVALID_ARGUMENT', 'a job needs at least one input')
@@ -195,7 +199,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
         }).catch(() => {})
         return s
       })()
-      scheduler.catch((err: unknown) => { resolveSettled(Promise.reject(err)) })
+      if (paid) scheduler.catch((err: unknown) => { resolveSettled(Promise.reject(err)) })
       return new Job(jobId, inputs.length, scheduler)
     },
     providers: () => directory.live(),

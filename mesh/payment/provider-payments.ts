@@ -24,6 +24,9 @@ export interface ProviderEarnings {
   claimable: bigint
 }
 
+/** Stake reads are cached this long (ms): the admission check runs on every paid task. */
+const STAKE_CACHE_MS = 5_000
+
 /** A cheque was refused: wrong signer, lower than the last one, or for an unknown job. */
 export class ChequeRejectedError extends TabmeshError {
   constructor (reason: string) { super('CHEQUE_REJECTED', reason) }
@@ -48,6 +51,7 @@ export class ProviderPayments extends EventTarget {
   private readonly latest = new Map<string, ChequeRecord>()
   private loaded: Promise<void>
   private readonly graceMs: number
+  private stakeCache: { value: bigint, at: number } | undefined
 
   /** @param options.chequeGraceMs how long a delivered result may wait for its cheque (default CHEQUE_GRACE_MS) */
   constructor (options: { chain: ChainConfig, account: LocalAccount, store: ChequeStore, chequeGraceMs?: number }) {
@@ -77,8 +81,12 @@ export class ProviderPayments extends EventTarget {
     return await entry
   }
 
+  /** This provider's active stake, read from chain at most every STAKE_CACHE_MS. */
   async stake (): Promise<bigint> {
-    return await this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [this.address] })
+    if (this.stakeCache !== undefined && Date.now() - this.stakeCache.at < STAKE_CACHE_MS) return this.stakeCache.value
+    const value = await this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [this.address] })
+    this.stakeCache = { value, at: Date.now() }
+    return value
   }
 
   /** Why a paid task from this requester must be refused now, or undefined to accept it. */
@@ -138,7 +146,11 @@ export class ProviderPayments extends EventTarget {
     this.latest.set(jobId, record)
     await this.store.put(record)
     this.dispatchEvent(new Event('change'))
-    if (final) void this.claim(jobId).catch(() => {})
+    if (final) {
+      // The job is over: its delivery records are no longer needed to judge this requester.
+      for (const jobs of this.deliveries.values()) jobs.delete(jobId)
+      void this.claim(jobId).catch(() => {})
+    }
   }
 
   /** Claims the latest cheque of `jobId`. @returns the transaction hash, or undefined if nothing is owed */
