@@ -37,9 +37,11 @@ export class PoolStoppedError extends TabmeshError {
  * never holds a worker. Fires `change` on every state change (for progress displays).
  */
 export class WorkerPool extends EventTarget {
-  readonly size: number
+  private targetSize: number
+  /** Fraction of wall time a worker computes, (0, 1]: after a task of d ms it rests d·(1/duty − 1) ms. */
+  dutyCycle = 1
   private readonly spawn: () => WorkerHandle
-  private readonly slots: Array<{ handle: WorkerHandle, busy: boolean }>
+  private readonly slots: Array<{ handle: WorkerHandle, busy: boolean, retired: boolean }>
   private readonly waiting: Array<{ resolve: (slot: number) => void, reject: (err: Error) => void, signal?: AbortSignal | undefined }> = []
   private replaced = 0
   private stopped = false
@@ -47,13 +49,45 @@ export class WorkerPool extends EventTarget {
   constructor (options: WorkerPoolOptions) {
     super()
     if (!Number.isInteger(options.size) || options.size < 1) throw new TabmeshError('INVALID_ARGUMENT', `pool size must be a positive integer, got ${options.size}`)
-    this.size = options.size
+    this.targetSize = options.size
     this.spawn = options.spawn
-    this.slots = Array.from({ length: options.size }, () => ({ handle: options.spawn(), busy: false }))
+    this.slots = Array.from({ length: options.size }, () => ({ handle: options.spawn(), busy: false, retired: false }))
+  }
+
+  /** Number of workers (changes with `resize`). */
+  get size (): number {
+    return this.targetSize
+  }
+
+  /**
+   * Grows or shrinks the pool. Idle workers beyond the new size are terminated at once, busy ones
+   * when their task ends.
+   */
+  resize (size: number): void {
+    if (!Number.isInteger(size) || size < 1) throw new TabmeshError('INVALID_ARGUMENT', `pool size must be a positive integer, got ${size}`)
+    this.targetSize = size
+    const live = this.slots.filter(s => !s.retired)
+    if (live.length < size) {
+      for (let i = live.length; i < size; i++) this.slots.push({ handle: this.spawn(), busy: false, retired: false })
+      // Hand new workers to waiting callers.
+      for (let i = 0; i < this.slots.length && this.waiting.length > 0; i++) {
+        const slot = this.slots[i]!
+        if (!slot.busy && !slot.retired) { slot.busy = true; this.waiting.shift()!.resolve(i) }
+      }
+    } else {
+      let extra = live.length - size
+      for (const slot of live.slice().reverse()) {
+        if (extra === 0) break
+        slot.retired = true
+        extra--
+        if (!slot.busy) slot.handle.terminate()
+      }
+    }
+    this.changed()
   }
 
   stats (): WorkerPoolStats {
-    return { size: this.size, busy: this.slots.filter(s => s.busy).length, queued: this.waiting.length, replaced: this.replaced }
+    return { size: this.size, busy: this.slots.filter(s => s.busy && !s.retired).length, queued: this.waiting.length, replaced: this.replaced }
   }
 
   /**
@@ -94,7 +128,9 @@ export class WorkerPool extends EventTarget {
     } finally {
       clearTimeout(timer)
       if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort)
-      this.release(slot)
+      const rest = this.dutyCycle < 1 ? (performance.now() - started) * (1 / Math.max(this.dutyCycle, 0.05) - 1) : 0
+      if (rest > 0) setTimeout(() => { this.release(slot) }, rest)
+      else this.release(slot)
     }
   }
 
@@ -109,7 +145,7 @@ export class WorkerPool extends EventTarget {
   private async acquire (signal: AbortSignal | undefined): Promise<number> {
     if (this.stopped) throw new PoolStoppedError()
     throwIfAborted(signal)
-    const idle = this.slots.findIndex(s => !s.busy)
+    const idle = this.slots.findIndex(s => !s.busy && !s.retired)
     if (idle >= 0) {
       this.slots[idle]!.busy = true
       this.changed()
@@ -127,6 +163,13 @@ export class WorkerPool extends EventTarget {
   }
 
   private release (slot: number): void {
+    const s = this.slots[slot]!
+    if (s.retired) {
+      s.handle.terminate()
+      s.busy = false
+      this.changed()
+      return
+    }
     const next = this.waiting.shift()
     if (next !== undefined && !this.stopped) {
       next.resolve(slot) // hand the worker straight to the next caller; it stays busy
@@ -139,7 +182,7 @@ export class WorkerPool extends EventTarget {
   private replace (slot: number): void {
     this.slots[slot]!.handle.terminate()
     this.replaced++
-    if (!this.stopped) this.slots[slot]!.handle = this.spawn()
+    if (!this.stopped && !this.slots[slot]!.retired) this.slots[slot]!.handle = this.spawn()
   }
 
   private changed (): void {

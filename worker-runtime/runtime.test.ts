@@ -138,3 +138,49 @@ describe('worker-runtime (Node worker_threads)', () => {
     assert.equal(!r.ok && r.error.code, 'OUTPUT_TOO_LARGE')
   })
 })
+
+describe('worker pool settings', () => {
+  it('resizes: grows, shrinks, and keeps running tasks', async () => {
+    const pool = new WorkerPool({ size: 1, spawn: spawnNodeWorker })
+    try {
+      const limits = resolveLimits({})
+      const module = await pool.prepare({ bytes: primes, memoryPages: limits.memoryPages, metered: false })
+      const task = { module, input: enc.encode('0 100000'), args: ['primes'], env: [], limits, seed }
+      pool.resize(3)
+      assert.equal(pool.size, 3)
+      const results = await Promise.all([pool.run(task), pool.run(task), pool.run(task)])
+      assert.ok(results.every(r => r.ok && dec.decode(r.output) === '9592\n'))
+      pool.resize(1)
+      assert.equal(pool.size, 1)
+      assert.equal(pool.stats().size, 1)
+      const again = await Promise.all([pool.run(task), pool.run(task)])
+      assert.ok(again.every(r => r.ok))
+    } finally {
+      pool.stop()
+    }
+  })
+
+  it('duty cycle: a worker rests after each task in proportion to its length', async () => {
+    const pool = new WorkerPool({ size: 1, spawn: spawnNodeWorker })
+    try {
+      const limits = resolveLimits({})
+      const module = await pool.prepare({ bytes: primes, memoryPages: limits.memoryPages, metered: false })
+      const task = { module, input: enc.encode('0 3000000'), args: ['primes'], env: [], limits, seed }
+      await pool.run(task)
+      const t0 = performance.now()
+      const first = await pool.run(task)
+      await pool.run(task)
+      const full = performance.now() - t0
+      pool.dutyCycle = 0.25
+      const t1 = performance.now()
+      await pool.run(task)
+      await pool.run(task)
+      const throttled = performance.now() - t1
+      assert.ok(first.ok)
+      // At 25% duty the second task waits ~3× the first one's duration.
+      assert.ok(throttled > full * 2, `throttled ${throttled.toFixed(0)} ms vs full ${full.toFixed(0)} ms`)
+    } finally {
+      pool.stop()
+    }
+  })
+})

@@ -1,6 +1,7 @@
 import { openDB } from 'idb'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import type { PrivateKeyAccount, Hex } from 'viem'
+import { rememberBurnerKey } from '../wallet/controller.ts'
 
 const DB = 'tabmesh-wallet'
 const STORE = 'keys'
@@ -18,5 +19,7 @@ export async function loadBurnerAccount (): Promise<PrivateKeyAccount> {
     key = generatePrivateKey()
     await db.put(STORE, key, KEY)
   }
-  return privateKeyToAccount(key)
+  const account = privateKeyToAccount(key)
+  rememberBurnerKey(account, key)
+  return account
 }

@@ -1,0 +1,203 @@
+import { connect, createConfig, disconnect, getConnectorClient, injected } from '@wagmi/core'
+import type { CreateConnectorFn } from '@wagmi/core'
+import { createWalletClient, custom, formatUnits, parseUnits } from 'viem'
+import type { Address, Hex, PrivateKeyAccount } from 'viem'
+import { chainOf, publicClientFor, walletClientFor } from '../../chain/clients.ts'
+import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clients.ts'
+import type { ChainConfig } from '../../chain/config.ts'
+import { stakingAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
+import { fundLocalAccount } from '../../chain/local-funding.ts'
+import type { ProviderPayments } from '../../mesh/payment/provider-payments.ts'
+import { plainError } from './errors.ts'
+
+export interface Balances {
+  eth: bigint
+  /** Payment token (6 decimals). */
+  usd: bigint
+  /** Staking token (18 decimals). */
+  stk: bigint
+  stake: bigint
+  unbonding: bigint
+  /** Unix seconds when unbonding stake can be withdrawn (0 = nothing unbonding). */
+  releaseAt: number
+}
+
+export interface PendingTx {
+  id: number
+  label: string
+  hash?: Hex
+  status: 'pending' | 'done' | 'failed'
+  error?: string
+}
+
+export type WalletKind = 'burner' | 'injected'
+
+/**
+ * The Wallet page's state and actions: the tab's burner key (local use) or an injected wallet
+ * (wagmi `injected`), balances of both tokens and stake, stake / unstake / withdraw, claim of all
+ * cheques, the local faucet. Every transaction is listed with its status; errors are plain words.
+ */
+export class WalletController extends EventTarget {
+  readonly chain: ChainConfig
+  readonly burner: PrivateKeyAccount
+  kind: WalletKind = 'burner'
+  injectedAddress: Address | undefined
+  balances: Balances | undefined
+  txs: PendingTx[] = []
+  error: string | undefined
+  private injectedClient: TabmeshWalletClient | undefined
+  private readonly publicClient: TabmeshPublicClient
+  private readonly payments: ProviderPayments | undefined
+  private readonly connector: CreateConnectorFn
+  private readonly wagmi: ReturnType<typeof createConfig>
+  private nextId = 1
+
+  constructor (options: { chain: ChainConfig, burner: PrivateKeyAccount, payments?: ProviderPayments, connector?: CreateConnectorFn }) {
+    super()
+    this.chain = options.chain
+    this.burner = options.burner
+    this.payments = options.payments
+    this.publicClient = publicClientFor(options.chain)
+    this.connector = options.connector ?? injected()
+    const chain = chainOf(options.chain)
+    this.wagmi = createConfig({ chains: [chain], connectors: [this.connector], transports: { [chain.id]: custom({ request: async ({ method, params }) => await this.publicClient.request({ method, params } as never) }) } })
+  }
+
+  get address (): Address {
+    return this.kind === 'injected' && this.injectedAddress !== undefined ? this.injectedAddress : this.burner.address
+  }
+
+  /** The wallet client of the active account: burner (signs here) or injected (asks the wallet). */
+  walletClient (): TabmeshWalletClient {
+    if (this.kind === 'injected' && this.injectedClient !== undefined) return this.injectedClient
+    return walletClientFor(this.chain, this.burner)
+  }
+
+  async connectInjected (): Promise<void> {
+    await this.run('Connect wallet', async () => {
+      const result = await connect(this.wagmi, { connector: this.wagmi.connectors[0]!, chainId: this.chain.chainId })
+      const client = await getConnectorClient(this.wagmi, { chainId: this.chain.chainId })
+      this.injectedAddress = result.accounts[0]
+      this.injectedClient = createWalletClient({ account: client.account, chain: chainOf(this.chain), transport: custom(client) }) as TabmeshWalletClient
+      this.kind = 'injected'
+      return undefined
+    })
+    await this.refresh()
+  }
+
+  async useBurner (): Promise<void> {
+    if (this.kind === 'injected') await disconnect(this.wagmi).catch(() => {})
+    this.kind = 'burner'
+    this.injectedClient = undefined
+    await this.refresh()
+  }
+
+  async refresh (): Promise<void> {
+    const who = this.address
+    const read = async (token: Address): Promise<bigint> => await this.publicClient.readContract({ address: token, abi: testTokenAbi, functionName: 'balanceOf', args: [who] })
+    try {
+      const [eth, usd, stk, stake, unbonding] = await Promise.all([
+        this.publicClient.getBalance({ address: who }),
+        read(this.chain.paymentToken),
+        read(this.chain.stakingToken),
+        this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [who] }),
+        this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'unbonding', args: [who] })
+      ])
+      this.balances = { eth, usd, stk, stake, unbonding: unbonding[0], releaseAt: Number(unbonding[1]) }
+    } catch (err) {
+      this.error = plainError(err)
+    }
+    this.changed()
+  }
+
+  /** Local chain only: gas and test tokens for the active account. */
+  async faucet (): Promise<void> {
+    if (this.kind === 'burner') {
+      await this.run('Faucet: gas + 1,000 tUSD + 1,000 tSTK', async () => {
+        await fundLocalAccount(this.chain, this.burner, { paymentTokens: true })
+        await this.send({ address: this.chain.stakingToken, abi: testTokenAbi, functionName: 'faucet', args: [this.burner.address, parseUnits('1000', 18)] })
+        return undefined
+      })
+    } else {
+      await this.run('Faucet: 1,000 tUSD', async () => await this.send({ address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'faucet', args: [this.address, parseUnits('1000', 6)] }))
+      await this.run('Faucet: 1,000 tSTK', async () => await this.send({ address: this.chain.stakingToken, abi: testTokenAbi, functionName: 'faucet', args: [this.address, parseUnits('1000', 18)] }))
+    }
+    await this.refresh()
+  }
+
+  /** Stakes `amount` whole tSTK (approve + stake). */
+  async stake (amount: string): Promise<void> {
+    const value = parseUnits(amount, 18)
+    await this.run(`Approve ${amount} tSTK`, async () => await this.send({ address: this.chain.stakingToken, abi: testTokenAbi, functionName: 'approve', args: [this.chain.staking, value] }))
+    if (this.error === undefined) await this.run(`Stake ${amount} tSTK`, async () => await this.send({ address: this.chain.staking, abi: stakingAbi, functionName: 'stake', args: [value] }))
+    await this.refresh()
+  }
+
+  async requestUnstake (amount: string): Promise<void> {
+    await this.run(`Unstake ${amount} tSTK`, async () => await this.send({ address: this.chain.staking, abi: stakingAbi, functionName: 'requestUnstake', args: [parseUnits(amount, 18)] }))
+    await this.refresh()
+  }
+
+  async withdraw (): Promise<void> {
+    await this.run('Withdraw unbonded stake', async () => await this.send({ address: this.chain.staking, abi: stakingAbi, functionName: 'withdraw', args: [] }))
+    await this.refresh()
+  }
+
+  /** Claims every cheque this tab's provider holds, in one claimMany transaction. */
+  async claimAll (): Promise<void> {
+    if (this.payments === undefined) return
+    await this.run('Claim all cheques', async () => await this.payments!.claimAll())
+    await this.refresh()
+  }
+
+  /** The burner's private key, for export. Local use only. */
+  exportBurnerKey (): Hex {
+    return burnerKeyOf(this.burner)
+  }
+
+  private async send (request: { address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[] }): Promise<Hex> {
+    const wallet = this.walletClient()
+    const hash = await wallet.writeContract(request as never)
+    const receipt = await this.publicClient.waitForTransactionReceipt({ hash })
+    if (receipt.status !== 'success') throw new Error(`the transaction ${hash} reverted`)
+    return hash
+  }
+
+  private async run (label: string, action: () => Promise<Hex | undefined>): Promise<void> {
+    const tx: PendingTx = { id: this.nextId++, label, status: 'pending' }
+    this.txs = [tx, ...this.txs].slice(0, 10)
+    this.error = undefined
+    this.changed()
+    try {
+      const hash = await action()
+      if (hash !== undefined) tx.hash = hash
+      tx.status = 'done'
+    } catch (err) {
+      tx.status = 'failed'
+      tx.error = plainError(err)
+      this.error = tx.error
+    }
+    this.txs = [...this.txs]
+    this.changed()
+  }
+
+  private changed (): void {
+    this.dispatchEvent(new Event('change'))
+  }
+}
+
+const burnerKeys = new WeakMap<PrivateKeyAccount, Hex>()
+/** Remembers the burner's key for export (viem accounts do not expose it). */
+export function rememberBurnerKey (account: PrivateKeyAccount, key: Hex): void { burnerKeys.set(account, key) }
+function burnerKeyOf (account: PrivateKeyAccount): Hex {
+  const key = burnerKeys.get(account)
+  if (key === undefined) throw new Error('the burner key is not available')
+  return key
+}
+
+export function formatTokens (value: bigint, decimals: number, digits = 4): string {
+  const s = formatUnits(value, decimals)
+  const [whole, frac = ''] = s.split('.')
+  const trimmed = frac.slice(0, digits).replace(/0+$/, '')
+  return trimmed === '' ? whole! : `${whole}.${trimmed}`
+}
