@@ -120,10 +120,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
   const blobs = new MemoryBlobStore()
   /** Which peers may fetch which blobs: only CIDs of this client's open jobs are served. */
   const served = new Set<string>()
-  await serveBlobs(node, async (cid) => served.has(cid.toString()) ? await blobs.get(cid) : undefined).catch((err: unknown) => {
-    // The web app registers the handler once for its shared node.
-    if (!(err instanceof Error && /already registered/i.test(err.message))) throw err
-  })
+  const stopServing = await serveBlobs(node, async (cid) => served.has(cid.toString()) ? await blobs.get(cid) : undefined)
 
   const payments = params.chain === undefined
     ? undefined
@@ -212,6 +209,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
       }
     },
     async stop () {
+      stopServing()
       stopKeeping()
       directory.stop()
       if (ownsNode) await node.stop()

@@ -17,24 +17,44 @@ export class BlobUnavailableError extends TabmeshError {
   }
 }
 
+export type BlobLookup = (cid: CID, remotePeer: string) => Promise<Uint8Array | undefined>
+
+/** Every node's registered lookups: one protocol handler per node, asked in turn. */
+const lookups = new WeakMap<MeshNode, Set<BlobLookup>>()
+
 /**
- * Serves `/tabmesh/blob/1.0.0`: one BlobRequest in, one BlobResponse out. Not on limited (relayed)
- * connections: job data never flows through a relay.
+ * Serves `/tabmesh/blob/1.0.0` from `lookup`: one BlobRequest in, one BlobResponse out. Several
+ * clients on one node (the web app recreates its SDK client when the wallet changes) each add a
+ * lookup; the first that has the blob answers. Not on limited (relayed) connections: job data never
+ * flows through a relay.
+ * @returns a function that removes this lookup
  */
-export async function serveBlobs (node: MeshNode, lookup: (cid: CID, remotePeer: string) => Promise<Uint8Array | undefined>): Promise<void> {
-  await node.handle(BLOB_PROTOCOL, async (stream: Stream, connection: Connection) => {
-    const pb = pbStream(stream, { maxDataLength: MAX_BLOB_REQUEST_BYTES }).pb(BlobRequest)
-    try {
-      const req = await pb.read({ signal: AbortSignal.timeout(10_000) })
-      const cid = cidFromBytes(req.cid)
-      const data = await lookup(cid, connection.remotePeer.toString())
-      const out = pb.unwrap().pb(BlobResponse)
-      await out.write(data === undefined ? { found: false, data: new Uint8Array(0) } : { found: true, data })
-      await stream.close()
-    } catch (err) {
-      stream.abort(err instanceof Error ? err : new Error(String(err)))
-    }
-  }, { maxInboundStreams: 64 })
+export async function serveBlobs (node: MeshNode, lookup: BlobLookup): Promise<() => void> {
+  let set = lookups.get(node)
+  if (set === undefined) {
+    const registered = new Set<BlobLookup>()
+    set = registered
+    lookups.set(node, registered)
+    await node.handle(BLOB_PROTOCOL, async (stream: Stream, connection: Connection) => {
+      const pb = pbStream(stream, { maxDataLength: MAX_BLOB_REQUEST_BYTES }).pb(BlobRequest)
+      try {
+        const req = await pb.read({ signal: AbortSignal.timeout(10_000) })
+        const cid = cidFromBytes(req.cid)
+        let data: Uint8Array | undefined
+        for (const l of registered) {
+          data = await l(cid, connection.remotePeer.toString())
+          if (data !== undefined) break
+        }
+        const out = pb.unwrap().pb(BlobResponse)
+        await out.write(data === undefined ? { found: false, data: new Uint8Array(0) } : { found: true, data })
+        await stream.close()
+      } catch (err) {
+        stream.abort(err instanceof Error ? err : new Error(String(err)))
+      }
+    }, { maxInboundStreams: 64 })
+  }
+  set.add(lookup)
+  return () => { set.delete(lookup) }
 }
 
 /**

@@ -52,6 +52,8 @@ export class ProviderPayments extends EventTarget {
   private loaded: Promise<void>
   private readonly graceMs: number
   private stakeCache: { value: bigint, at: number } | undefined
+  /** Claim as soon as a job's final cheque arrives (default true); otherwise cheques wait for `claim`/`claimAll`. */
+  autoClaim = true
 
   /** @param options.chequeGraceMs how long a delivered result may wait for its cheque (default CHEQUE_GRACE_MS) */
   constructor (options: { chain: ChainConfig, account: LocalAccount, store: ChequeStore, chequeGraceMs?: number }) {
@@ -149,7 +151,7 @@ export class ProviderPayments extends EventTarget {
     if (final) {
       // The job is over: its delivery records are no longer needed to judge this requester.
       for (const jobs of this.deliveries.values()) jobs.delete(jobId)
-      void this.claim(jobId).catch(() => {})
+      if (this.autoClaim) void this.claim(jobId).catch(() => {})
     }
   }
 

@@ -1,8 +1,14 @@
 import { useEffect, useState, useSyncExternalStore } from 'react'
+import { createClient } from '../../sdk/client.ts'
+import type { TabmeshClient } from '../../sdk/client.ts'
 import { loadConfig } from '../config.ts'
 import { startTabProvider } from '../provider/tab-provider.ts'
 import type { TabProvider, TabProviderState } from '../provider/tab-provider.ts'
+import { WalletController } from '../wallet/controller.ts'
 import { Contribute } from './Contribute.tsx'
+import { Jobs } from './Jobs.tsx'
+import { Network } from './Network.tsx'
+import { Wallet } from './Wallet.tsx'
 
 declare global {
   interface Window {
@@ -11,48 +17,102 @@ declare global {
   }
 }
 
-/** Boots the tab provider once; StrictMode's double effect must not start two libp2p nodes. */
-let booting: Promise<TabProvider> | undefined
-function boot (): Promise<TabProvider> {
-  booting ??= loadConfig().then(async config => await startTabProvider(config))
+/** Everything the pages share: this tab's provider, its wallet, and a requester client on the same node. */
+export interface MeshApp {
+  provider: TabProvider
+  wallet: WalletController | undefined
+  /** An SDK client for the active wallet (recreated when the wallet changes). */
+  client: () => Promise<TabmeshClient>
+}
+
+/** Boots once: StrictMode's double effect must not start two libp2p nodes. */
+let booting: Promise<MeshApp> | undefined
+function boot (): Promise<MeshApp> {
+  booting ??= loadConfig().then(async config => {
+    const provider = await startTabProvider(config)
+    const wallet = provider.chain !== undefined && provider.burner !== undefined
+      ? new WalletController({ chain: provider.chain, burner: provider.burner, ...(provider.payments !== undefined ? { payments: provider.payments } : {}) })
+      : undefined
+    let cached: { key: string, client: Promise<TabmeshClient> } | undefined
+    const client = async (): Promise<TabmeshClient> => {
+      const key = wallet === undefined ? 'free' : `${wallet.kind}:${wallet.address}`
+      if (cached?.key !== key) {
+        const previous = cached?.client
+        cached = {
+          key,
+          client: createClient({ node: provider.node, ...(wallet !== undefined ? { chain: wallet.chain, walletClient: wallet.walletClient() } : {}) })
+        }
+        void previous?.then(async c => { await c.stop() })
+      }
+      return await cached.client
+    }
+    return { provider, wallet, client }
+  })
   return booting
 }
 
+const PAGES = [
+  { id: 'contribute', title: 'Contribute' },
+  { id: 'jobs', title: 'Jobs' },
+  { id: 'wallet', title: 'Wallet' },
+  { id: 'network', title: 'Network' }
+] as const
+type PageId = typeof PAGES[number]['id']
+
+function pageFromHash (): PageId {
+  const id = location.hash.replace(/^#\/?/, '')
+  return PAGES.some(p => p.id === id) ? id as PageId : 'contribute'
+}
+
 export function App (): React.JSX.Element {
-  const [provider, setProvider] = useState<TabProvider>()
+  const [app, setApp] = useState<MeshApp>()
   const [error, setError] = useState<string>()
+  const [page, setPage] = useState<PageId>(pageFromHash)
   useEffect(() => {
-    boot().then(p => {
-      window.tabmesh = { state: p.state, peerId: p.state().peerId }
-      setProvider(p)
+    boot().then(a => {
+      window.tabmesh = { state: a.provider.state, peerId: a.provider.state().peerId }
+      setApp(a)
     }, (err: unknown) => { setError(err instanceof Error ? err.message : String(err)) })
+    const onHash = (): void => { setPage(pageFromHash()) }
+    window.addEventListener('hashchange', onHash)
+    return () => { window.removeEventListener('hashchange', onHash) }
   }, [])
   return (
     <div className="shell">
       <header className="top">
         <img src="/icon.svg" alt="" width={32} height={32} />
         <h1>Tabmesh</h1>
+        <nav aria-label="Pages">
+          <ul>
+            {PAGES.map(p => (
+              <li key={p.id}><a href={`#/${p.id}`} aria-current={page === p.id ? 'page' : undefined}>{p.title}</a></li>
+            ))}
+          </ul>
+        </nav>
         <p className="tagline">This tab lends its spare CPU to a peer-to-peer WebAssembly compute mesh.</p>
       </header>
       <main>
         {error !== undefined && <div role="alert" className="error">Could not join the mesh: {error}</div>}
-        {provider === undefined && error === undefined && <p className="muted" role="status">Joining the mesh…</p>}
-        {provider !== undefined && <Live provider={provider} />}
+        {app === undefined && error === undefined && <p className="muted" role="status">Joining the mesh…</p>}
+        {app !== undefined && page === 'contribute' && <LiveContribute provider={app.provider} />}
+        {app !== undefined && page === 'jobs' && <Jobs app={app} />}
+        {app !== undefined && page === 'wallet' && <Wallet app={app} />}
+        {app !== undefined && page === 'network' && <Network provider={app.provider} />}
       </main>
     </div>
   )
 }
 
-function Live ({ provider }: { provider: TabProvider }): React.JSX.Element {
+function LiveContribute ({ provider }: { provider: TabProvider }): React.JSX.Element {
   const state = useSyncExternalStore(provider.subscribe, () => snapshot(provider))
-  return <Contribute state={state} onPause={(paused) => { provider.setPaused(paused) }} />
+  return <Contribute state={state} onPause={(paused) => { provider.setPaused(paused) }} onSettings={async (s) => { await provider.updateSettings(s) }} />
 }
 
 /** useSyncExternalStore needs a stable snapshot between changes. */
 let last: { version: string, value: TabProviderState } | undefined
 function snapshot (provider: TabProvider): TabProviderState {
   const s = provider.state()
-  const version = `${s.status}|${s.tasksDone}|${s.tasksFailed}|${s.running}|${s.busyWorkers}|${s.peers.map(p => p.peerId + p.kinds.join()).join()}|${s.recent[0]?.at ?? 0}|${s.scoreMilli}|${s.earnings.received}|${s.earnings.claimed}`
+  const version = JSON.stringify([s.status, s.tasksDone, s.tasksFailed, s.running, s.busyWorkers, s.workers, s.peers.map(p => p.peerId + p.kinds.join()), s.recent[0]?.at, s.scoreMilli, s.earnings, s.earningsHistory.length, s.settings, s.pausedBy])
   if (last?.version !== version) last = { version, value: { ...s, peers: [...s.peers], recent: [...s.recent] } }
   return last.value
 }

@@ -1,4 +1,6 @@
 import type { TabProviderState } from '../provider/tab-provider.ts'
+import type { VolunteerSettings } from '../provider/settings.ts'
+import { LineChart } from './Chart.tsx'
 
 const STATUS_TEXT: Record<TabProviderState['status'], string> = {
   connecting: 'Connecting to the mesh…',
@@ -17,7 +19,13 @@ const KIND_TEXT: Record<string, string> = {
   other: 'other'
 }
 
-export function Contribute ({ state, onPause }: { state: TabProviderState, onPause: (paused: boolean) => void }): React.JSX.Element {
+const PAUSE_REASON: Record<string, string> = { you: 'by you', hidden: 'while the tab is hidden', battery: 'while on battery' }
+
+export function Contribute ({ state, onPause, onSettings }: {
+  state: TabProviderState
+  onPause: (paused: boolean) => void
+  onSettings?: (s: Partial<VolunteerSettings>) => Promise<void>
+}): React.JSX.Element {
   const paused = state.status === 'paused'
   const active = state.status === 'providing' || paused
   return (
@@ -28,9 +36,10 @@ export function Contribute ({ state, onPause }: { state: TabProviderState, onPau
           <p className={`status status-${state.status}`} role="status" aria-live="polite" data-testid="status">
             <span className="dot" aria-hidden="true" />{STATUS_TEXT[state.status]}
           </p>
+          {paused && state.pausedBy.length > 0 && <p className="muted small">Paused {state.pausedBy.map(r => PAUSE_REASON[r] ?? r).join(', ')}.</p>}
         </div>
-        <button type="button" className="primary" disabled={!active} aria-pressed={paused} onClick={() => { onPause(!paused) }}>
-          {paused ? 'Resume' : 'Pause'}
+        <button type="button" className="primary" disabled={!active} aria-pressed={state.pausedBy.includes('you')} onClick={() => { onPause(!state.pausedBy.includes('you')) }}>
+          {state.pausedBy.includes('you') ? 'Resume' : 'Pause'}
         </button>
       </div>
 
@@ -38,11 +47,28 @@ export function Contribute ({ state, onPause }: { state: TabProviderState, onPau
         <div className="card"><dt>Tasks done</dt><dd data-testid="tasks-done">{state.tasksDone}</dd></div>
         <div className="card"><dt>Running now</dt><dd>{state.running}</dd></div>
         <div className="card"><dt>Time contributed</dt><dd>{formatDuration(state.contributedMs)}</dd></div>
+        <div className="card"><dt>Contribution score</dt><dd data-testid="credit">{state.credit.toFixed(2)}</dd></div>
         <div className="card"><dt>Benchmark</dt><dd>{state.scoreMilli > 0 ? `${(state.scoreMilli / 1000).toFixed(1)} tasks/s` : '—'}</dd></div>
         {state.payoutAddress !== '' && <div className="card"><dt>Earned (cheques)</dt><dd data-testid="earned">{tokens(state.earnings.received)} <small>tUSD</small></dd></div>}
         {state.payoutAddress !== '' && <div className="card"><dt>Claimed on chain</dt><dd data-testid="claimed">{tokens(state.earnings.claimed)} <small>tUSD</small></dd></div>}
       </dl>
       {state.payoutAddress !== '' && <p className="muted small">Payouts go to this tab's local burner key <code data-testid="payout">{state.payoutAddress}</code> (kept in this browser, for the local mesh only).</p>}
+
+      {state.payoutAddress !== '' && (
+        <>
+          <h3>Earnings over time</h3>
+          <LineChart
+            label="Earnings of this tab over time: cheques received and claimed, in tUSD"
+            format={v => `${v.toFixed(4)} tUSD`}
+            series={[
+              { name: 'received (cheques)', color: '#38bdf8', points: state.earningsHistory.map(p => [p.t, Number(p.received) / 1e6]) },
+              { name: 'claimed on chain', color: '#4ade80', points: state.earningsHistory.map(p => [p.t, Number(p.claimed) / 1e6]) }
+            ]}
+          />
+        </>
+      )}
+
+      {onSettings !== undefined && <Settings settings={state.settings} onChange={onSettings} />}
 
       <h3>Workers</h3>
       <ul className="workers" aria-label="Web Workers">
@@ -91,6 +117,26 @@ export function Contribute ({ state, onPause }: { state: TabProviderState, onPau
           )}
       <p className="muted small">Peer id <code data-testid="peer-id">{state.peerId}</code></p>
     </section>
+  )
+}
+
+function Settings ({ settings, onChange }: { settings: VolunteerSettings, onChange: (s: Partial<VolunteerSettings>) => Promise<void> }): React.JSX.Element {
+  const cores = navigator.hardwareConcurrency ?? 1
+  return (
+    <details className="settings">
+      <summary>Preferences</summary>
+      <form onSubmit={e => { e.preventDefault() }}>
+        <label>Worker threads <span className="muted">(1–{cores})</span>
+          <input type="number" min={1} max={cores} value={settings.workers} onChange={e => { void onChange({ workers: Number(e.target.value) }) }} />
+        </label>
+        <label>CPU duty cycle: {settings.dutyCyclePercent}%
+          <input type="range" min={10} max={100} step={10} value={settings.dutyCyclePercent} onChange={e => { void onChange({ dutyCyclePercent: Number(e.target.value) }) }} />
+        </label>
+        <label className="check"><input type="checkbox" checked={settings.pauseWhenHidden} onChange={e => { void onChange({ pauseWhenHidden: e.target.checked }) }} /> Pause while this tab is hidden</label>
+        <label className="check"><input type="checkbox" checked={settings.pauseOnBattery} onChange={e => { void onChange({ pauseOnBattery: e.target.checked }) }} /> Pause while on battery</label>
+        <label className="check"><input type="checkbox" checked={settings.autoClaim} onChange={e => { void onChange({ autoClaim: e.target.checked }) }} /> Claim earnings automatically when a job ends</label>
+      </form>
+    </details>
   )
 }
 

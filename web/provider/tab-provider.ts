@@ -18,6 +18,11 @@ import { fundLocalAccount, LOCAL_STAKE } from '../../chain/local-funding.ts'
 import { idbChequeStore } from '../../mesh/payment/idb-cheque-store.ts'
 import { ProviderPayments } from '../../mesh/payment/provider-payments.ts'
 import { loadBurnerAccount } from './burner.ts'
+import { appendEarnings, loadEarningsHistory, loadSettings, saveSettings } from './settings.ts'
+import type { EarningsPoint, VolunteerSettings } from './settings.ts'
+import type { PrivateKeyAccount } from 'viem'
+import { walletClientFor, publicClientFor } from '../../chain/clients.ts'
+import { testTokenAbi } from '../../chain/generated/contracts.ts'
 
 export type TabStatus = 'connecting' | 'benchmarking' | 'providing' | 'paused' | 'error'
 
@@ -60,6 +65,12 @@ export interface TabProviderState {
   payoutAddress: string
   /** Payment-token base units, decimal strings: latest cheques' total, claimed, claimable. */
   earnings: { received: string, claimed: string, claimable: string }
+  earningsHistory: EarningsPoint[]
+  settings: VolunteerSettings
+  /** Why the tab is not taking tasks, when paused: 'you', 'hidden', 'battery'. */
+  pausedBy: string[]
+  /** Score of what this tab contributed: tasks done weighted by benchmark-relative time (BOINC-style credit). */
+  credit: number
 }
 
 /** How many finished tasks the page lists. */
@@ -72,7 +83,11 @@ export interface TabProvider {
   directory: ProviderDirectory
   state: () => TabProviderState
   setPaused: (paused: boolean) => void
+  updateSettings: (settings: Partial<VolunteerSettings>) => Promise<void>
   subscribe: (listener: () => void) => () => void
+  chain?: ChainConfig
+  payments?: ProviderPayments
+  burner?: PrivateKeyAccount
 }
 
 /**
@@ -82,11 +97,14 @@ export interface TabProvider {
 export async function startTabProvider (config: { bootstrap: string[], workers?: number, chain?: ChainConfig }): Promise<TabProvider> {
   const listeners = new Set<() => void>()
   const notify = (): void => { for (const l of listeners) l() }
-  const workers = config.workers ?? Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1)
+  const settings = await loadSettings()
+  const workers = config.workers ?? settings.workers
   const pool = new WorkerPool({ size: workers, spawn: spawnBrowserWorker })
+  pool.dutyCycle = settings.dutyCyclePercent / 100
   const state: TabProviderState = {
     status: 'connecting', peerId: '', workers, busyWorkers: 0, scoreMilli: 0, tasksDone: 0, tasksFailed: 0, running: 0, contributedMs: 0, peers: [], recent: [],
-    payoutAddress: '', earnings: { received: '0', claimed: '0', claimable: '0' }
+    payoutAddress: '', earnings: { received: '0', claimed: '0', claimable: '0' },
+    earningsHistory: await loadEarningsHistory(), settings, pausedBy: [], credit: 0
   }
   const node = await createMeshNode({ profile: 'browser', bootstrap: config.bootstrap, allowLocalDials: true })
   state.peerId = node.peerId.toString()
@@ -114,18 +132,50 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   notify()
   const primes = new Uint8Array(await (await fetch(primesUrl)).arrayBuffer())
   let payments: ProviderPayments | undefined
+  let burner: PrivateKeyAccount | undefined
   if (config.chain !== undefined) {
     const account = await loadBurnerAccount()
+    burner = account
     // On the local chain the tab funds and stakes its burner itself, so it can take paid jobs at once.
-    if (config.chain.local) await fundLocalAccount(config.chain, account, { stake: LOCAL_STAKE })
+    // Offline (the PWA started without a network) this waits and retries instead of failing the boot.
+    if (config.chain.local) {
+      const chain = config.chain
+      const fund = async (): Promise<void> => {
+        for (let attempt = 0; ; attempt++) {
+          try { await fundLocalAccount(chain, account, { stake: LOCAL_STAKE }); return } catch {
+            await new Promise(resolve => setTimeout(resolve, Math.min(30_000, 1_000 * 2 ** attempt)))
+          }
+        }
+      }
+      await Promise.race([fund(), new Promise(resolve => setTimeout(resolve, 10_000))])
+    }
     payments = new ProviderPayments({ chain: config.chain, account, store: idbChequeStore() })
+    payments.autoClaim = settings.autoClaim
     state.payoutAddress = account.address
     const refreshEarnings = (): void => {
       const e = payments!.earnings()
       state.earnings = { received: e.received.toString(), claimed: e.claimed.toString(), claimable: e.claimable.toString() }
+      const last = state.earningsHistory.at(-1)
+      if (last?.received !== state.earnings.received || last.claimed !== state.earnings.claimed) {
+        appendEarnings({ t: Date.now(), received: state.earnings.received, claimed: state.earnings.claimed }).then(h => { state.earningsHistory = h; notify() }, () => {})
+      }
       notify()
     }
     payments.addEventListener('change', refreshEarnings)
+    // "Switch payout to my wallet": receipts must be signed by the payout key, so the burner keeps
+    // signing and forwards what it claims to the connected wallet.
+    const chain = config.chain
+    payments.addEventListener('claimed', () => {
+      const to = state.settings.forwardTo
+      if (!/^0x[0-9a-fA-F]{40}$/.test(to)) return
+      void (async () => {
+        const pub = publicClientFor(chain)
+        const balance = await pub.readContract({ address: chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [account.address] })
+        if (balance === 0n) return
+        const hash = await walletClientFor(chain, account).writeContract({ address: chain.paymentToken, abi: testTokenAbi, functionName: 'transfer', args: [to as `0x${string}`, balance] })
+        await pub.waitForTransactionReceipt({ hash })
+      })().catch(() => {})
+    })
     refreshEarnings()
   }
   const agent = new ProviderAgent({ node, pool, store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), idbBlobStore()), tier: 'tab', ...(payments !== undefined ? { payments } : {}) })
@@ -135,6 +185,8 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   agent.addEventListener('task:end', (e) => {
     const d = (e as CustomEvent<ProviderTaskEvent>).detail
     const ok = d.outcome === 'ok'
+    // Credit: seconds of work scaled by this device's speed relative to a 10 tasks/s reference.
+    if (ok) state.credit += ((d.durationMs ?? 0) / 1000) * (agent.scoreMilli / 10_000)
     if (ok) state.tasksDone++
     else state.tasksFailed++
     if (ok && state.firstTaskAfterMs === undefined) state.firstTaskAfterMs = Math.round(performance.now())
@@ -148,14 +200,49 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   state.status = 'providing'
   refreshPeers()
 
+  // Pausing: by the user, or by the volunteer settings (hidden tab, battery).
+  let userPaused = false
+  let onBattery = false
+  const applyPause = (): void => {
+    const reasons: string[] = []
+    if (userPaused) reasons.push('you')
+    if (state.settings.pauseWhenHidden && document.visibilityState === 'hidden') reasons.push('hidden')
+    if (state.settings.pauseOnBattery && onBattery) reasons.push('battery')
+    state.pausedBy = reasons
+    agent.setPaused(reasons.length > 0)
+    state.status = reasons.length > 0 ? 'paused' : 'providing'
+    notify()
+  }
+  document.addEventListener('visibilitychange', applyPause)
+  const nav = navigator as Navigator & { getBattery?: () => Promise<EventTarget & { charging: boolean }> }
+  nav.getBattery?.().then(battery => {
+    const update = (): void => { onBattery = !battery.charging; applyPause() }
+    battery.addEventListener('chargingchange', update)
+    update()
+  }).catch(() => {})
+
   return {
     node,
     directory,
+    ...(config.chain !== undefined ? { chain: config.chain } : {}),
+    ...(payments !== undefined ? { payments } : {}),
+    ...(burner !== undefined ? { burner } : {}),
     state: () => state,
     setPaused (paused) {
-      agent.setPaused(paused)
-      state.status = paused ? 'paused' : 'providing'
-      notify()
+      userPaused = paused
+      applyPause()
+    },
+    async updateSettings (patch) {
+      const next = { ...state.settings, ...patch }
+      next.workers = Math.min(Math.max(1, Math.round(next.workers)), navigator.hardwareConcurrency ?? 1)
+      next.dutyCyclePercent = Math.min(100, Math.max(10, Math.round(next.dutyCyclePercent)))
+      state.settings = next
+      if (pool.size !== next.workers) { pool.resize(next.workers); state.workers = next.workers }
+      pool.dutyCycle = next.dutyCyclePercent / 100
+      if (payments !== undefined) payments.autoClaim = next.autoClaim
+      // Show the change at once (controlled inputs must not snap back), then persist it.
+      applyPause()
+      await saveSettings(next)
     },
     subscribe (listener) {
       listeners.add(listener)

@@ -157,6 +157,9 @@ export class WalletController extends EventTarget {
 
   private async send (request: { address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[] }): Promise<Hex> {
     const wallet = this.walletClient()
+    // Simulate first: a revert comes back as the contract's custom error (an injected wallet would
+    // otherwise send it and only report "reverted").
+    await this.publicClient.simulateContract({ ...request, account: wallet.account } as never)
     const hash = await wallet.writeContract(request as never)
     const receipt = await this.publicClient.waitForTransactionReceipt({ hash })
     if (receipt.status !== 'success') throw new Error(`the transaction ${hash} reverted`)

@@ -1,0 +1,198 @@
+// Issue #4: the web app as people use it, in real Chromium against the local chain. Screenshots of
+// every page land in test-results/ for people to look at.
+import assert from 'node:assert/strict'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { publicClientFor } from '../chain/clients.ts'
+import { freePort } from '../chain/free-port.ts'
+import { stakingAbi, testTokenAbi } from '../chain/generated/contracts.ts'
+import { startLocalChain, testAccount } from '../chain/local-stack.ts'
+import type { LocalChain } from '../chain/local-stack.ts'
+import { startWebServer } from '../cli/web-server.ts'
+import type { WebServerHandle } from '../cli/web-server.ts'
+import { bundledPrimesPath, startNodeProvider } from '../mesh/provider/node-provider.ts'
+import type { NodeProviderHandle } from '../mesh/provider/node-provider.ts'
+import { startRelay } from '../relay/start-relay.ts'
+import type { RelayHandle } from '../relay/start-relay.ts'
+import { createClient } from '../sdk/index.ts'
+import type { TabmeshClient } from '../sdk/index.ts'
+import { launchChromium, newTab, tempDir, until } from './browser.ts'
+
+const ARTIFACTS = new URL('../test-results/', import.meta.url).pathname
+mkdirSync(ARTIFACTS, { recursive: true })
+const shot = async (page: Page, name: string): Promise<void> => { await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true }) }
+
+/** A test-injected EIP-1193 wallet: anvil holds the key of this (unlocked) test account. */
+const WALLET = testAccount(5).address
+
+function injectedWallet (rpcUrl: string, account: string): string {
+  return `(() => {
+    const rpc = ${JSON.stringify(rpcUrl)}, account = ${JSON.stringify(account)}
+    window.ethereum = {
+      isTabmeshTestWallet: true,
+      async request ({ method, params }) {
+        if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [account]
+        if (method === 'wallet_switchEthereumChain' || method === 'wallet_addEthereumChain' || method === 'wallet_requestPermissions') return null
+        const res = await fetch(rpc, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: Date.now(), method, params: params ?? [] }) })
+        const body = await res.json()
+        if (body.error) throw Object.assign(new Error(body.error.message), { code: body.error.code, data: body.error.data })
+        return body.result
+      },
+      on () {}, removeListener () {}
+    }
+  })()`
+}
+
+describe('e2e: the web app — contribute, jobs, wallet, network, offline', () => {
+  let local: LocalChain
+  let relay: RelayHandle
+  let web: WebServerHandle
+  const providers: NodeProviderHandle[] = []
+  let browser: Browser
+  let context: BrowserContext
+  let page: Page
+  let client: TabmeshClient
+  const errors: string[] = []
+  const dir = tempDir('tabmesh-web-e2e-')
+
+  before(async () => {
+    local = await startLocalChain({ dir, port: await freePort() })
+    relay = await startRelay({ port: 0 })
+    web = await startWebServer({ port: 0, bootstrap: relay.multiaddrs, chain: local.chain })
+    for (let i = 0; i < 2; i++) {
+      providers.push(await startNodeProvider({ bootstrap: relay.multiaddrs, workers: 1, cacheDir: join(dir, `p${i}`), chequeFile: join(dir, `c${i}.json`), chain: local.chain, account: privateKeyToAccount(generatePrivateKey()), primesModulePath: bundledPrimesPath() }))
+    }
+    browser = await launchChromium()
+    context = await newTab(browser, web.url)
+    await context.addInitScript(injectedWallet(local.chain.rpcUrl, WALLET))
+    page = await context.newPage()
+    page.on('pageerror', e => errors.push(e.message))
+    page.on('console', m => { if (m.type() === 'error') errors.push(m.text()) })
+    client = await createClient({ bootstrap: relay.multiaddrs, chain: local.chain, account: testAccount(1) })
+  })
+
+  after(async () => {
+    await client?.stop()
+    await browser?.close()
+    for (const p of providers) await p.stop()
+    await web?.stop()
+    await relay?.stop()
+    await local?.anvil.stop()
+  })
+
+  it('Contribute: the tab provides at once, with a Pause and preferences', async () => {
+    await page.goto(web.url)
+    await until('the tab to provide', async () => (await page.evaluate(() => window.tabmesh?.state().status)) === 'providing' ? true : undefined, 90_000)
+    await page.getByRole('button', { name: 'Pause' }).click()
+    assert.equal(await page.getByTestId('status').textContent(), 'Paused')
+    await page.getByRole('button', { name: 'Resume' }).click()
+    assert.equal(await page.getByTestId('status').textContent(), 'Contributing')
+    // Turn automatic claiming off, so the Wallet page can claim by hand below.
+    await page.getByText('Preferences').click()
+    await page.getByLabel('Claim earnings automatically when a job ends').uncheck()
+    await shot(page, 'web-contribute')
+  })
+
+  it('Wallet: connect an injected wallet, faucet, stake, and see balances change', async () => {
+    await page.getByRole('link', { name: 'Wallet' }).click()
+    await page.getByRole('button', { name: 'Connect wallet' }).click()
+    await until('the wallet to connect', async () => (await page.getByTestId('wallet-kind').textContent()) === 'connected wallet' ? true : undefined, 20_000)
+    assert.equal((await page.getByTestId('wallet-address').textContent())?.toLowerCase(), WALLET.toLowerCase())
+    const stakedBefore = await publicClientFor(local.chain).readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [WALLET] })
+    await page.getByRole('button', { name: 'Stake', exact: true }).click()
+    await until('the stake to land', async () => {
+      const s = await publicClientFor(local.chain).readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [WALLET] })
+      return s === stakedBefore + 10n * 10n ** 18n ? true : undefined
+    }, 30_000)
+    await until('the page to show the stake', async () => (await page.getByTestId('staked').textContent()) === '10' ? true : undefined, 10_000)
+    // An error in plain words: unstaking more than staked.
+    await page.getByLabel('Amount (tSTK)').nth(1).fill('5000')
+    await page.getByRole('button', { name: 'Request unstake' }).click()
+    await until('a plain error', async () => (await page.getByTestId('wallet-error').textContent().catch(() => null)) ?? undefined, 20_000)
+    assert.match(await page.getByTestId('wallet-error').textContent() ?? '', /cannot unstake more than you have staked/)
+    await page.getByLabel('Amount (tSTK)').nth(1).fill('4')
+    await page.getByRole('button', { name: 'Request unstake' }).click()
+    await page.getByTestId('unbonding').waitFor({ timeout: 20_000 })
+    assert.match(await page.getByTestId('unbonding').textContent() ?? '', /4 tSTK unbonding: withdrawable in/)
+    await page.getByRole('button', { name: 'Use the burner key' }).click()
+    await page.getByRole('button', { name: 'Faucet (local chain)' }).click()
+    await until('the burner to get tUSD', async () => (await page.getByTestId('usd').textContent()) === '1000' ? true : undefined, 30_000)
+    await shot(page, 'web-wallet')
+  })
+
+  it('Jobs: a paid mandelbrot job from the page completes its image tile by tile', async () => {
+    await page.getByRole('link', { name: 'Jobs' }).click()
+    await page.getByLabel(/Mandelbrot image/).check()
+    await page.getByRole('button', { name: 'Run job' }).click()
+    await page.getByTestId('job-done').waitFor({ timeout: 120_000 })
+    assert.match(await page.getByTestId('job-progress').textContent() ?? '', /^48 of 48 tasks done · 48 verified · 0 failed/)
+    // Every tile was painted: its centre pixel is opaque.
+    const unpainted = await page.getByTestId('mandelbrot').evaluate((c: HTMLCanvasElement) => {
+      const ctx = c.getContext('2d')!
+      let missing = 0
+      for (let y = 32; y < c.height; y += 64) for (let x = 32; x < c.width; x += 64) if (ctx.getImageData(x, y, 1, 1).data[3] !== 255) missing++
+      return missing
+    })
+    assert.equal(unpainted, 0)
+    await page.getByRole('cell', { name: /mandelbrot 512×384/ }).waitFor({ timeout: 10_000 })
+    await shot(page, 'web-jobs')
+  })
+
+  it('Wallet: the tab earns cheques from a paid job and claims them in one transaction', async () => {
+    const tab = await page.evaluate(() => window.tabmesh!.state())
+    const job = client.submit({ module: readFileSync(bundledPrimesPath()), inputs: Array.from({ length: 9 }, (_, i) => `${i * 100_000} ${(i + 1) * 100_000}`), redundancy: 3, pricePerTask: 1_000n, minStake: 10n ** 20n, deadlineSeconds: 900, autoRefund: false })
+    const summary = await job.done
+    assert.equal(summary.accepted, 9)
+    await page.getByRole('link', { name: 'Wallet' }).click()
+    let seen = ''
+    await until('claimable earnings', async () => {
+      seen = `${await page.getByTestId('claimable').textContent()} ${JSON.stringify(await page.evaluate(() => window.tabmesh!.state().earnings))} ${JSON.stringify(summary)}`
+      return (await page.getByTestId('claimable').textContent()) === '0.009 tUSD' ? true : undefined
+    }, 30_000).catch((err: Error) => { throw new Error(`${err.message}; page showed ${seen}`) })
+    const pub = publicClientFor(local.chain)
+    const before = await pub.readContract({ address: local.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [tab.payoutAddress as `0x${string}`] })
+    await page.getByRole('button', { name: 'Claim all' }).click()
+    await until('the claim', async () => (await page.getByTestId('wallet-claimed').textContent()) === '0.009 tUSD' ? true : undefined, 30_000)
+    const afterClaim = await pub.readContract({ address: local.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [tab.payoutAddress as `0x${string}`] })
+    assert.equal(afterClaim - before, 9_000n, '9 tasks × 0.001 tUSD claimed on chain')
+    await shot(page, 'web-wallet-claimed')
+  })
+
+  it('Network: lists the peers with tier, score, stake and connection, and draws the mesh', async () => {
+    await page.getByRole('link', { name: 'Network' }).click()
+    await until('peers in the table', async () => (await page.getByTestId('network-peers').locator('tbody tr').count()) >= 3 ? true : undefined, 20_000)
+    assert.match(await page.getByTestId('network-peers').textContent() ?? '', /node.*tasks\/s.*100 tSTK/s)
+    await page.getByRole('img', { name: /Mesh graph/ }).waitFor()
+    await shot(page, 'web-network')
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.getByRole('link', { name: 'Contribute' }).click()
+    await shot(page, 'web-phone')
+    await page.setViewportSize({ width: 1100, height: 900 })
+  })
+
+  it('PWA: installable manifest, and the app shell starts offline', async () => {
+    const manifest = await (await fetch(new URL('/manifest.webmanifest', web.url))).json() as { name: string, icons: Array<{ sizes: string }>, display: string }
+    assert.equal(manifest.display, 'standalone')
+    assert.ok(manifest.icons.some(i => i.sizes === '512x512'))
+    await page.evaluate(async () => { await navigator.serviceWorker.ready })
+    await until('the service worker to control the page', async () => (await page.evaluate(() => navigator.serviceWorker.controller !== null)) ? true : (await page.reload(), undefined), 20_000)
+    await context.setOffline(true)
+    await page.reload()
+    await page.getByRole('heading', { name: 'Tabmesh' }).waitFor({ timeout: 20_000 })
+    await page.getByRole('navigation', { name: 'Pages' }).waitFor()
+    // The app starts offline (cached shell, workers, job modules and mesh configuration)…
+    await until('the offline tab to provide', async () => (await page.evaluate(() => window.tabmesh?.state().status)) === 'providing' ? true : undefined, 60_000)
+    await shot(page, 'web-offline')
+    // …and reconnects to the relay when the network is back.
+    await context.setOffline(false)
+    const relayId = relay.node.peerId.toString()
+    await until('the tab to reconnect to the relay', async () => (await page.evaluate(() => window.tabmesh!.state().peers.map(p => p.peerId))).includes(relayId) ? true : undefined, 60_000)
+  })
+
+  it('shows no page errors', () => {
+    assert.deepEqual(errors.filter(e => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/.test(e)), [])
+  })
+})

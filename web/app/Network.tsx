@@ -1,0 +1,88 @@
+import { useEffect, useState } from 'react'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { useSyncExternalStore } from 'react'
+import type { TabProvider } from '../provider/tab-provider.ts'
+import { formatTokens } from '../wallet/controller.ts'
+
+/** Ping each connected peer this often, ms. */
+const PING_INTERVAL_MS = 5_000
+
+export function Network ({ provider }: { provider: TabProvider }): React.JSX.Element {
+  const state = useSyncExternalStore(provider.subscribe, provider.state)
+  const [latency, setLatency] = useState<Record<string, number>>({})
+  const [, tick] = useState(0)
+  useEffect(() => {
+    const measure = (): void => {
+      for (const p of provider.state().peers) {
+        provider.node.services.ping.ping(peerIdFromString(p.peerId), { signal: AbortSignal.timeout(3_000) })
+          .then(ms => { setLatency(l => ({ ...l, [p.peerId]: ms })) }, () => {})
+      }
+      tick(n => n + 1)
+    }
+    measure()
+    const t = setInterval(measure, PING_INTERVAL_MS)
+    return () => { clearInterval(t) }
+  }, [provider])
+  const ads = provider.directory.live()
+  const known = new Map(ads.map(e => [e.ad.peerId, e.ad]))
+  const connected = new Map(state.peers.map(p => [p.peerId, p]))
+  const ids = [...new Set([...connected.keys(), ...known.keys()])]
+  return (
+    <section aria-labelledby="network-title">
+      <h2 id="network-title">Network</h2>
+      <p className="muted">Peers this tab knows: connected ones and providers advertising capacity.</p>
+      <MeshGraph self={state.peerId} peers={ids.map(id => ({ id, kinds: connected.get(id)?.kinds ?? [], relay: connected.get(id)?.isRelay ?? false, tier: known.get(id)?.tier }))} />
+      <table data-testid="network-peers">
+        <thead><tr><th scope="col">Peer</th><th scope="col">Tier</th><th scope="col">Score</th><th scope="col">Price</th><th scope="col">Stake</th><th scope="col">Connection</th><th scope="col">Latency</th></tr></thead>
+        <tbody>{ids.map(id => {
+          const ad = known.get(id)
+          const peer = connected.get(id)
+          return (
+            <tr key={id}>
+              <td title={id}><code>{id.slice(0, 8)}…{id.slice(-6)}</code></td>
+              <td>{peer?.isRelay === true ? 'relay' : ad?.tier ?? 'requester'}</td>
+              <td>{ad !== undefined ? `${(ad.scoreMilli / 1000).toFixed(1)} tasks/s` : '—'}</td>
+              <td>{ad !== undefined ? (ad.price === '0' ? 'free' : `${formatTokens(BigInt(ad.price), 6)} tUSD`) : '—'}</td>
+              <td>{ad !== undefined && ad.stake !== '' ? `${formatTokens(BigInt(ad.stake), 18)} tSTK` : '—'}</td>
+              <td>{peer !== undefined ? peer.kinds.join(', ') : 'not connected'}</td>
+              <td>{latency[id] !== undefined ? `${latency[id]} ms` : '—'}</td>
+            </tr>
+          )
+        })}</tbody>
+      </table>
+    </section>
+  )
+}
+
+const KIND_COLOR: Record<string, string> = { webrtc: '#4ade80', websocket: '#38bdf8', tcp: '#38bdf8', relayed: '#facc15' }
+
+/** This tab at the centre, its peers around it, lines for its connections coloured by kind. */
+function MeshGraph ({ self, peers }: { self: string, peers: Array<{ id: string, kinds: string[], relay: boolean, tier: string | undefined }> }): React.JSX.Element {
+  const W = 420
+  const H = 260
+  const cx = W / 2
+  const cy = H / 2
+  const r = Math.min(W, H) / 2 - 30
+  return (
+    <figure className="graph">
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Mesh graph: this tab and ${peers.length} peers`} width="100%">
+        {peers.map((p, i) => {
+          const a = (2 * Math.PI * i) / Math.max(1, peers.length) - Math.PI / 2
+          const x = cx + r * Math.cos(a)
+          const y = cy + r * Math.sin(a)
+          const kind = p.kinds.find(k => k === 'webrtc') ?? p.kinds[0]
+          return (
+            <g key={p.id}>
+              {kind !== undefined && <line x1={cx} y1={cy} x2={x} y2={y} stroke={KIND_COLOR[kind] ?? '#94a3b8'} strokeWidth={2} strokeDasharray={kind === 'relayed' ? '4 3' : undefined} />}
+              <circle cx={x} cy={y} r={p.relay ? 11 : 9} fill={p.relay ? '#f8fafc' : p.tier === 'tab' ? '#38bdf8' : p.tier === 'node' ? '#a78bfa' : '#94a3b8'} />
+              <text x={x} y={y + 22} fontSize={10} textAnchor="middle" fill="currentColor">{p.relay ? 'relay' : p.tier ?? 'peer'} …{p.id.slice(-4)}</text>
+            </g>
+          )
+        })}
+        <circle cx={cx} cy={cy} r={13} fill="#4ade80" />
+        <text x={cx} y={cy + 28} fontSize={11} textAnchor="middle" fill="currentColor">this tab …{self.slice(-4)}</text>
+      </svg>
+      <figcaption className="legend small"><span><i style={{ background: '#4ade80' }} />WebRTC (direct)</span><span><i style={{ background: '#38bdf8' }} />WebSocket</span><span><i style={{ background: '#facc15' }} />via relay</span></figcaption>
+    </figure>
+  )
+}
