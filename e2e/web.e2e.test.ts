@@ -153,11 +153,18 @@ describe('e2e: the web app — contribute, jobs, wallet, network, offline', () =
       return (await page.getByTestId('claimable').textContent()) === '0.009 tUSD' ? true : undefined
     }, 30_000).catch((err: Error) => { throw new Error(`${err.message}; page showed ${seen}`) })
     const pub = publicClientFor(local.chain)
-    const before = await pub.readContract({ address: local.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [tab.payoutAddress as `0x${string}`] })
+    const usd = async (who: string): Promise<bigint> => await pub.readContract({ address: local.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [who as `0x${string}`] })
+    // Send earnings to the connected wallet: the burner keeps signing receipts and forwards what it claims.
+    await page.getByRole('button', { name: 'Connect wallet' }).click()
+    await page.getByRole('button', { name: 'Send my earnings to this wallet' }).click()
+    await page.getByText('Claimed earnings are forwarded to your wallet.').waitFor()
+    const walletBefore = await usd(WALLET)
+    const burnerBefore = await usd(tab.payoutAddress)
     await page.getByRole('button', { name: 'Claim all' }).click()
     await until('the claim', async () => (await page.getByTestId('wallet-claimed').textContent()) === '0.009 tUSD' ? true : undefined, 30_000)
-    const afterClaim = await pub.readContract({ address: local.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [tab.payoutAddress as `0x${string}`] })
-    assert.equal(afterClaim - before, 9_000n, '9 tasks × 0.001 tUSD claimed on chain')
+    await until('the forwarded earnings', async () => await usd(WALLET) > walletBefore ? true : undefined, 30_000)
+    assert.equal(await usd(WALLET) - walletBefore, 9_000n, '9 tasks × 0.001 tUSD claimed and forwarded to the wallet')
+    assert.equal(await usd(tab.payoutAddress), burnerBefore, 'the burner keeps its own tUSD')
     await shot(page, 'web-wallet-claimed')
   })
 

@@ -36,7 +36,7 @@ export class ChequeRejectedError extends TabmeshError {
  * A provider's money side: signs EIP-712 receipts with its payout key, checks and keeps the
  * requester's cheques, refuses requesters that fall more than MAX_UNPAID_TASKS behind (after
  * CHEQUE_GRACE_MS for the other replicas), and claims on chain when a job's final cheque arrives.
- * Events: `change` (earnings changed), `claimed` (CustomEvent<{ jobId, hash }>).
+ * Events: `change` (earnings changed), `claimed` (CustomEvent<{ jobId, hash, amount }>, amount in base units).
  */
 export class ProviderPayments extends EventTarget {
   readonly address: Address
@@ -168,9 +168,10 @@ export class ProviderPayments extends EventTarget {
     })
     const receipt = await this.publicClient.waitForTransactionReceipt({ hash })
     if (receipt.status !== 'success') throw new TabmeshError('CLAIM_FAILED', `claim for ${jobId} reverted (${hash})`)
+    const amount = BigInt(record.cumulativeAmount) - BigInt(record.claimed)
     record.claimed = record.cumulativeAmount
     await this.store.put(record)
-    this.dispatchEvent(new CustomEvent('claimed', { detail: { jobId, hash } }))
+    this.dispatchEvent(new CustomEvent('claimed', { detail: { jobId, hash, amount } }))
     this.dispatchEvent(new Event('change'))
     return hash
   }
@@ -188,7 +189,9 @@ export class ProviderPayments extends EventTarget {
     })
     const receipt = await this.publicClient.waitForTransactionReceipt({ hash })
     if (receipt.status !== 'success') throw new TabmeshError('CLAIM_FAILED', `claimMany reverted (${hash})`)
-    for (const r of open) { r.claimed = r.cumulativeAmount; await this.store.put(r) }
+    let amount = 0n
+    for (const r of open) { amount += BigInt(r.cumulativeAmount) - BigInt(r.claimed); r.claimed = r.cumulativeAmount; await this.store.put(r) }
+    this.dispatchEvent(new CustomEvent('claimed', { detail: { jobId: undefined, hash, amount } }))
     this.dispatchEvent(new Event('change'))
     return hash
   }

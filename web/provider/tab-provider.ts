@@ -165,14 +165,14 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
     // "Switch payout to my wallet": receipts must be signed by the payout key, so the burner keeps
     // signing and forwards what it claims to the connected wallet.
     const chain = config.chain
-    payments.addEventListener('claimed', () => {
+    payments.addEventListener('claimed', (e) => {
       const to = state.settings.forwardTo
-      if (!/^0x[0-9a-fA-F]{40}$/.test(to)) return
+      const amount = (e as CustomEvent<{ amount: bigint }>).detail.amount
+      if (!/^0x[0-9a-fA-F]{40}$/.test(to) || amount <= 0n) return
       void (async () => {
+        // Exactly what was just claimed: the burner's other tUSD (e.g. to pay for its own jobs) stays.
         const pub = publicClientFor(chain)
-        const balance = await pub.readContract({ address: chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [account.address] })
-        if (balance === 0n) return
-        const hash = await walletClientFor(chain, account).writeContract({ address: chain.paymentToken, abi: testTokenAbi, functionName: 'transfer', args: [to as `0x${string}`, balance] })
+        const hash = await walletClientFor(chain, account).writeContract({ address: chain.paymentToken, abi: testTokenAbi, functionName: 'transfer', args: [to as `0x${string}`, amount] })
         await pub.waitForTransactionReceipt({ hash })
       })().catch(() => {})
     })
