@@ -8,14 +8,14 @@ export function LineChart ({ series, label, format }: {
   const H = 140
   const PAD = 28
   const all = series.flatMap(s => s.points)
-  if (all.length < 2) return <p className="muted">Not enough data yet for a chart.</p>
+  if (series.every(s => s.points.length < 2)) return <p className="muted">Not enough data yet for a chart: it fills in as cheques arrive.</p>
   const t0 = Math.min(...all.map(p => p[0]))
   const t1 = Math.max(...all.map(p => p[0]), t0 + 1)
   const vmax = Math.max(...all.map(p => p[1]), 1e-12)
   const x = (t: number): number => PAD + ((t - t0) / (t1 - t0)) * (W - 2 * PAD)
   const y = (v: number): number => H - PAD - (v / vmax) * (H - 2 * PAD)
   return (
-    <figure className="chart">
+    <figure className="chart" style={{ maxWidth: 720 }}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} width="100%">
         <line x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} stroke="currentColor" opacity={0.3} />
         <text x={PAD} y={PAD - 8} fontSize={11} fill="currentColor" opacity={0.7}>{format(vmax)}</text>
