@@ -1,0 +1,133 @@
+// Bad input on the wire: each is rejected with a clear error and the provider keeps serving.
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { pbStream } from '@libp2p/utils'
+import * as varint from 'uint8-varint'
+import { startRelay } from '../relay/start-relay.ts'
+import type { RelayHandle } from '../relay/start-relay.ts'
+import { createClient } from '../sdk/index.ts'
+import type { TabmeshClient } from '../sdk/index.ts'
+import { decodeCapacityAd, InvalidAdError, CapacityAd } from './ads/capacity-ad.ts'
+import { serveBlobs } from './blob/protocol.ts'
+import { cidOf } from './cid.ts'
+import { AD_TTL_MS, MAX_AD_BYTES, MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL } from './constants.ts'
+import { connectDirect } from './node/connections.ts'
+import { createMeshNode } from './node/create-node.ts'
+import type { MeshNode } from './node/create-node.ts'
+import { TaskRequest, TaskResponse } from './protocol/messages.js'
+import { bundledPrimesPath, startNodeProvider } from './provider/node-provider.ts'
+import type { NodeProviderHandle } from './provider/node-provider.ts'
+
+const primes = readFileSync(bundledPrimesPath())
+const PEER = '12D3KooWLrw7U11gwU9n9HRfxe2w6kX86UwTfr1WyRHg4vtmXiVD'
+
+function ad (fields: Partial<CapacityAd> = {}): CapacityAd {
+  return { peerId: PEER, payoutAddress: '', workers: 2, scoreMilli: 1000, tier: 'tab', price: '0', multiaddrs: [], timestampMs: BigInt(Date.now()), busy: 0, stake: '', ...fields }
+}
+
+describe('capacity ads are validated', () => {
+  const now = Date.now()
+  const rejects = (data: Uint8Array, from: string, reason: RegExp): void => {
+    assert.throws(() => decodeCapacityAd(data, from, now), (err: unknown) => err instanceof InvalidAdError && reason.test(err.message))
+  }
+  it('accepts a well-formed ad from its own peer', () => {
+    assert.equal(decodeCapacityAd(CapacityAd.encode(ad()), PEER, now).workers, 2)
+  })
+  it('rejects an ad signed by another peer than it names', () => { rejects(CapacityAd.encode(ad()), '12D3KooWBME6X8F71m9aH4jaFCjeevZDADCWDe64ezL4YLMZRHe4', /signed by/) })
+  it('rejects oversized, malformed, stale, future and insane ads', () => {
+    rejects(CapacityAd.encode(ad({ price: '1'.repeat(MAX_AD_BYTES) })), PEER, /bytes, over/)
+    rejects(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f]), PEER, /malformed/)
+    rejects(CapacityAd.encode(ad({ timestampMs: BigInt(now - AD_TTL_MS - 1000) })), PEER, /expired/)
+    rejects(CapacityAd.encode(ad({ timestampMs: BigInt(now + 3_600_000) })), PEER, /future/)
+    rejects(CapacityAd.encode(ad({ tier: 'mainframe' })), PEER, /tier/)
+    rejects(CapacityAd.encode(ad({ workers: 0 })), PEER, /worker count/)
+    rejects(CapacityAd.encode(ad({ price: '-1' })), PEER, /price/)
+    rejects(CapacityAd.encode(ad({ payoutAddress: '0x1234' })), PEER, /payout address/)
+  })
+})
+
+describe('task and blob protocols reject bad input and keep serving', () => {
+  let relay: RelayHandle
+  let provider: NodeProviderHandle
+  let raw: MeshNode
+  let client: TabmeshClient
+
+  before(async () => {
+    relay = await startRelay({ port: 0 })
+    provider = await startNodeProvider({ bootstrap: relay.multiaddrs, workers: 1, cacheDir: mkdtempSync(join(tmpdir(), 'tabmesh-bad-')) })
+    raw = await createMeshNode({ profile: 'node', bootstrap: relay.multiaddrs })
+    client = await createClient({ bootstrap: relay.multiaddrs })
+    await client.waitForProviders(1, { signal: AbortSignal.timeout(30_000) })
+  })
+
+  after(async () => {
+    await client?.stop()
+    await raw?.stop()
+    await provider?.stop()
+    await relay?.stop()
+  })
+
+  const stillServes = async (): Promise<void> => {
+    const job = client.submit({ module: primes, inputs: ['0 1000'], redundancy: 1 })
+    for await (const r of job.results()) assert.ok(r.ok && new TextDecoder().decode(r.output) === '168\n')
+  }
+
+  it('aborts a task message announcing more than the size cap, unread', async () => {
+    const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
+    const stream = await connection.newStream(TASK_PROTOCOL)
+    stream.send(varint.encode(MAX_TASK_MESSAGE_BYTES + 1))
+    stream.send(new Uint8Array(1024))
+    const closed = await Promise.race([
+      (async () => { for await (const _ of stream) { /* drain */ } return 'closed' })().catch(() => 'reset'),
+      new Promise(resolve => setTimeout(() => { resolve('still open') }, 10_000))
+    ])
+    assert.notEqual(closed, 'still open', 'the provider ended the stream')
+    await stillServes()
+  })
+
+  it('answers BAD_REQUEST to a task with malformed CIDs', async () => {
+    const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
+    const stream = await connection.newStream(TASK_PROTOCOL)
+    const pb = pbStream(stream, { maxDataLength: MAX_TASK_MESSAGE_BYTES })
+    await pb.write({ jobId: 'x', taskIndex: 0, moduleCid: new Uint8Array([1, 2, 3]), inputCid: new Uint8Array([4]), args: [], env: [], limits: undefined, input: new Uint8Array(0), paid: false }, TaskRequest)
+    const res = await pb.read(TaskResponse)
+    assert.equal(res.ok, false)
+    assert.equal(res.failure?.code, 'BAD_REQUEST')
+    assert.match(res.failure?.message ?? '', /malformed CID/)
+    await stillServes()
+  })
+
+  it('answers BLOB_UNAVAILABLE when a requester serves bytes that do not match their CID, or an inline input that does not', async () => {
+    const moduleCid = await cidOf(new TextEncoder().encode('some other module'))
+    const stop = await serveBlobs(raw, async cid => cid.equals(moduleCid) ? primes : undefined) // wrong bytes for that CID
+    try {
+      const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
+      for (const [input, inputCid] of [[new TextEncoder().encode('0 100'), await cidOf(new TextEncoder().encode('0 100'))], [new TextEncoder().encode('0 100'), await cidOf(new TextEncoder().encode('lies'))]] as const) {
+        const stream = await connection.newStream(TASK_PROTOCOL)
+        const pb = pbStream(stream, { maxDataLength: MAX_TASK_MESSAGE_BYTES })
+        await pb.write({ jobId: 'x', taskIndex: 0, moduleCid: moduleCid.bytes, inputCid: inputCid.bytes, args: [], env: [], limits: undefined, input, paid: false }, TaskRequest)
+        const res = await pb.read(TaskResponse)
+        assert.equal(res.failure?.code, 'BLOB_UNAVAILABLE')
+        assert.match(res.failure?.message ?? '', /hashes to|CID/)
+      }
+    } finally {
+      stop()
+    }
+    await stillServes()
+  })
+
+  it('refuses a paid task from a provider with no payout account', async () => {
+    const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
+    const stream = await connection.newStream(TASK_PROTOCOL)
+    const pb = pbStream(stream, { maxDataLength: MAX_TASK_MESSAGE_BYTES })
+    const input = new TextEncoder().encode('0 100')
+    await pb.write({ jobId: `0x${'11'.repeat(32)}`, taskIndex: 0, moduleCid: (await cidOf(primes)).bytes, inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: undefined, input, paid: true }, TaskRequest)
+    const res = await pb.read(TaskResponse)
+    assert.equal(res.failure?.code, 'BAD_REQUEST')
+    assert.match(res.failure?.message ?? '', /no paid jobs/)
+  })
+})
