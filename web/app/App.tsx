@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react'
+import { useEffect, useState } from 'react'
 import { createClient } from '../../sdk/client.ts'
 import type { TabmeshClient } from '../../sdk/client.ts'
 import { loadConfig } from '../config.ts'
@@ -9,6 +9,7 @@ import { Contribute } from './Contribute.tsx'
 import { Jobs } from './Jobs.tsx'
 import { Network } from './Network.tsx'
 import { Wallet } from './Wallet.tsx'
+import { useTabState } from './use-tab-state.ts'
 
 declare global {
   interface Window {
@@ -104,15 +105,6 @@ export function App (): React.JSX.Element {
 }
 
 function LiveContribute ({ provider }: { provider: TabProvider }): React.JSX.Element {
-  const state = useSyncExternalStore(provider.subscribe, () => snapshot(provider))
+  const state = useTabState(provider)
   return <Contribute state={state} onPause={(paused) => { provider.setPaused(paused) }} onSettings={async (s) => { await provider.updateSettings(s) }} />
-}
-
-/** useSyncExternalStore needs a stable snapshot between changes. */
-let last: { version: string, value: TabProviderState } | undefined
-function snapshot (provider: TabProvider): TabProviderState {
-  const s = provider.state()
-  const version = JSON.stringify([s.status, s.tasksDone, s.tasksFailed, s.running, s.busyWorkers, s.workers, s.peers.map(p => p.peerId + p.kinds.join()), s.recent[0]?.at, s.scoreMilli, s.earnings, s.earningsHistory.length, s.settings, s.pausedBy])
-  if (last?.version !== version) last = { version, value: { ...s, peers: [...s.peers], recent: [...s.recent] } }
-  return last.value
 }

@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'react'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { useSyncExternalStore } from 'react'
 import type { TabProvider } from '../provider/tab-provider.ts'
 import { formatTokens } from '../wallet/controller.ts'
+import { useTabState } from './use-tab-state.ts'
 
 /** Ping each connected peer this often, ms. */
 const PING_INTERVAL_MS = 5_000
 
 export function Network ({ provider }: { provider: TabProvider }): React.JSX.Element {
-  const state = useSyncExternalStore(provider.subscribe, provider.state)
+  const state = useTabState(provider)
   const [latency, setLatency] = useState<Record<string, number>>({})
   const [, tick] = useState(0)
   useEffect(() => {
