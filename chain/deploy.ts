@@ -1,6 +1,7 @@
 import type { Address, Hex } from 'viem'
 import type { TabmeshPublicClient, TabmeshWalletClient } from './clients.ts'
 import type { ChainConfig } from './config.ts'
+import { sendContractTx } from './send-tx.ts'
 import { jobEscrowAbi, jobEscrowBytecode, stakingAbi, stakingBytecode, testTokenAbi, testTokenBytecode } from './generated/contracts.ts'
 
 /** 1 hour of unbonding on the local chain (a real network would use days). */
@@ -31,8 +32,7 @@ export async function deployLocalStack (params: DeployParameters): Promise<Chain
   const stakingToken = await deploy(testTokenAbi, testTokenBytecode, ['Tabmesh Test Stake', 'tSTK', 18])
   const staking = await deploy(stakingAbi, stakingBytecode, [stakingToken, params.unbondingSeconds ?? LOCAL_UNBONDING_SECONDS, params.treasury])
   const escrow = await deploy(jobEscrowAbi, jobEscrowBytecode, [paymentToken, staking, params.treasury])
-  const hash = await walletClient.writeContract({ address: staking, abi: stakingAbi, functionName: 'setSlasher', args: [escrow] })
-  await publicClient.waitForTransactionReceipt({ hash })
+  await sendContractTx(publicClient, walletClient, { address: staking, abi: stakingAbi, functionName: 'setSlasher', args: [escrow] })
   return {
     rpcUrl: publicClient.transport.url as string,
     chainId: publicClient.chain.id,

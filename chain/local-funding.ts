@@ -4,6 +4,8 @@ import { chainOf, publicClientFor, walletClientFor } from './clients.ts'
 import type { ChainConfig } from './config.ts'
 import { stakingAbi, testTokenAbi } from './generated/contracts.ts'
 import { TabmeshError } from '../errors/base.ts'
+import { sendContractTx } from './send-tx.ts'
+import type { ContractTxRequest } from './send-tx.ts'
 
 /** What a generated local key gets: gas, test tokens, and a stake so it can take paid jobs at once. */
 export const LOCAL_GAS = parseEther('10')
@@ -25,22 +27,19 @@ export async function fundLocalAccount (chain: ChainConfig, account: LocalAccoun
   const wallet = walletClientFor(chain, account)
   const eth = await publicClient.getBalance({ address: account.address })
   if (eth < LOCAL_GAS / 2n) await test.setBalance({ address: account.address, value: LOCAL_GAS })
-  const send = async (request: Parameters<typeof wallet.writeContract>[0]): Promise<void> => {
-    const hash = await wallet.writeContract(request)
-    await publicClient.waitForTransactionReceipt({ hash })
-  }
+  const send = async (request: ContractTxRequest): Promise<void> => { await sendContractTx(publicClient, wallet, request) }
   const balanceOf = async (token: `0x${string}`): Promise<bigint> =>
     await publicClient.readContract({ address: token, abi: testTokenAbi, functionName: 'balanceOf', args: [account.address] })
   if (options.paymentTokens === true && await balanceOf(chain.paymentToken) < LOCAL_PAYMENT_TOKENS / 2n) {
-    await send({ address: chain.paymentToken, abi: testTokenAbi, functionName: 'faucet', args: [account.address, LOCAL_PAYMENT_TOKENS] } as never)
+    await send({ address: chain.paymentToken, abi: testTokenAbi, functionName: 'faucet', args: [account.address, LOCAL_PAYMENT_TOKENS] })
   }
   const stake = options.stake ?? 0n
   if (stake === 0n) return
   const current = await publicClient.readContract({ address: chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [account.address] })
   if (current >= stake) return
   if (await balanceOf(chain.stakingToken) < stake - current) {
-    await send({ address: chain.stakingToken, abi: testTokenAbi, functionName: 'faucet', args: [account.address, LOCAL_STAKING_TOKENS] } as never)
+    await send({ address: chain.stakingToken, abi: testTokenAbi, functionName: 'faucet', args: [account.address, LOCAL_STAKING_TOKENS] })
   }
-  await send({ address: chain.stakingToken, abi: testTokenAbi, functionName: 'approve', args: [chain.staking, stake - current] } as never)
-  await send({ address: chain.staking, abi: stakingAbi, functionName: 'stake', args: [stake - current] } as never)
+  await send({ address: chain.stakingToken, abi: testTokenAbi, functionName: 'approve', args: [chain.staking, stake - current] })
+  await send({ address: chain.staking, abi: stakingAbi, functionName: 'stake', args: [stake - current] })
 }

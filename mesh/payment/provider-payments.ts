@@ -4,6 +4,7 @@ import { publicClientFor, walletClientFor } from '../../chain/clients.ts'
 import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clients.ts'
 import type { ChainConfig } from '../../chain/config.ts'
 import { jobEscrowAbi, stakingAbi } from '../../chain/generated/contracts.ts'
+import { sendContractTx } from '../../chain/send-tx.ts'
 import { CHEQUE_GRACE_MS, MAX_UNPAID_TASKS } from '../constants.ts'
 import type { ChequeRecord, ChequeStore } from './cheque-store.ts'
 import { chequeSigner, signReceipt } from './signatures.ts'
@@ -160,14 +161,12 @@ export class ProviderPayments extends EventTarget {
     await this.loaded
     const record = this.latest.get(jobId)
     if (record === undefined || BigInt(record.cumulativeAmount) <= BigInt(record.claimed)) return undefined
-    const hash = await this.walletClient.writeContract({
+    const hash = await sendContractTx(this.publicClient, this.walletClient, {
       address: this.chain.escrow,
       abi: jobEscrowAbi,
       functionName: 'claim',
       args: [{ jobId, provider: this.address, cumulativeAmount: BigInt(record.cumulativeAmount) }, record.signature]
-    })
-    const receipt = await this.publicClient.waitForTransactionReceipt({ hash })
-    if (receipt.status !== 'success') throw new TabmeshError('CLAIM_FAILED', `claim for ${jobId} reverted (${hash})`)
+    }, 'CLAIM_FAILED')
     const amount = BigInt(record.cumulativeAmount) - BigInt(record.claimed)
     record.claimed = record.cumulativeAmount
     await this.store.put(record)
@@ -181,14 +180,12 @@ export class ProviderPayments extends EventTarget {
     await this.loaded
     const open = [...this.latest.values()].filter(r => BigInt(r.cumulativeAmount) > BigInt(r.claimed))
     if (open.length === 0) return undefined
-    const hash = await this.walletClient.writeContract({
+    const hash = await sendContractTx(this.publicClient, this.walletClient, {
       address: this.chain.escrow,
       abi: jobEscrowAbi,
       functionName: 'claimMany',
       args: [open.map(r => ({ jobId: r.jobId, provider: this.address, cumulativeAmount: BigInt(r.cumulativeAmount) })), open.map(r => r.signature)]
-    })
-    const receipt = await this.publicClient.waitForTransactionReceipt({ hash })
-    if (receipt.status !== 'success') throw new TabmeshError('CLAIM_FAILED', `claimMany reverted (${hash})`)
+    }, 'CLAIM_FAILED')
     let amount = 0n
     for (const r of open) { amount += BigInt(r.cumulativeAmount) - BigInt(r.claimed); r.claimed = r.cumulativeAmount; await this.store.put(r) }
     this.dispatchEvent(new CustomEvent('claimed', { detail: { jobId: undefined, hash, amount } }))

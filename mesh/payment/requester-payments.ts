@@ -8,6 +8,7 @@ import { publicClientFor, walletClientFor } from '../../chain/clients.ts'
 import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clients.ts'
 import type { ChainConfig } from '../../chain/config.ts'
 import { jobEscrowAbi, stakingAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
+import { sendContractTx } from '../../chain/send-tx.ts'
 import { CHEQUE_PROTOCOL } from '../constants.ts'
 import { unlimitedConnection } from '../node/connections.ts'
 import type { MeshNode } from '../node/create-node.ts'
@@ -74,16 +75,13 @@ export class RequesterPayments {
     const total = deposit + (deposit * BigInt(feeBps)) / 10_000n
     const balance = await this.publicClient.readContract({ address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [this.address] })
     if (balance < total) throw new TabmeshError('INSUFFICIENT_BALANCE', `the job needs ${total} payment-token units (deposit + fee), the requester ${this.address} has ${balance}`)
-    const approve = await this.walletClient.writeContract({ address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'approve', args: [this.chain.escrow, total] })
-    await this.publicClient.waitForTransactionReceipt({ hash: approve })
-    const open = await this.walletClient.writeContract({
+    const approve = await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'approve', args: [this.chain.escrow, total] }, 'OPEN_JOB_FAILED')
+    const open = await sendContractTx(this.publicClient, this.walletClient, {
       address: this.chain.escrow,
       abi: jobEscrowAbi,
       functionName: 'openJob',
       args: [p.jobId, p.moduleHash, p.inputsRoot, p.taskCount, p.redundancy, p.pricePerTask, p.deadline, p.minStake]
-    })
-    const receipt = await this.publicClient.waitForTransactionReceipt({ hash: open })
-    if (receipt.status !== 'success') throw new TabmeshError('OPEN_JOB_FAILED', `openJob reverted (${open})`)
+    }, 'OPEN_JOB_FAILED')
     this.owed.set(p.jobId, new Map())
     return [approve, open]
   }
@@ -122,7 +120,7 @@ export class RequesterPayments {
   /** Submits a fault proof. @returns the slash transaction hash */
   async slash (evidence: FaultEvidence): Promise<Hex> {
     if (evidence.faultyReceipt === undefined || evidence.quorumReceipts === undefined) throw new TabmeshError('NO_FAULT_PROOF', 'the fault has no signed receipts')
-    const hash = await this.walletClient.writeContract({
+    return await sendContractTx(this.publicClient, this.walletClient, {
       address: this.chain.escrow,
       abi: jobEscrowAbi,
       functionName: 'slash',
@@ -132,10 +130,7 @@ export class RequesterPayments {
         evidence.quorumReceipts.map(r => r.receipt),
         evidence.quorumReceipts.map(r => r.signature)
       ]
-    })
-    const receipt = await this.publicClient.waitForTransactionReceipt({ hash })
-    if (receipt.status !== 'success') throw new TabmeshError('SLASH_FAILED', `slash reverted (${hash})`)
-    return hash
+    }, 'SLASH_FAILED')
   }
 
   /**

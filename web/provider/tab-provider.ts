@@ -23,6 +23,7 @@ import type { EarningsPoint, VolunteerSettings } from './settings.ts'
 import type { PrivateKeyAccount } from 'viem'
 import { walletClientFor, publicClientFor } from '../../chain/clients.ts'
 import { testTokenAbi } from '../../chain/generated/contracts.ts'
+import { sendContractTx } from '../../chain/send-tx.ts'
 
 export type TabStatus = 'connecting' | 'benchmarking' | 'providing' | 'paused' | 'error'
 
@@ -171,9 +172,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
       if (!/^0x[0-9a-fA-F]{40}$/.test(to) || amount <= 0n) return
       void (async () => {
         // Exactly what was just claimed: the burner's other tUSD (e.g. to pay for its own jobs) stays.
-        const pub = publicClientFor(chain)
-        const hash = await walletClientFor(chain, account).writeContract({ address: chain.paymentToken, abi: testTokenAbi, functionName: 'transfer', args: [to as `0x${string}`, amount] })
-        await pub.waitForTransactionReceipt({ hash })
+        await sendContractTx(publicClientFor(chain), walletClientFor(chain, account), { address: chain.paymentToken, abi: testTokenAbi, functionName: 'transfer', args: [to as `0x${string}`, amount] })
       })().catch(() => {})
     })
     refreshEarnings()

@@ -9,6 +9,7 @@ import { stakingAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
 import { fundLocalAccount } from '../../chain/local-funding.ts'
 import type { ProviderPayments } from '../../mesh/payment/provider-payments.ts'
 import { plainError } from './errors.ts'
+import { sendContractTx } from '../../chain/send-tx.ts'
 
 export interface Balances {
   eth: bigint
@@ -160,10 +161,7 @@ export class WalletController extends EventTarget {
     // Simulate first: a revert comes back as the contract's custom error (an injected wallet would
     // otherwise send it and only report "reverted").
     await this.publicClient.simulateContract({ ...request, account: wallet.account } as never)
-    const hash = await wallet.writeContract(request as never)
-    const receipt = await this.publicClient.waitForTransactionReceipt({ hash })
-    if (receipt.status !== 'success') throw new Error(`the transaction ${hash} reverted`)
-    return hash
+    return await sendContractTx(this.publicClient, wallet, request)
   }
 
   private async run (label: string, action: () => Promise<Hex | undefined>): Promise<void> {
