@@ -31,6 +31,8 @@ const USAGE = `tabmesh — a browser-native compute mesh
   tabmesh provide [--bootstrap MULTIADDR]... [--workers N] [--price UNITS]
   tabmesh submit MODULE.wasm INPUT_FILE... [--redundancy 2] [--timeout MS] [--memory-pages N]
                  [--fuel N] [--arg ARG]... [--json] [--bootstrap MULTIADDR]... [--wait-providers N]
+                 [--replicate-all | --spot-check RATE]   (adaptive replication: trusted providers'
+                 tasks are replicated at RATE, default 0.1; --replicate-all replicates every task)
       each input file is one task; prints each accepted output (--json: one JSON line per task + a summary)
       paid: [--price TOKENS] [--min-stake TOKENS] [--deadline SECONDS]   (payment token, e.g. --price 0.001)
   tabmesh claim                     claim every cheque this machine's provider holds (one transaction)
@@ -128,6 +130,8 @@ async function submit (args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       redundancy: { type: 'string', default: '2' },
+      'replicate-all': { type: 'boolean', default: false },
+      'spot-check': { type: 'string' },
       timeout: { type: 'string' },
       'memory-pages': { type: 'string' },
       fuel: { type: 'string' },
@@ -153,7 +157,11 @@ async function submit (args: string[]): Promise<number> {
   const paid = values.price !== undefined
   const chain = config?.chain
   if (paid && chain === undefined) throw new TabmeshError('NO_CHAIN', 'paid jobs need a chain: run `tabmesh dev` (local chain) first')
-  const client = await createClient({ bootstrap, ...(paid ? { chain: chain!, account: requesterAccount(chain!) } : {}) })
+  const client = await createClient({
+    bootstrap,
+    ...(values['spot-check'] !== undefined ? { reputation: { spotCheckRate: Number(values['spot-check']) } } : {}),
+    ...(paid ? { chain: chain!, account: requesterAccount(chain!) } : {})
+  })
   try {
     const want = values['wait-providers'] !== undefined ? Number(values['wait-providers']) : redundancy
     await client.waitForProviders(want, { signal: AbortSignal.timeout(60_000) })
@@ -161,6 +169,7 @@ async function submit (args: string[]): Promise<number> {
       module,
       inputs,
       redundancy,
+      verification: values['replicate-all'] ? 'replicate' : 'adaptive',
       args: values.arg ?? [],
       ...(paid
         ? {
@@ -196,9 +205,9 @@ async function submit (args: string[]): Promise<number> {
     }
     const summary = await job.done
     if (values.json) {
-      console.log(JSON.stringify({ summary: true, jobId: summary.jobId, tasks: inputs.length, accepted: summary.accepted, failed: summary.failed, durationMs: Math.round(summary.durationMs), faults: summary.faults.length }))
+      console.log(JSON.stringify({ summary: true, jobId: summary.jobId, tasks: inputs.length, accepted: summary.accepted, failed: summary.failed, unverified: summary.unverified, rechecked: summary.rechecked, runs: summary.runs, durationMs: Math.round(summary.durationMs), faults: summary.faults.length }))
     } else {
-      console.error(`\njob ${summary.jobId}: ${summary.accepted} accepted, ${summary.failed} failed in ${(summary.durationMs / 1000).toFixed(2)} s`)
+      console.error(`\njob ${summary.jobId}: ${summary.accepted} accepted (${summary.unverified} on a trusted provider's word), ${summary.failed} failed, ${summary.runs} task runs in ${(summary.durationMs / 1000).toFixed(2)} s`)
     }
     if (paidJob !== undefined) {
       if (!values.json) console.error(`settling: providers claim now; the unspent deposit is refunded after the ${values.deadline} s deadline…`)

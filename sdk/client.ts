@@ -18,7 +18,9 @@ import type { TabmeshWalletClient } from '../chain/clients.ts'
 import { RequesterPayments } from '../mesh/payment/requester-payments.ts'
 import type { Settlement } from '../mesh/payment/requester-payments.ts'
 import { outputHashOf } from '../mesh/payment/signatures.ts'
-import type { FaultEvidence, TaskOutcome } from '../mesh/requester/types.ts'
+import type { AcceptedReceipts, FaultEvidence } from '../mesh/requester/types.ts'
+import { ReputationBook } from '../mesh/requester/reputation.ts'
+import type { ReputationPolicy } from '../mesh/requester/reputation.ts'
 
 export interface CreateClientParameters {
   /** Relay multiaddrs with their /p2p/ ids, e.g. from `.tabmesh/local.json`. Ignored when `node` is given. */
@@ -37,6 +39,8 @@ export interface CreateClientParameters {
   account?: LocalAccount
   /** Instead of `account`: a viem wallet client with an account, e.g. over an injected (EIP-1193) wallet. */
   walletClient?: TabmeshWalletClient
+  /** Adaptive replication: trust threshold (default 10 agreeing results) and spot-check rate (default 0.1). */
+  reputation?: Partial<ReputationPolicy>
 }
 
 export interface SubmitParameters {
@@ -51,6 +55,12 @@ export interface SubmitParameters {
   /** argv after the program name. */
   args?: string[]
   env?: Record<string, string>
+  /**
+   * `adaptive` (default): BOINC-style adaptive replication — tasks of providers with a run of agreeing
+   * results are replicated only as a spot-check sample (client's `reputation` policy); `replicate`:
+   * every task goes to `redundancy` providers.
+   */
+  verification?: 'adaptive' | 'replicate'
   /** Cap on distinct providers per task (first round + escalation). Default redundancy × 2 + 1. */
   maxProvidersPerTask?: number
   /** 0x + 64 hex chars; random by default. */
@@ -92,6 +102,8 @@ export interface TabmeshClient {
   stop: () => Promise<void>
   /** The on-chain side of paid jobs submitted by this client, by job id. */
   paidJobs: Map<string, PaidJob>
+  /** What this client has learnt of providers (adaptive replication), shared by all its jobs. */
+  reputation: ReputationBook
   /** Refunds a paid job's unspent deposit once its deadline has passed. */
   refund: (jobId: Hex, options?: { signal?: AbortSignal }) => Promise<Hex | undefined>
 }
@@ -128,10 +140,12 @@ export async function createClient (params: CreateClientParameters = {}): Promis
       ? new RequesterPayments({ node, chain: params.chain, walletClient: params.walletClient })
       : params.account !== undefined ? new RequesterPayments({ node, chain: params.chain, account: params.account }) : undefined
   const paidJobs = new Map<string, PaidJob>()
+  const reputation = new ReputationBook(params.reputation)
 
   const client: TabmeshClient = {
     node,
     paidJobs,
+    reputation,
     async refund (jobId, options = {}) {
       if (payments === undefined) throw new TabmeshError('NO_CHAIN', 'refund needs a client created with chain and account')
       return await payments.refundWhenDue(jobId, options)
@@ -188,6 +202,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
           args: ['task', ...(p.args ?? [])],
           env: Object.entries(p.env ?? {}).map(([k, v]) => `${k}=${v}`),
           maxProvidersPerTask: p.maxProvidersPerTask ?? redundancy * 2 + 1,
+          ...(p.verification !== 'replicate' && redundancy > 1 ? { verification: { book: reputation } } : {}),
           ...(policy !== undefined ? { paid: policy } : {})
         }, p.signal !== undefined ? { signal: p.signal } : {})
         if (paid && payments !== undefined) resolveSettled(settlePaidJob(s, payments, jobId as Hex, p, transactions))
@@ -218,15 +233,13 @@ export async function createClient (params: CreateClientParameters = {}): Promis
   return client
 }
 
-/** Pays each agreeing provider per accepted task, slashes on faults, then finishes and refunds. */
+/** Pays each provider whose output was accepted (by quorum or on trust), slashes on faults, then finishes and refunds. */
 async function settlePaidJob (s: JobScheduler, payments: RequesterPayments, jobId: Hex, p: SubmitParameters, transactions: Hex[]): Promise<Settlement> {
   const price = p.pricePerTask!
   const pending: Array<Promise<unknown>> = []
   let owed = 0n
-  s.addEventListener('result', (e) => {
-    const outcome = (e as CustomEvent<TaskOutcome>).detail
-    if (!outcome.ok) return
-    for (const r of outcome.receipts ?? []) {
+  s.addEventListener('receipts', (e) => {
+    for (const r of (e as CustomEvent<AcceptedReceipts>).detail.receipts) {
       owed += price
       pending.push(payments.pay(jobId, r.peer, r.receipt.provider, price).catch(() => {}))
     }

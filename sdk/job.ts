@@ -3,8 +3,10 @@ import type { JobProgress, JobSummary, TaskOutcome, TaskStatus } from '../mesh/r
 
 /**
  * A submitted job. Iterate `results()` for tasks as they are accepted (or fail); listen for
- * `started` (opened on chain if paid, and scheduling), `progress` (CustomEvent<JobProgress>), `task` (CustomEvent<TaskStatus>) and `result`
- * (CustomEvent<TaskOutcome>); await `done` for the summary.
+ * `started` (opened on chain if paid, and scheduling), `progress` (CustomEvent<JobProgress>), `task` (CustomEvent<TaskStatus>),
+ * `result` (CustomEvent<TaskOutcome>, final), `provisional` (CustomEvent<TaskOutcome>: a trusted
+ * provider's output before the job ends, for displays) and `fault` (CustomEvent<FaultEvidence>);
+ * await `done` for the summary.
  */
 export class Job extends EventTarget {
   readonly id: string
@@ -19,7 +21,7 @@ export class Job extends EventTarget {
   constructor (id: string, total: number, scheduler: Promise<JobScheduler>) {
     super()
     this.id = id
-    this.latest = { total, accepted: 0, failed: 0, running: 0, escalated: 0, providers: 0 }
+    this.latest = { total, accepted: 0, failed: 0, running: 0, escalated: 0, unverified: 0, providers: 0 }
     this.done = scheduler.then(async s => {
       this.scheduler = s
       s.addEventListener('result', (e) => {
@@ -32,7 +34,7 @@ export class Job extends EventTarget {
         this.dispatchEvent(new CustomEvent('progress', { detail: this.latest }))
       })
       s.addEventListener('task', (e) => { this.dispatchEvent(new CustomEvent('task', { detail: (e as CustomEvent<TaskStatus>).detail })) })
-      s.addEventListener('fault', (e) => { this.dispatchEvent(new CustomEvent('fault', { detail: (e as CustomEvent).detail })) })
+      for (const type of ['fault', 'provisional']) s.addEventListener(type, (e) => { this.dispatchEvent(new CustomEvent(type, { detail: (e as CustomEvent).detail })) })
       s.start()
       this.dispatchEvent(new Event('started'))
       return await s.done

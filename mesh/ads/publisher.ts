@@ -21,7 +21,9 @@ export function publishCapacityAds (node: MeshNode, fields: () => AdFields): () 
       // No subscribed peer yet (the relay is still connecting): the next round will reach it.
     })
   }
-  node.services.pubsub.subscribe(CAPACITY_TOPIC)
+  // Publishing needs no subscription: ads go to the peers subscribed to the topic (relays and
+  // requesters). A provider that also subscribed would join the relay's topic mesh and crowd the
+  // requesters out of it — at hundreds of providers, ads then reach requesters only by lazy gossip.
   publish()
   const timer = setInterval(publish, AD_INTERVAL_MS)
   const onPeer = (): void => { setTimeout(publish, 500) }

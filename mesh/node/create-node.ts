@@ -13,6 +13,7 @@ import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import type { Ping as PingService } from '@libp2p/ping'
 import { multiaddr } from '@multiformats/multiaddr'
+import { memory } from '@libp2p/memory'
 import { DIAL_TIMEOUT_MS } from '../constants.ts'
 
 /** Which peer this is: a browser tab, a Node peer (provider / SDK requester) or a relay. */
@@ -43,6 +44,12 @@ export interface CreateMeshNodeParameters {
   privateKey?: PrivateKey
   /** Relay only: how many reservations it holds at once. */
   maxReservations?: number
+  /**
+   * Simulation only (mesh/sim): the in-process libp2p memory transport instead of the profile's
+   * network transports, with this one-way latency per message, ms. Everything above the transport
+   * (noise, yamux, gossipsub, the Tabmesh protocols) is the same code.
+   */
+  memory?: { latencyMs: number }
 }
 
 /**
@@ -70,7 +77,9 @@ export function defaultListen (profile: MeshProfile): string[] {
 export async function createMeshNode (params: CreateMeshNodeParameters): Promise<MeshNode> {
   const { profile } = params
   const rtcConfiguration: RTCConfiguration = { iceServers: params.iceServers ?? [] }
-  const transports = profile === 'relay'
+  const transports = params.memory !== undefined
+    ? [memory({ latency: params.memory.latencyMs })]
+    : profile === 'relay'
     ? [webSockets()]
     : profile === 'browser'
       ? [webSockets(), webRTC({ rtcConfiguration }), circuitRelayTransport()]
@@ -98,7 +107,7 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
 
   const node = await createLibp2p({
     ...(params.privateKey !== undefined ? { privateKey: params.privateKey } : {}),
-    addresses: { listen: params.listen ?? defaultListen(profile) },
+    addresses: { listen: params.listen ?? (params.memory !== undefined ? [`/memory/${crypto.randomUUID()}`] : defaultListen(profile)) },
     transports: transports as never,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],

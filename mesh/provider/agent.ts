@@ -38,10 +38,12 @@ export interface ProviderAgentOptions {
   /** The money side (receipts, cheques, claims); without it the provider takes only free jobs. */
   payments?: ProviderPayments
   /**
-   * TEST ONLY: return wrong outputs (the first byte flipped), signed like honest ones — how the e2e
-   * tests show a lying provider outvoted and slashed. Never set in a real deployment.
+   * TEST ONLY: return wrong outputs (the first byte flipped and this peer's id appended, so two liars
+   * never agree), signed like honest ones — how the tests show a lying provider outvoted and slashed.
+   * `true` lies on every task; a number in (0, 1] lies on that fraction of tasks at random (a cheater
+   * that first earns trust). Never set in a real deployment.
    */
-  faultyOutputs?: boolean
+  faultyOutputs?: boolean | number
 }
 
 /** 120 s: the longest single task a provider agrees to run by default. */
@@ -226,9 +228,13 @@ export class ProviderAgent extends EventTarget {
         // The same seed on every provider: derived from the input's hash.
         seed: inputCid.multihash.digest.subarray(0, 16)
       })
-      if (result.ok && this.options.faultyOutputs === true) {
-        const wrong = result.output.length > 0 ? result.output.slice() : new Uint8Array(1)
+      const lie = this.options.faultyOutputs
+      if (result.ok && (lie === true || (typeof lie === 'number' && Math.random() < lie))) {
+        const id = new TextEncoder().encode(this.options.node.peerId.toString())
+        const wrong = new Uint8Array(Math.max(1, result.output.length) + id.length)
+        wrong.set(result.output)
         wrong[0] = (wrong[0]! ^ 0xff)
+        wrong.set(id, wrong.length - id.length)
         result.output = wrong
       }
       if (!result.ok) {

@@ -33,7 +33,7 @@ export interface StartNodeProviderParameters {
   /** Where cheques are kept until claimed. */
   chequeFile?: string
   /** TEST ONLY: return wrong outputs (see ProviderAgent). */
-  faultyOutputs?: boolean
+  faultyOutputs?: boolean | number
   /** How long a delivered paid result may wait for its cheque, ms (default CHEQUE_GRACE_MS). */
   chequeGraceMs?: number
 }
@@ -63,7 +63,7 @@ export async function startNodeProvider (params: StartNodeProviderParameters): P
     store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), fsBlobStore(params.cacheDir)),
     tier: 'node',
     ...(payments !== undefined ? { payments } : {}),
-    ...(params.faultyOutputs === true ? { faultyOutputs: true } : {}),
+    ...(params.faultyOutputs !== undefined ? { faultyOutputs: params.faultyOutputs } : {}),
     ...(params.price !== undefined ? { price: params.price } : {}),
     ...(params.payoutAddress !== undefined ? { payoutAddress: params.payoutAddress } : {})
   })

@@ -9,7 +9,8 @@ import type { MeshNode } from '../node/create-node.ts'
 import { isTaskOutcome } from '../provider/agent.ts'
 import { TaskRequest, TaskResponse } from '../protocol/messages.js'
 import { outputHashOf, receiptSigner, toHex } from '../payment/signatures.ts'
-import type { FaultEvidence, JobProgress, JobSpec, JobSummary, SignedReceipt, TaskFailureData, TaskOutcome, TaskState, TaskStatus } from './types.ts'
+import type { DistrustedDetail } from './reputation.ts'
+import type { AcceptedReceipts, FaultEvidence, JobProgress, JobSpec, JobSummary, SignedReceipt, TaskFailureData, TaskOutcome, TaskState, TaskStatus } from './types.ts'
 
 /** A provider that answered BUSY is left alone this long, ms. */
 const BUSY_BACKOFF_MS = 1_000
@@ -20,6 +21,11 @@ const MAX_FAILURE_BACKOFF_MS = 30_000
 const PUMP_INTERVAL_MS = 500
 /** Weight of a new latency sample in the per-provider moving average. */
 const RTT_EWMA_ALPHA = 0.2
+/**
+ * Outvoted results after which a provider gets no more of this job's tasks. One may be bad luck
+ * (a non-deterministic module); two in one job is a pattern, and each one costs a re-run.
+ */
+const MAX_FAULTS_PER_JOB = 2
 
 interface TaskRecord {
   index: number
@@ -32,12 +38,22 @@ interface TaskRecord {
   receipts: Map<string, SignedReceipt>
   /** Providers that gave an answer or a non-transient refusal for this task: never asked again. */
   excluded: Set<string>
+  /** Payout address each reporting provider advertised when it was asked. */
+  payouts: Map<string, string>
+  /** Providers whose receipt was already handed out for payment. */
+  paid: Set<string>
   state: TaskState
   escalated: boolean
+  /** Agreeing results needed: `redundancy`, or 1 for a trusted provider's unreplicated task; undefined until first assigned. */
+  need: number | undefined
+  /** The trusted provider whose word alone accepted this task (state `unverified`). */
+  trustedBy: string | undefined
 }
 
 interface ProviderRecord {
   inflight: number
+  /** Outvoted results in this job. */
+  faults: number
   failures: number
   backoffUntil: number
   rttMs: number
@@ -51,8 +67,16 @@ interface ProviderRecord {
  * re-assigns a task when its provider is lost or misses its deadline. Deterministic task errors
  * (trap, timeout, exit code…) are outcomes too: a quorum on one fails the task with that error.
  *
- * Events: `result` (CustomEvent<TaskOutcome>), `task` (CustomEvent<TaskStatus>), `progress`
- * (CustomEvent<JobProgress>), `fault` (CustomEvent<FaultEvidence>).
+ * With `spec.verification` (adaptive replication, see ReputationBook): a task first assigned to a
+ * trusted provider is, unless picked for a spot-check, sent to it alone; its output is accepted on
+ * trust, held, and released as a `result` when the job ends. If that provider disagrees with a quorum
+ * anywhere before then, every task it alone vouched for is reopened and replicated (`rechecked`), so
+ * a caught cheater's earlier answers are voted on and, when wrong, become fault proofs.
+ *
+ * Events: `result` (CustomEvent<TaskOutcome>, once per task, final), `provisional`
+ * (CustomEvent<TaskOutcome>, a trusted provider's output as soon as it arrives, for displays),
+ * `receipts` (CustomEvent<AcceptedReceipts>, receipts now owed payment), `task` (CustomEvent<TaskStatus>),
+ * `progress` (CustomEvent<JobProgress>), `fault` (CustomEvent<FaultEvidence>).
  */
 export class JobScheduler extends EventTarget {
   readonly spec: JobSpec
@@ -61,12 +85,25 @@ export class JobScheduler extends EventTarget {
   private readonly directory: ProviderDirectory
   private readonly tasks: TaskRecord[]
   private readonly open = new Set<number>()
+  /**
+   * Open tasks that may want another provider, so a scheduling pass does not scan every open task
+   * (O(providers × tasks) at 500 peers): `retry` (already started: re-assignments, escalations,
+   * re-checks) is served before `fresh`. Supersets, pruned lazily in nextTaskFor.
+   */
+  private readonly retry = new Set<number>()
+  private readonly fresh = new Set<number>()
   private readonly providers = new Map<string, ProviderRecord>()
   private readonly contributors = new Set<string>()
+  /** Providers that were part of a quorum in this job. */
+  private readonly proven = new Set<string>()
   private readonly faults: FaultEvidence[] = []
   private readonly started = performance.now()
   private accepted = 0
   private failed = 0
+  private rechecked = 0
+  private runs = 0
+  /** Tasks accepted on trust, by index, released as results when the job ends. */
+  private readonly held = new Map<number, TaskOutcome>()
   private timer: ReturnType<typeof setInterval> | undefined
   private resolveDone!: (summary: JobSummary) => void
   private rejectDone!: (err: Error) => void
@@ -77,6 +114,27 @@ export class JobScheduler extends EventTarget {
     for (const task of this.tasks) task.inflight.get(peer)?.abort(new TabmeshError('PROVIDER_LOST', `provider ${peer} disconnected`))
   }
 
+  private readonly onDistrusted = (evt: Event): void => {
+    const { peerId, payoutAddress } = (evt as CustomEvent<DistrustedDetail>).detail
+    const address = payoutAddress.toLowerCase()
+    let reopened = 0
+    for (const index of [...this.held.keys()]) {
+      const task = this.tasks[index]!
+      const by = task.trustedBy!
+      if (by !== peerId && (address === '' || task.payouts.get(by)?.toLowerCase() !== address)) continue
+      this.held.delete(index)
+      task.trustedBy = undefined
+      task.need = this.spec.redundancy
+      task.state = 'pending'
+      this.accepted--
+      this.rechecked++
+      this.open.add(index)
+      this.retry.add(index)
+      reopened++
+      this.setState(task)
+    }
+    if (reopened > 0) this.pump()
+  }
   constructor (node: MeshNode, directory: ProviderDirectory, spec: JobSpec, options: { signal?: AbortSignal } = {}) {
     super()
     if (!Number.isInteger(spec.redundancy) || spec.redundancy < 1) throw new TabmeshError('INVALID_ARGUMENT', `redundancy must be a positive integer, got ${spec.redundancy}`)
@@ -85,9 +143,21 @@ export class JobScheduler extends EventTarget {
     this.directory = directory
     this.spec = spec
     this.tasks = spec.inputs.map((_, index) => ({
-      index, results: new Map(), outputs: new Map(), errors: new Map(), inflight: new Map(), receipts: new Map(), excluded: new Set(), state: 'pending', escalated: false
+      index,
+      results: new Map(),
+      outputs: new Map(),
+      errors: new Map(),
+      inflight: new Map(),
+      receipts: new Map(),
+      excluded: new Set(),
+      payouts: new Map(),
+      paid: new Set(),
+      state: 'pending',
+      escalated: false,
+      need: undefined,
+      trustedBy: undefined
     }))
-    for (const t of this.tasks) this.open.add(t.index)
+    for (const t of this.tasks) { this.open.add(t.index); this.fresh.add(t.index) }
     this.done = new Promise((resolve, reject) => { this.resolveDone = resolve; this.rejectDone = reject })
     this.done.catch(() => {})
     options.signal?.addEventListener('abort', () => { this.cancel(new AbortedError('the job was cancelled')) }, { once: true })
@@ -97,6 +167,7 @@ export class JobScheduler extends EventTarget {
     if (this.tasks.length === 0) { this.finish(); return }
     this.directory.addEventListener('change', this.onDirectoryChange)
     this.node.addEventListener('peer:disconnect', this.onDisconnect as EventListener)
+    this.spec.verification?.book.addEventListener('distrusted', this.onDistrusted)
     this.timer = setInterval(() => { this.pump() }, PUMP_INTERVAL_MS)
     this.pump()
   }
@@ -108,7 +179,7 @@ export class JobScheduler extends EventTarget {
       if (t.inflight.size > 0) running++
       if (t.escalated) escalated++
     }
-    return { total: this.tasks.length, accepted: this.accepted, failed: this.failed, running, escalated, providers: this.contributors.size }
+    return { total: this.tasks.length, accepted: this.accepted, failed: this.failed, running, escalated, unverified: this.held.size, providers: this.contributors.size }
   }
 
   cancel (err: Error = new AbortedError('the job was cancelled')): void {
@@ -119,17 +190,19 @@ export class JobScheduler extends EventTarget {
   }
 
   private pump (): void {
-    if (this.finished) return
+    if (this.finished || this.retry.size + this.fresh.size === 0) return
     const now = Date.now()
-    const candidates = this.directory.live(now).filter(e =>
-      (this.providers.get(e.ad.peerId)?.backoffUntil ?? 0) <= now && (this.spec.paid?.eligible(e) ?? true))
+    const candidates = this.directory.live(now).filter(e => {
+      const p = this.providers.get(e.ad.peerId)
+      return (p?.backoffUntil ?? 0) <= now && (p?.faults ?? 0) < MAX_FAULTS_PER_JOB && (this.spec.paid?.eligible(e) ?? true)
+    })
     const ordered = candidates
       .map(entry => ({ entry, key: this.weight(entry) * (0.5 + Math.random()) }))
       .sort((a, b) => b.key - a.key)
     for (const { entry } of ordered) {
       const provider = this.provider(entry.ad.peerId)
       while (provider.inflight < entry.ad.workers && provider.backoffUntil <= now) {
-        const task = this.nextTaskFor(entry.ad.peerId)
+        const task = this.nextTaskFor(entry)
         if (task === undefined) break
         void this.dispatch(task, entry)
       }
@@ -141,25 +214,48 @@ export class JobScheduler extends EventTarget {
     const score = entry.ad.scoreMilli > 0 ? entry.ad.scoreMilli / 1000 : 1
     const price = Math.log10(1 + Number(entry.ad.price))
     const rtt = this.providers.get(entry.ad.peerId)?.rttMs ?? 50
-    return score / (1 + price) / (1 + rtt / 100)
+    const reputation = this.spec.verification?.book.weight(entry.ad.peerId, entry.ad.payoutAddress) ?? 1
+    return reputation * score / (1 + price) / (1 + rtt / 100)
+  }
+
+  /** Outvoted in this job, or caught disagreeing and not yet trusted again. */
+  private suspect (entry: ProviderEntry): boolean {
+    return (this.providers.get(entry.ad.peerId)?.faults ?? 0) > 0 ||
+      (this.spec.verification?.book.weight(entry.ad.peerId, entry.ad.payoutAddress) ?? 1) < 1
   }
 
   private provider (peer: string): ProviderRecord {
     let p = this.providers.get(peer)
     if (p === undefined) {
-      p = { inflight: 0, failures: 0, backoffUntil: 0, rttMs: 50 }
+      p = { inflight: 0, faults: 0, failures: 0, backoffUntil: 0, rttMs: 50 }
       this.providers.set(peer, p)
     }
     return p
   }
 
-  private nextTaskFor (peer: string): TaskRecord | undefined {
-    for (const index of this.open) {
+  private nextTaskFor (entry: ProviderEntry): TaskRecord | undefined {
+    return this.nextIn(this.retry, entry) ?? this.nextIn(this.fresh, entry)
+  }
+
+  private nextIn (candidates: Set<number>, entry: ProviderEntry): TaskRecord | undefined {
+    const peer = entry.ad.peerId
+    for (const index of candidates) {
       const task = this.tasks[index]!
+      const needed = (task.need ?? this.spec.redundancy) - leadingCount(task) - task.inflight.size
+      if (!this.open.has(index) || needed <= 0 || task.excluded.size + task.inflight.size >= this.spec.maxProvidersPerTask) {
+        candidates.delete(index) // re-added when an assignment ends or the task is reopened
+        continue
+      }
       if (task.excluded.has(peer) || task.inflight.has(peer)) continue
-      const needed = this.spec.redundancy - leadingCount(task) - task.inflight.size
-      if (needed <= 0) continue
-      if (task.excluded.size + task.inflight.size >= this.spec.maxProvidersPerTask) continue
+      // A split vote is settled by providers that agreed with a quorum before (once there are any)
+      // and were never caught disagreeing: otherwise, early in a job with many liars, a split can
+      // escalate from liar to liar until maxProvidersPerTask runs out.
+      if (task.escalated && (this.suspect(entry) || (this.proven.size > 0 && !this.proven.has(peer)))) continue
+      if (task.need === undefined) {
+        // First assignment decides: a trusted provider's task is replicated only when spot-checked.
+        const book = this.spec.verification?.book
+        task.need = book !== undefined && !book.shouldReplicate(peer, entry.ad.payoutAddress) ? 1 : this.spec.redundancy
+      }
       return task
     }
     return undefined
@@ -170,6 +266,7 @@ export class JobScheduler extends EventTarget {
     const provider = this.provider(peer)
     const controller = new AbortController()
     task.inflight.set(peer, controller)
+    task.payouts.set(peer, entry.ad.payoutAddress)
     provider.inflight++
     this.setState(task)
     const deadline = this.spec.limits.timeoutMs + TASK_GRACE_MS
@@ -195,14 +292,17 @@ export class JobScheduler extends EventTarget {
     } finally {
       task.inflight.delete(peer)
       provider.inflight--
+      if (this.open.has(task.index)) this.retry.add(task.index)
     }
-    if (this.finished || task.state === 'verified' || task.state === 'failed') { this.pump(); return }
+    if (this.finished || !this.open.has(task.index)) { this.pump(); return }
 
     if (response === undefined) {
       // Lost provider, dial failure or missed deadline: not the task's fault. Try elsewhere.
       provider.failures++
       provider.backoffUntil = Date.now() + Math.min(MAX_FAILURE_BACKOFF_MS, FAILURE_BACKOFF_MS * 2 ** (provider.failures - 1))
       if (transportError instanceof Error && this.node.getConnections(peerIdFromString(peer)).length === 0) this.directory.forget(peer)
+      // A lost unreplicated assignment is decided afresh by whoever takes the task next.
+      if (task.results.size === 0 && task.inflight.size === 0 && task.need === 1) task.need = undefined
     } else if (response.ok) {
       provider.failures = 0
       provider.rttMs = (1 - RTT_EWMA_ALPHA) * provider.rttMs + RTT_EWMA_ALPHA * Math.max(0, performance.now() - sentAt - response.durationMs)
@@ -220,6 +320,7 @@ export class JobScheduler extends EventTarget {
         task.outputs.set(cid, response.output)
         task.excluded.add(peer)
         this.contributors.add(peer)
+        this.runs++
       }
     } else {
       const code = response.failure?.code ?? 'INTERNAL'
@@ -230,6 +331,7 @@ export class JobScheduler extends EventTarget {
         task.errors.set(key, { code, message: response.failure?.message ?? code, exitCode: response.failure?.exitCode, stderrTail: response.failure?.stderrTail })
         task.excluded.add(peer)
         this.contributors.add(peer)
+        this.runs++
       } else if (code === 'BUSY' || code === 'UNPAID') {
         provider.backoffUntil = Date.now() + BUSY_BACKOFF_MS
       } else {
@@ -270,6 +372,16 @@ export class JobScheduler extends EventTarget {
   private evaluate (task: TaskRecord): void {
     const groups = groupResults(task)
     const [leadKey, leadPeers] = [...groups.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []]
+    const book = this.spec.verification?.book
+    if (task.need === 1 && groups.size === 1 && leadPeers.length === 1) {
+      const by = leadPeers[0]!
+      // Errors are never taken on trust (claiming one is free); nor is a provider distrusted meanwhile.
+      if (book !== undefined && !leadKey.startsWith('error:') && book.isTrusted(by, task.payouts.get(by) ?? '')) {
+        this.acceptOnTrust(task, by, leadKey)
+        return
+      }
+      task.need = this.spec.redundancy
+    }
     if (leadPeers.length >= this.spec.redundancy) {
       for (const [key, peers] of groups) {
         if (key === leadKey) continue
@@ -279,8 +391,14 @@ export class JobScheduler extends EventTarget {
           const quorum = leadPeers.map(q => task.receipts.get(q)).filter((r): r is SignedReceipt => r !== undefined)
           if (faulty !== undefined && quorum.length === leadPeers.length) { fault.faultyReceipt = faulty; fault.quorumReceipts = quorum }
           this.faults.push(fault)
+          this.provider(p).faults++
+          book?.recordDisagreement(p, task.payouts.get(p) ?? '')
           this.dispatchEvent(new CustomEvent('fault', { detail: fault }))
         }
+      }
+      for (const p of leadPeers) {
+        this.proven.add(p)
+        book?.recordAgreement(p, task.payouts.get(p) ?? '')
       }
       const outcome: TaskOutcome = leadKey.startsWith('error:')
         ? { index: task.index, ok: false, error: task.errors.get(leadKey)!, providers: leadPeers }
@@ -290,6 +408,7 @@ export class JobScheduler extends EventTarget {
             output: task.outputs.get(leadKey)!,
             outputCid: leadKey,
             providers: leadPeers,
+            verification: 'quorum',
             ...(this.spec.paid !== undefined ? { receipts: leadPeers.map(q => task.receipts.get(q)!).filter(r => r !== undefined) } : {})
           }
       this.settle(task, outcome)
@@ -308,17 +427,55 @@ export class JobScheduler extends EventTarget {
     this.setState(task)
   }
 
+  /** Accepts a trusted provider's unreplicated output: paid now, held as a result until the job ends. */
+  private acceptOnTrust (task: TaskRecord, by: string, cid: string): void {
+    const outcome: TaskOutcome = {
+      index: task.index,
+      ok: true,
+      output: task.outputs.get(cid)!,
+      outputCid: cid,
+      providers: [by],
+      verification: 'trusted',
+      ...(this.spec.paid !== undefined ? { receipts: [task.receipts.get(by)!] } : {})
+    }
+    task.state = 'unverified'
+    task.trustedBy = by
+    this.open.delete(task.index)
+    this.held.set(task.index, outcome)
+    this.accepted++
+    this.spec.verification!.book.recordUnverified(by, task.payouts.get(by) ?? '')
+    this.emitReceipts(task, [by])
+    this.emitTask(task)
+    this.dispatchEvent(new CustomEvent('provisional', { detail: outcome }))
+    this.dispatchEvent(new CustomEvent('progress', { detail: this.progress() }))
+    if (this.open.size === 0) this.finish()
+  }
+
   private settle (task: TaskRecord, outcome: TaskOutcome): void {
     task.state = outcome.ok ? 'verified' : 'failed'
     this.open.delete(task.index)
     for (const ac of task.inflight.values()) ac.abort(new TabmeshError('TASK_SETTLED', 'the task already has a quorum'))
     if (outcome.ok) this.accepted++
     else this.failed++
+    if (outcome.ok) this.emitReceipts(task, outcome.providers)
     task.outputs.clear()
     this.emitTask(task)
     this.dispatchEvent(new CustomEvent('result', { detail: outcome }))
     this.dispatchEvent(new CustomEvent('progress', { detail: this.progress() }))
     if (this.open.size === 0) this.finish()
+    else this.retry.delete(task.index)
+  }
+
+  /** Hands out, once per provider and task, the receipts of providers whose output was accepted. */
+  private emitReceipts (task: TaskRecord, providers: string[]): void {
+    const receipts: SignedReceipt[] = []
+    for (const p of providers) {
+      const r = task.receipts.get(p)
+      if (r === undefined || task.paid.has(p)) continue
+      task.paid.add(p)
+      receipts.push(r)
+    }
+    if (receipts.length > 0) this.dispatchEvent(new CustomEvent<AcceptedReceipts>('receipts', { detail: { index: task.index, receipts } }))
   }
 
   private setState (task: TaskRecord): void {
@@ -335,7 +492,23 @@ export class JobScheduler extends EventTarget {
 
   private finish (): void {
     this.cleanup()
-    this.resolveDone({ jobId: this.spec.jobId, accepted: this.accepted, failed: this.failed, durationMs: performance.now() - this.started, faults: this.faults })
+    // No replicated task is left to contradict them: tasks accepted on trust are final now.
+    const unverified = this.held.size
+    for (const [index, outcome] of [...this.held].sort((a, b) => a[0] - b[0])) {
+      this.held.delete(index)
+      this.tasks[index]!.outputs.clear()
+      this.dispatchEvent(new CustomEvent('result', { detail: outcome }))
+    }
+    this.resolveDone({
+      jobId: this.spec.jobId,
+      accepted: this.accepted,
+      failed: this.failed,
+      durationMs: performance.now() - this.started,
+      faults: this.faults,
+      unverified,
+      rechecked: this.rechecked,
+      runs: this.runs
+    })
   }
 
   private cleanup (): void {
@@ -343,6 +516,7 @@ export class JobScheduler extends EventTarget {
     clearInterval(this.timer)
     this.directory.removeEventListener('change', this.onDirectoryChange)
     this.node.removeEventListener('peer:disconnect', this.onDisconnect as EventListener)
+    this.spec.verification?.book.removeEventListener('distrusted', this.onDistrusted)
   }
 }
 

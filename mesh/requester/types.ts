@@ -1,6 +1,7 @@
 import type { Address, Hex } from 'viem'
 import type { CID } from 'multiformats/cid'
 import type { ProviderEntry } from '../ads/directory.ts'
+import type { ReputationBook } from './reputation.ts'
 import type { Receipt } from '../../chain/eip712.ts'
 import type { TaskErrorData } from '../../worker-runtime/errors.ts'
 import type { TaskLimits } from '../../worker-runtime/limits.ts'
@@ -21,6 +22,11 @@ export interface JobSpec {
   maxProvidersPerTask: number
   /** Set for jobs paid through JobEscrow: providers must sign receipts; only eligible providers are used. */
   paid?: PaidJobPolicy
+  /**
+   * Adaptive replication: trusted providers' tasks are replicated only as a spot-check sample
+   * (see ReputationBook). Without it every task is replicated `redundancy` times.
+   */
+  verification?: { book: ReputationBook }
 }
 
 export interface PaidJobPolicy {
@@ -37,8 +43,11 @@ export interface SignedReceipt {
   signature: Hex
 }
 
-/** Where one task stands, for progress displays. */
-export type TaskState = 'pending' | 'running' | 'verified' | 'escalated' | 'failed'
+/**
+ * Where one task stands, for progress displays. `unverified`: accepted on a trusted provider's word
+ * alone (adaptive replication); it becomes `verified` at the end of the job, or is re-checked.
+ */
+export type TaskState = 'pending' | 'running' | 'verified' | 'unverified' | 'escalated' | 'failed'
 
 export interface TaskStatus {
   index: number
@@ -56,7 +65,16 @@ export interface TaskFailureData extends Omit<TaskErrorData, 'code'> {
 
 /** An accepted or failed task. */
 export type TaskOutcome =
-  | { index: number, ok: true, output: Uint8Array, outputCid: string, providers: string[], receipts?: SignedReceipt[] }
+  | {
+    index: number
+    ok: true
+    output: Uint8Array
+    outputCid: string
+    providers: string[]
+    receipts?: SignedReceipt[]
+    /** `quorum`: `redundancy` providers agreed; `trusted`: one trusted provider, never contradicted while the job ran. */
+    verification: 'quorum' | 'trusted'
+  }
   | { index: number, ok: false, error: TaskFailureData, providers: string[] }
 
 /** A provider whose output lost the vote: the evidence issue #3 turns into a fault proof. */
@@ -79,6 +97,8 @@ export interface JobProgress {
   failed: number
   running: number
   escalated: number
+  /** Of `accepted`, tasks accepted on a trusted provider's word alone (adaptive replication). */
+  unverified: number
   /** Distinct providers that returned at least one result. */
   providers: number
 }
@@ -89,4 +109,16 @@ export interface JobSummary {
   failed: number
   durationMs: number
   faults: FaultEvidence[]
+  /** Tasks accepted on trust alone (a subset of `accepted`). */
+  unverified: number
+  /** Tasks accepted on trust that were re-checked because their provider was caught disagreeing. */
+  rechecked: number
+  /** Task runs asked of providers that returned a result (agreeing or not). */
+  runs: number
+}
+
+/** Receipts newly owed payment for an accepted task (each provider's receipt of a task appears once). */
+export interface AcceptedReceipts {
+  index: number
+  receipts: SignedReceipt[]
 }

@@ -30,7 +30,7 @@ interface RunView {
   sum: number
 }
 
-const STATE_TEXT: Record<TaskState, string> = { pending: 'pending', running: 'running', verified: 'verified', escalated: 'escalated', failed: 'failed' }
+const STATE_TEXT: Record<TaskState, string> = { pending: 'pending', running: 'running', verified: 'verified', unverified: 'trusted, unreplicated', escalated: 'escalated', failed: 'failed' }
 const MANDELBROT: MandelbrotLayout = { width: 512, height: 384, tile: 64, maxIter: 400 }
 
 export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
@@ -127,6 +127,11 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
       if (r.ok && view.layout !== undefined) paintTile(view.inputs[r.index]!, r.output)
       repaint()
     })
+    // A trusted provider's tile shows at once; its final result (the same, unless re-checked) repaints it.
+    view.job.addEventListener('provisional', e => {
+      const r = (e as CustomEvent<TaskOutcome>).detail
+      if (r.ok && view.layout !== undefined) paintTile(view.inputs[r.index]!, r.output)
+    })
     view.job.done.then(summary => {
       view.done = true
       void saveJob({
@@ -197,7 +202,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
         <div className="run" aria-live="polite">
           <h3>{run.name} <code className="muted small">{run.job.id.slice(0, 18)}…</code></h3>
           <progress max={p.total} value={finished} aria-label="Job progress" />
-          <p data-testid="job-progress">{finished} of {p.total} tasks done · {p.accepted} verified · {p.failed} failed · {p.running} running · {p.escalated} escalated · {p.providers} providers
+          <p data-testid="job-progress">{finished} of {p.total} tasks done · {p.accepted - p.unverified} verified · {p.unverified > 0 ? `${p.unverified} on trust · ` : ''}{p.failed} failed · {p.running} running · {p.escalated} escalated · {p.providers} providers
             {run.kind === 'primes' && run.done && <> · <strong>{run.sum.toLocaleString()} primes</strong></>}
             {run.done && run.error === undefined && <> · <strong data-testid="job-done">done</strong></>}
           </p>
@@ -207,7 +212,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
               <li key={i} className={`cell ${s}`} title={`Task ${i}: ${STATE_TEXT[s]}${run.where[i]!.length > 0 ? ` on ${run.where[i]!.map(w => w.slice(-6)).join(', ')}` : ''}`}><span className="sr-only">Task {i}: {STATE_TEXT[s]}</span></li>
             ))}
           </ol>
-          <p className="legend small">{(['pending', 'running', 'verified', 'escalated', 'failed'] as TaskState[]).map(s => <span key={s}><i className={`cell ${s}`} />{STATE_TEXT[s]}</span>)}</p>
+          <p className="legend small">{(['pending', 'running', 'verified', 'unverified', 'escalated', 'failed'] as TaskState[]).map(s => <span key={s}><i className={`cell ${s}`} />{STATE_TEXT[s]}</span>)}</p>
           {run.layout !== undefined && <canvas ref={canvas} width={run.layout.width} height={run.layout.height} className="mandelbrot" role="img" aria-label="Mandelbrot image, drawn tile by tile as tasks are verified" data-testid="mandelbrot" />}
           <button type="button" onClick={download} disabled={run.outcomes.length === 0}>{run.layout !== undefined ? 'Download PNG' : 'Download results (JSON lines)'}</button>
         </div>

@@ -1,0 +1,124 @@
+import { WorkerPool } from '../../worker-runtime/pool.ts'
+import { createClient } from '../../sdk/client.ts'
+import type { CreateClientParameters, TabmeshClient } from '../../sdk/client.ts'
+import { MemoryBlobStore } from '../blob/store.ts'
+import { CAPACITY_TOPIC } from '../constants.ts'
+import { createMeshNode } from '../node/create-node.ts'
+import type { MeshNode } from '../node/create-node.ts'
+import { keepBootstrap } from '../node/keep-bootstrap.ts'
+import { multiaddr } from '@multiformats/multiaddr'
+import { ProviderAgent } from '../provider/agent.ts'
+import { spawnInlineWorker } from './inline-worker.ts'
+
+/** Providers started at once: bounded so hundreds of noise handshakes with the relay do not all queue on it together. */
+const START_BATCH = 25
+
+export interface SimulatedMeshParameters {
+  /** Providers to start. */
+  providers: number
+  /** One-way latency of every message on the memory transport, ms. Default 5 (same-region WebRTC). */
+  latencyMs?: number
+  /** Task slots per provider. Default 1 (a tab's usual share). */
+  workersPerProvider?: number
+  /** How many of the providers lie (TEST ONLY knob of ProviderAgent): the first `cheaters` started. */
+  cheaters?: number
+  /** Fraction of tasks a cheater lies on, (0, 1]. Default 1. */
+  cheatRate?: number
+  /** Requester options (e.g. the reputation policy). */
+  client?: Omit<CreateClientParameters, 'node' | 'bootstrap'>
+}
+
+export interface SimulatedProvider {
+  node: MeshNode
+  agent: ProviderAgent
+  cheater: boolean
+  stop: () => Promise<void>
+}
+
+export interface SimulatedMesh {
+  relay: MeshNode
+  /** Providers alive now (killed ones are removed). */
+  providers: SimulatedProvider[]
+  client: TabmeshClient
+  /** Starts one more provider (churn: a tab opens). */
+  addProvider: (options?: { cheater?: boolean }) => Promise<SimulatedProvider>
+  /** Stops a provider abruptly (churn: a tab closes), by its index in `providers`. */
+  kill: (index: number) => Promise<void>
+  stop: () => Promise<void>
+}
+
+/**
+ * Runs a whole mesh in this process for scale tests and benchmarks (issue #5): one relay, `providers`
+ * Node providers and one requester, all on the libp2p memory transport with simulated latency. Every
+ * layer above the transport is the shipped code: noise, yamux, gossipsub capacity ads, the relay
+ * profile, ProviderAgent, JobScheduler, adaptive replication. Tasks run real Wasm on this thread
+ * (`spawnInlineWorker`).
+ *
+ * @example
+ * const mesh = await startSimulatedMesh({ providers: 500, latencyMs: 5 })
+ * await mesh.client.waitForProviders(500)
+ * const job = mesh.client.submit({ module, inputs, redundancy: 2 })
+ */
+export async function startSimulatedMesh (params: SimulatedMeshParameters): Promise<SimulatedMesh> {
+  const memory = { latencyMs: params.latencyMs ?? 5 }
+  const relay = await createMeshNode({ profile: 'relay', memory })
+  relay.services.pubsub.subscribe(CAPACITY_TOPIC)
+  const bootstrap = relay.getMultiaddrs().map(a => a.toString())
+  const providers: SimulatedProvider[] = []
+  let cheatersLeft = params.cheaters ?? 0
+
+  const addProvider = async (options: { cheater?: boolean } = {}): Promise<SimulatedProvider> => {
+    const cheater = options.cheater ?? (cheatersLeft-- > 0)
+    const node = await createMeshNode({ profile: 'node', memory })
+    void dialQuietly(node, bootstrap)
+    const stopKeeping = keepBootstrap(node, bootstrap)
+    const pool = new WorkerPool({ size: params.workersPerProvider ?? 1, spawn: spawnInlineWorker })
+    const agent = new ProviderAgent({
+      node,
+      pool,
+      store: new MemoryBlobStore(8 * 1024 * 1024),
+      tier: 'node',
+      ...(cheater ? { faultyOutputs: params.cheatRate ?? true } : {})
+    })
+    await agent.start()
+    const provider: SimulatedProvider = {
+      node,
+      agent,
+      cheater,
+      stop: async () => { stopKeeping(); await agent.stop().catch(() => {}); pool.stop(); await node.stop() }
+    }
+    providers.push(provider)
+    return provider
+  }
+
+  for (let started = 0; started < params.providers; started += START_BATCH) {
+    await Promise.all(Array.from({ length: Math.min(START_BATCH, params.providers - started) }, async () => await addProvider()))
+  }
+  const requesterNode = await createMeshNode({ profile: 'node', memory })
+  await dialQuietly(requesterNode, bootstrap)
+  const stopKeeping = keepBootstrap(requesterNode, bootstrap)
+  const client = await createClient({ ...params.client, node: requesterNode })
+
+  return {
+    relay,
+    providers,
+    client,
+    addProvider,
+    async kill (index) {
+      const [victim] = providers.splice(index, 1)
+      await victim?.stop()
+    },
+    async stop () {
+      await client.stop()
+      stopKeeping()
+      await requesterNode.stop()
+      await Promise.all(providers.splice(0).map(async p => { await p.stop() }))
+      await relay.stop()
+    }
+  }
+}
+
+/** Dials the relay once; a failure under start-up load is left to keepBootstrap's redial. */
+async function dialQuietly (node: MeshNode, bootstrap: string[]): Promise<void> {
+  for (const addr of bootstrap) await node.dial(multiaddr(addr), { signal: AbortSignal.timeout(30_000) }).catch(() => {})
+}
