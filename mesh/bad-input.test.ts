@@ -14,7 +14,16 @@ import type { TabmeshClient } from '../sdk/index.ts'
 import { decodeCapacityAd, InvalidAdError, CapacityAd } from './ads/capacity-ad.ts'
 import { serveBlobs } from './blob/protocol.ts'
 import { cidOf } from './cid.ts'
-import { AD_TTL_MS, MAX_AD_BYTES, MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL } from './constants.ts'
+import { AD_TTL_MS, CAPACITY_TOPIC, MAX_AD_BYTES, MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL } from './constants.ts'
+import { publishCapacityAds } from './ads/publisher.ts'
+import { hostileModules } from '../worker-runtime/hostile-modules.ts'
+import { createLibp2p } from 'libp2p'
+import { webSockets } from '@libp2p/websockets'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
+import { identify } from '@libp2p/identify'
+import { gossipsub } from '@libp2p/gossipsub'
+import { multiaddr } from '@multiformats/multiaddr'
 import { connectDirect } from './node/connections.ts'
 import { createMeshNode } from './node/create-node.ts'
 import type { MeshNode } from './node/create-node.ts'
@@ -23,6 +32,8 @@ import { bundledPrimesPath, startNodeProvider } from './provider/node-provider.t
 import type { NodeProviderHandle } from './provider/node-provider.ts'
 
 const primes = readFileSync(bundledPrimesPath())
+/** The test provider's per-peer task request limit, per second (the default is 1,000). */
+const FLOOD_LIMIT = 20
 const PEER = '12D3KooWLrw7U11gwU9n9HRfxe2w6kX86UwTfr1WyRHg4vtmXiVD'
 
 function ad (fields: Partial<CapacityAd> = {}): CapacityAd {
@@ -58,7 +69,7 @@ describe('task and blob protocols reject bad input and keep serving', () => {
 
   before(async () => {
     relay = await startRelay({ port: 0 })
-    provider = await startNodeProvider({ bootstrap: relay.multiaddrs, workers: 1, cacheDir: mkdtempSync(join(tmpdir(), 'tabmesh-bad-')) })
+    provider = await startNodeProvider({ bootstrap: relay.multiaddrs, workers: 1, cacheDir: mkdtempSync(join(tmpdir(), 'tabmesh-bad-')), taskRequestsPerPeerPerSecond: FLOOD_LIMIT })
     raw = await createMeshNode({ profile: 'node', bootstrap: relay.multiaddrs })
     client = await createClient({ bootstrap: relay.multiaddrs })
     await client.waitForProviders(1, { signal: AbortSignal.timeout(30_000) })
@@ -129,5 +140,79 @@ describe('task and blob protocols reject bad input and keep serving', () => {
     const res = await pb.read(TaskResponse)
     assert.equal(res.failure?.code, 'BAD_REQUEST')
     assert.match(res.failure?.message ?? '', /no paid jobs/)
+  })
+
+  const request = async (moduleCid: Uint8Array, input: Uint8Array, jobId = 'x'): Promise<TaskResponse> => {
+    const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
+    const stream = await connection.newStream(TASK_PROTOCOL)
+    const pb = pbStream(stream, { maxDataLength: MAX_TASK_MESSAGE_BYTES })
+    await pb.write({ jobId, taskIndex: 0, moduleCid, inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: undefined, input, paid: false }, TaskRequest)
+    return await pb.read(TaskResponse)
+  }
+
+  it('answers BLOB_UNAVAILABLE to a task for a job its requester does not serve', async () => {
+    const res = await request((await cidOf(new TextEncoder().encode('a module nobody has'))).bytes, new TextEncoder().encode('0 100'), 'no-such-job')
+    assert.equal(res.failure?.code, 'BLOB_UNAVAILABLE')
+    assert.match(res.failure?.message ?? '', /does not have it/)
+    await stillServes()
+  })
+
+  it('rate-limits a flooding peer (RATE_LIMITED) while another requester is served', async () => {
+    // The client's job runs while `raw` floods: 2.5 × the limit in parallel (libp2p caps a peer's own outbound streams per protocol at 64).
+    await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs()) // one connection, many streams
+    const honest = stillServes()
+    const answers = await Promise.all(Array.from({ length: 2 * FLOOD_LIMIT + 10 }, async () =>
+      await request(new Uint8Array([1, 2, 3]), new TextEncoder().encode('flood')).then(r => r.failure?.code ?? 'ok', (err: Error) => `error: ${err.message}`)))
+    const limited = answers.filter(a => a === 'RATE_LIMITED').length
+    assert.ok(limited >= FLOOD_LIMIT, `at least ${FLOOD_LIMIT} of ${answers.length} refused (${limited}): ${[...new Set(answers)].join(', ')}`)
+    assert.ok(answers.every(a => ['RATE_LIMITED', 'BUSY', 'BAD_REQUEST'].includes(a)), `each answered with a typed code: ${[...new Set(answers)].join(', ')}`)
+    assert.ok(provider.agent.stats().rateLimited >= limited)
+    // Still blocked for a while after the flood…
+    assert.equal((await request(new Uint8Array([1]), new TextEncoder().encode('again'))).failure?.code, 'RATE_LIMITED')
+    await honest
+    await stillServes() // …while other peers are not.
+  })
+
+  it('runs hostile modules to their typed errors next to an honest job, which completes correctly', async () => {
+    const hostile = hostileModules()
+    const expected: Array<[Uint8Array, string]> = [
+      [hostile.runaway, 'TIMEOUT'], [hostile.memoryBomb, 'MEMORY_LIMIT'], [hostile.deepRecursion, 'TRAP'],
+      [hostile.hugeOutput, 'OUTPUT_TOO_LARGE'], [hostile.unknownImport, 'INVALID_MODULE']
+    ]
+    const honest = client.submit({ module: primes, inputs: Array.from({ length: 12 }, (_, i) => `${i * 1000} ${(i + 1) * 1000}`), redundancy: 1 })
+    const bad = expected.map(([module]) => client.submit({ module, inputs: ['a', 'b'], redundancy: 1, limits: { timeoutMs: 1_000, memoryPages: 1024 } }))
+    const counts = [168, 135, 127, 120, 119, 114, 117, 107, 110, 112, 106, 103]
+    for await (const r of honest.results()) assert.equal(r.ok && new TextDecoder().decode(r.output), `${counts[r.index]}\n`, `honest task ${r.index}`)
+    for (const [i, job] of bad.entries()) {
+      for await (const r of job.results()) assert.equal(r.ok ? 'ok' : r.error.code, expected[i]![1], `hostile module ${i}`)
+    }
+    await stillServes()
+  })
+
+  it('drops unsigned capacity ads (gossipsub StrictSign) while a signed one from the same kind of peer is listed', async () => {
+    const unsigned = await createLibp2p({
+      transports: [webSockets()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      services: { identify: identify(), pubsub: gossipsub({ globalSignaturePolicy: 'StrictNoSign', allowPublishToZeroTopicPeers: true }) }
+    })
+    try {
+      await unsigned.dial(multiaddr(relay.multiaddrs[0]!))
+      const adFor = (peerId: string, multiaddrs: Uint8Array[]): Uint8Array => CapacityAd.encode(ad({ peerId, multiaddrs, timestampMs: BigInt(Date.now()) }))
+      const stopSigned = publishCapacityAds(raw, () => ({ payoutAddress: '', workers: 1, scoreMilli: 1000, tier: 'node', price: '0', busy: 0, stake: '' }))
+      try {
+        const deadline = Date.now() + 20_000
+        while (Date.now() < deadline && client.providers().every(p => p.ad.peerId !== raw.peerId.toString())) {
+          await unsigned.services.pubsub.publish(CAPACITY_TOPIC, adFor(unsigned.peerId.toString(), [])).catch(() => {})
+          await new Promise(resolve => setTimeout(resolve, 500))
+        }
+        assert.ok(client.providers().some(p => p.ad.peerId === raw.peerId.toString()), 'the signed ad arrived')
+        assert.ok(client.providers().every(p => p.ad.peerId !== unsigned.peerId.toString()), 'the unsigned ad did not')
+      } finally {
+        stopSigned()
+      }
+    } finally {
+      await unsigned.stop()
+    }
   })
 })

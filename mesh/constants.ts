@@ -28,6 +28,17 @@ export const TASK_GRACE_MS = 20_000
 /** Dial attempts per provider before it is treated as gone (NOTES: ~1 WebRTC dial in 9 used to hang). */
 export const DIAL_ATTEMPTS = 3
 
+/**
+ * Task requests one peer may send a provider per second. An honest requester sends at most one per
+ * free worker per task length (1 ms tasks on a 16-core Node provider ≈ 16,000/s would be limited;
+ * tasks that short are not worth dispatching over the network).
+ */
+export const TASK_REQUESTS_PER_PEER_PER_SECOND = 1_000
+/** Blob requests one peer may send per second (a provider fetches one module and at most one input per task). */
+export const BLOB_REQUESTS_PER_PEER_PER_SECOND = 2_000
+/** Cheques one requester may send a provider per second (one per accepted result). */
+export const CHEQUES_PER_PEER_PER_SECOND = 1_000
+
 /** A result may wait this long for its cheque (the other replicas must finish first), ms. */
 export const CHEQUE_GRACE_MS = 15_000
 /** A provider serves a requester whose cheques lag by at most this many delivered results (past the grace). */

@@ -7,7 +7,7 @@ import { spawnNodeWorker } from './spawn-node.ts'
 import { resolveLimits } from './limits.ts'
 import type { TaskLimits } from './limits.ts'
 import { TaskError } from './errors.ts'
-import binaryen from 'binaryen'
+import { hostileModules } from './hostile-modules.ts'
 
 const jobs = new URL('../jobs/', import.meta.url)
 const primes = readFileSync(new URL('primes/build/primes.wasm', jobs))
@@ -16,26 +16,11 @@ const enc = new TextEncoder()
 const dec = new TextDecoder()
 const seed = new Uint8Array(16).fill(7)
 
-/** Hostile modules, written as WebAssembly text and assembled by binaryen. */
-const hostile = {
-  runaway: wat('(module (memory (export "memory") 1) (func (export "_start") (loop $l (br $l))))'),
-  // Grows until memory.grow fails, then aborts, as a real program does when malloc returns NULL.
-  memoryBomb: wat('(module (memory (export "memory") 1) (func (export "_start") (loop $l (br_if $l (i32.ne (memory.grow (i32.const 256)) (i32.const -1)))) unreachable))'),
-  trap: wat('(module (memory (export "memory") 1) (func (export "_start") unreachable))'),
-  bigStart: wat('(module (memory (export "memory") 2) (func (export "_start")))'),
-  deepRecursion: wat('(module (memory (export "memory") 1) (func $f (export "_start") (call $f)))'),
-  unknownImport: wat('(module (import "env" "spawn" (func)) (memory (export "memory") 1) (func (export "_start")))'),
-  noStart: wat('(module (memory (export "memory") 1) (func (export "main")))')
-}
+const hostile = hostileModules()
 
 /** Test messages: results hold bigints (fuel), which JSON cannot print as is. */
 function show (value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => typeof v === 'bigint' ? v.toString() : v)
-}
-
-function wat (text: string): Uint8Array {
-  const module = binaryen.parseText(text)
-  try { return module.emitBinary() } finally { module.dispose() }
 }
 
 describe('worker-runtime (Node worker_threads)', () => {
@@ -136,6 +121,8 @@ describe('worker-runtime (Node worker_threads)', () => {
   it('caps stdout: OUTPUT_TOO_LARGE', async () => {
     const r = await run(wordfreq, 'a b c d e f g h', { maxOutputBytes: 10 })
     assert.equal(!r.ok && r.error.code, 'OUTPUT_TOO_LARGE')
+    const endless = await run(hostile.hugeOutput, '')
+    assert.equal(!endless.ok && endless.error.code, 'OUTPUT_TOO_LARGE', show(endless))
   })
 })
 

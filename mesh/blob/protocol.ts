@@ -3,7 +3,8 @@ import { pbStream } from '@libp2p/utils'
 import type { CID } from 'multiformats/cid'
 import { TabmeshError } from '../../errors/base.ts'
 import { cidFromBytes, verifyCid } from '../cid.ts'
-import { BLOB_PROTOCOL, MAX_BLOB_BYTES } from '../constants.ts'
+import { BLOB_PROTOCOL, BLOB_REQUESTS_PER_PEER_PER_SECOND, MAX_BLOB_BYTES } from '../constants.ts'
+import { peerRateLimit } from '../node/peer-rate-limit.ts'
 import { BlobRequest, BlobResponse } from '../protocol/messages.js'
 import type { MeshNode } from '../node/create-node.ts'
 
@@ -35,9 +36,11 @@ export async function serveBlobs (node: MeshNode, lookup: BlobLookup): Promise<(
     const registered = new Set<BlobLookup>()
     set = registered
     lookups.set(node, registered)
+    const limit = peerRateLimit(BLOB_PROTOCOL, BLOB_REQUESTS_PER_PEER_PER_SECOND)
     await node.handle(BLOB_PROTOCOL, async (stream: Stream, connection: Connection) => {
       const pb = pbStream(stream, { maxDataLength: MAX_BLOB_REQUEST_BYTES }).pb(BlobRequest)
       try {
+        limit.take(connection.remotePeer.toString())
         const req = await pb.read({ signal: AbortSignal.timeout(10_000) })
         const cid = cidFromBytes(req.cid)
         let data: Uint8Array | undefined

@@ -58,6 +58,14 @@ export interface CreateMeshNodeParameters {
  */
 export const DEFAULT_MAX_RESERVATIONS = 4096
 
+/**
+ * Streams a peer may open on a new connection before this side has attached its stream listener.
+ * yamux's default of 10 resets the whole connection past that, and a requester pipelining tasks to a
+ * many-worker provider (or a burst right after dialing) crosses it; 256 matches the task protocol's
+ * per-connection inbound stream cap. Per-peer request rates are limited per protocol instead.
+ */
+export const MAX_EARLY_STREAMS = 256
+
 /** Default listen addresses per profile (loopback; the relay's port is fixed so tabs can find it). */
 export function defaultListen (profile: MeshProfile): string[] {
   if (profile === 'browser') return ['/p2p-circuit', '/webrtc']
@@ -110,7 +118,7 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
     addresses: { listen: params.listen ?? (params.memory !== undefined ? [`/memory/${crypto.randomUUID()}`] : defaultListen(profile)) },
     transports: transports as never,
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [yamux({ maxEarlyStreams: MAX_EARLY_STREAMS })],
     connectionGater: params.allowLocalDials === true || profile !== 'browser'
       ? { denyDialMultiaddr: async () => false }
       : {},

@@ -11,7 +11,9 @@ import type { ProviderTier } from '../ads/capacity-ad.ts'
 import { fetchBlob } from '../blob/protocol.ts'
 import type { BlobStore } from '../blob/store.ts'
 import { cidFromBytes, cidOf, verifyCid } from '../cid.ts'
-import { CHEQUE_PROTOCOL, MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL } from '../constants.ts'
+import { CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND, MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL, TASK_REQUESTS_PER_PEER_PER_SECOND } from '../constants.ts'
+import { peerRateLimit } from '../node/peer-rate-limit.ts'
+import type { PeerRateLimit } from '../node/peer-rate-limit.ts'
 import type { ProviderPayments } from '../payment/provider-payments.ts'
 import { outputHashOf, fromHex, toHex } from '../payment/signatures.ts'
 import type { MeshNode } from '../node/create-node.ts'
@@ -19,7 +21,7 @@ import { ChequeAck, ChequeMessage, TaskRequest, TaskResponse } from '../protocol
 import type { TaskFailure } from '../protocol/messages.js'
 
 /** Codes a provider answers with that are about the provider or the request, not the task's outcome. */
-export type ProviderFailureCode = 'BUSY' | 'UNPAID' | 'BAD_REQUEST' | 'BLOB_UNAVAILABLE' | 'INTERNAL'
+export type ProviderFailureCode = 'BUSY' | 'RATE_LIMITED' | 'UNPAID' | 'BAD_REQUEST' | 'BLOB_UNAVAILABLE' | 'INTERNAL'
 
 export interface ProviderAgentOptions {
   node: MeshNode
@@ -44,6 +46,8 @@ export interface ProviderAgentOptions {
    * that first earns trust). Never set in a real deployment.
    */
   faultyOutputs?: boolean | number
+  /** Task requests one peer may send per second before RATE_LIMITED (default TASK_REQUESTS_PER_PEER_PER_SECOND). */
+  taskRequestsPerPeerPerSecond?: number
 }
 
 /** 120 s: the longest single task a provider agrees to run by default. */
@@ -67,6 +71,8 @@ export interface ProviderStats {
   completed: number
   failed: number
   rejectedBusy: number
+  /** Requests refused because their peer was over its rate limit. */
+  rateLimited: number
   paused: boolean
 }
 
@@ -87,11 +93,15 @@ export class ProviderAgent extends EventTarget {
   private paused = false
   private stake = 0n
   private stakeTimer: ReturnType<typeof setInterval> | undefined
+  private readonly taskLimit: PeerRateLimit
+  private readonly chequeLimit = peerRateLimit(CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND)
+  private rateLimited = 0
   scoreMilli: number
 
   constructor (options: ProviderAgentOptions) {
     super()
     this.options = options
+    this.taskLimit = peerRateLimit(TASK_PROTOCOL, options.taskRequestsPerPeerPerSecond ?? TASK_REQUESTS_PER_PEER_PER_SECOND)
     this.scoreMilli = options.scoreMilli ?? 0
   }
 
@@ -133,11 +143,20 @@ export class ProviderAgent extends EventTarget {
 
   stats (): ProviderStats {
     const pool = this.options.pool.stats()
-    return { running: this.running, queued: pool.queued, completed: this.completed, failed: this.failed, rejectedBusy: this.rejectedBusy, paused: this.paused }
+    return { running: this.running, queued: pool.queued, completed: this.completed, failed: this.failed, rejectedBusy: this.rejectedBusy, rateLimited: this.rateLimited, paused: this.paused }
   }
 
   private async handle (stream: Stream, connection: Connection): Promise<void> {
     const pb = pbStream(stream, { maxDataLength: MAX_TASK_MESSAGE_BYTES })
+    try {
+      this.taskLimit.take(connection.remotePeer.toString())
+    } catch (err) {
+      // Refused unread: a flood costs the provider one small write per stream, not a decode.
+      this.rateLimited++
+      await pb.write(failure('RATE_LIMITED', (err as Error).message), TaskResponse, { signal: AbortSignal.timeout(5_000) }).catch(() => {})
+      await stream.close().catch(() => { stream.abort(new Error('rate limited')) })
+      return
+    }
     let request: TaskRequest
     try {
       request = await pb.read(TaskRequest, { signal: AbortSignal.timeout(30_000), limits: { args: 256, env: 256 } })
@@ -274,9 +293,10 @@ export class ProviderAgent extends EventTarget {
   }
 
   /** `/tabmesh/cheque/1.0.0`: one ChequeMessage in, one ChequeAck out. */
-  private async handleCheque (stream: Stream, _connection: Connection): Promise<void> {
+  private async handleCheque (stream: Stream, connection: Connection): Promise<void> {
     const pb = pbStream(stream, { maxDataLength: 4096 })
     try {
+      this.chequeLimit.take(connection.remotePeer.toString())
       const msg = await pb.read(ChequeMessage, { signal: AbortSignal.timeout(10_000) })
       let ack: ChequeAck
       try {

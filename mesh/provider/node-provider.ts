@@ -34,6 +34,8 @@ export interface StartNodeProviderParameters {
   chequeFile?: string
   /** TEST ONLY: return wrong outputs (see ProviderAgent). */
   faultyOutputs?: boolean | number
+  /** Task requests one peer may send per second (default TASK_REQUESTS_PER_PEER_PER_SECOND). */
+  taskRequestsPerPeerPerSecond?: number
   /** How long a delivered paid result may wait for its cheque, ms (default CHEQUE_GRACE_MS). */
   chequeGraceMs?: number
 }
@@ -65,6 +67,7 @@ export async function startNodeProvider (params: StartNodeProviderParameters): P
     ...(payments !== undefined ? { payments } : {}),
     ...(params.faultyOutputs !== undefined ? { faultyOutputs: params.faultyOutputs } : {}),
     ...(params.price !== undefined ? { price: params.price } : {}),
+    ...(params.taskRequestsPerPeerPerSecond !== undefined ? { taskRequestsPerPeerPerSecond: params.taskRequestsPerPeerPerSecond } : {}),
     ...(params.payoutAddress !== undefined ? { payoutAddress: params.payoutAddress } : {})
   })
   if (params.primesModulePath !== undefined) {

@@ -332,7 +332,7 @@ export class JobScheduler extends EventTarget {
         task.excluded.add(peer)
         this.contributors.add(peer)
         this.runs++
-      } else if (code === 'BUSY' || code === 'UNPAID') {
+      } else if (code === 'BUSY' || code === 'UNPAID' || code === 'RATE_LIMITED') {
         provider.backoffUntil = Date.now() + BUSY_BACKOFF_MS
       } else {
         // BAD_REQUEST / BLOB_UNAVAILABLE / INTERNAL: this provider cannot do this task.

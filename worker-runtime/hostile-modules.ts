@@ -1,0 +1,48 @@
+import binaryen from 'binaryen'
+
+/**
+ * Hostile WASI modules for tests and benchmarks, assembled from WebAssembly text by binaryen:
+ * each must end with its typed error (in brackets) and leave the worker serving.
+ */
+export interface HostileModules {
+  /** `loop br` forever [TIMEOUT]. */
+  runaway: Uint8Array
+  /** memory.grow until it fails, then aborts like a program whose malloc returned NULL [MEMORY_LIMIT]. */
+  memoryBomb: Uint8Array
+  /** `unreachable` [TRAP]. */
+  trap: Uint8Array
+  /** Initial memory above a 1-page cap [MEMORY_LIMIT at prepare]. */
+  bigStart: Uint8Array
+  /** Unbounded recursion until the engine's stack overflows [TRAP]. */
+  deepRecursion: Uint8Array
+  /** fd_write of 63 KiB to stdout forever [OUTPUT_TOO_LARGE]. */
+  hugeOutput: Uint8Array
+  /** Imports `env.spawn` [INVALID_MODULE]. */
+  unknownImport: Uint8Array
+  /** Exports no `_start` [INVALID_MODULE]. */
+  noStart: Uint8Array
+}
+
+export function hostileModules (): HostileModules {
+  return {
+    runaway: wat('(module (memory (export "memory") 1) (func (export "_start") (loop $l (br $l))))'),
+    memoryBomb: wat('(module (memory (export "memory") 1) (func (export "_start") (loop $l (br_if $l (i32.ne (memory.grow (i32.const 256)) (i32.const -1)))) unreachable))'),
+    trap: wat('(module (memory (export "memory") 1) (func (export "_start") unreachable))'),
+    bigStart: wat('(module (memory (export "memory") 2) (func (export "_start")))'),
+    deepRecursion: wat('(module (memory (export "memory") 1) (func $f (export "_start") (call $f)))'),
+    hugeOutput: wat(`(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "_start")
+        (i32.store (i32.const 0) (i32.const 1024))
+        (i32.store (i32.const 4) (i32.const 64512))
+        (loop $l (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))) (br $l))))`),
+    unknownImport: wat('(module (import "env" "spawn" (func)) (memory (export "memory") 1) (func (export "_start")))'),
+    noStart: wat('(module (memory (export "memory") 1) (func (export "main")))')
+  }
+}
+
+function wat (text: string): Uint8Array {
+  const module = binaryen.parseText(text)
+  try { return module.emitBinary() } finally { module.dispose() }
+}
