@@ -95,7 +95,7 @@ describe('e2e: a paid job on the local chain across tabs and Node providers', ()
 
     const TASKS = 24
     const inputs = Array.from({ length: TASKS }, (_, i) => `${i * 500_000} ${(i + 1) * 500_000}`)
-    const job = client.submit({ module: primes, inputs, redundancy: 2, pricePerTask: PRICE, minStake: LOCAL_STAKE, deadlineSeconds: 900 })
+    const job = client.submit({ module: primes, inputs, redundancy: 2, verification: 'replicate', pricePerTask: PRICE, minStake: LOCAL_STAKE, deadlineSeconds: 900 })
     const acceptedBy = new Map<string, number>()
     let total = 0
     for await (const r of job.results()) {

@@ -136,7 +136,7 @@ describe('e2e: a real Wasm job across Chromium tabs and a Node provider', () => 
 
   it('counts the primes below 10^9 in 100 tasks with redundancy 2, and survives a tab closing mid-job', async () => {
     const started = performance.now()
-    const job = client.submit({ module: primes, inputs: ranges, redundancy: 2, limits: { timeoutMs: 20_000 } })
+    const job = client.submit({ module: primes, inputs: ranges, redundancy: 2, verification: 'replicate', limits: { timeoutMs: 20_000 } })
     const outcomes: TaskOutcome[] = []
     let closed = false
     for await (const r of job.results()) {

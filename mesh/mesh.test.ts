@@ -47,7 +47,7 @@ describe('mesh over loopback: relay + 2 Node providers + SDK requester', () => {
 
   it('runs a primes job with redundancy 2: every task verified by two distinct providers', async () => {
     const ranges = Array.from({ length: 10 }, (_, i) => `${i * 1_000_000} ${(i + 1) * 1_000_000}`)
-    const job = client.submit({ module: primes, inputs: ranges, redundancy: 2 })
+    const job = client.submit({ module: primes, inputs: ranges, redundancy: 2, verification: 'replicate' })
     const outcomes: TaskOutcome[] = []
     for await (const r of job.results()) outcomes.push(r)
     const summary = await job.done

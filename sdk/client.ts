@@ -134,11 +134,12 @@ export async function createClient (params: CreateClientParameters = {}): Promis
   const served = new Set<string>()
   const stopServing = await serveBlobs(node, async (cid) => served.has(cid.toString()) ? await blobs.get(cid) : undefined)
 
+  const findProvider = (payout: Address): ProviderEntry | undefined => directory.live().find(e => e.ad.payoutAddress.toLowerCase() === payout.toLowerCase())
   const payments = params.chain === undefined
     ? undefined
     : params.walletClient !== undefined
-      ? new RequesterPayments({ node, chain: params.chain, walletClient: params.walletClient })
-      : params.account !== undefined ? new RequesterPayments({ node, chain: params.chain, account: params.account }) : undefined
+      ? new RequesterPayments({ node, chain: params.chain, walletClient: params.walletClient, findProvider })
+      : params.account !== undefined ? new RequesterPayments({ node, chain: params.chain, account: params.account, findProvider }) : undefined
   const paidJobs = new Map<string, PaidJob>()
   const reputation = new ReputationBook(params.reputation)
 
@@ -253,11 +254,13 @@ async function settlePaidJob (s: JobScheduler, payments: RequesterPayments, jobI
   await s.done.catch(() => {})
   await Promise.all(pending)
   await payments.finish(jobId)
-  // Providers claim on their final cheque: wait until the claims cover what was owed.
+  // Providers claim on their final cheque: wait until the claims cover what was owed, redelivering
+  // final cheques to providers that left before theirs and come back (same payout address).
   const deadline = Date.now() + CLAIM_WAIT_MS
   while (Date.now() < deadline) {
     const so = await payments.settlement(jobId, transactions)
     if (so.paid >= owed) break
+    await payments.redeliver(jobId)
     await new Promise(resolve => setTimeout(resolve, 500))
   }
   if (p.autoRefund !== false) {

@@ -79,7 +79,7 @@ describe('paid job on anvil: cheques, claims, slashing, refund', () => {
     // Six real tasks and one every provider fails on (bad input): failed tasks are not paid, so part
     // of the deposit must come back.
     const inputs = [...Array.from({ length: 6 }, (_, i) => `${i * 100_000} ${(i + 1) * 100_000}`), 'not a range']
-    const job = client.submit({ module: primes, inputs, redundancy: 2, pricePerTask: PRICE, minStake: LOCAL_STAKE, deadlineSeconds: 600 })
+    const job = client.submit({ module: primes, inputs, redundancy: 2, verification: 'replicate', pricePerTask: PRICE, minStake: LOCAL_STAKE, deadlineSeconds: 600 })
     const outcomes: TaskOutcome[] = []
     for await (const r of job.results()) outcomes.push(r)
     const summary = await job.done

@@ -9,8 +9,10 @@ import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clien
 import type { ChainConfig } from '../../chain/config.ts'
 import { jobEscrowAbi, stakingAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
 import { sendContractTx } from '../../chain/send-tx.ts'
-import { CHEQUE_PROTOCOL } from '../constants.ts'
-import { unlimitedConnection } from '../node/connections.ts'
+import type { Connection } from '@libp2p/interface'
+import type { ProviderEntry } from '../ads/directory.ts'
+import { CHEQUE_PROTOCOL, DIAL_TIMEOUT_MS } from '../constants.ts'
+import { connectDirect, toMultiaddrs, unlimitedConnection } from '../node/connections.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { ChequeAck, ChequeMessage } from '../protocol/messages.js'
 import type { FaultEvidence } from '../requester/types.ts'
@@ -39,6 +41,13 @@ export interface Settlement {
   transactions: Hex[]
 }
 
+export type RequesterPaymentsOptions = {
+  node: MeshNode
+  chain: ChainConfig
+  /** A live provider advertising this payout address (the client's directory), to redeliver cheques to a provider that came back. */
+  findProvider?: (payout: Address) => ProviderEntry | undefined
+} & ({ account: Account } | { walletClient: TabmeshWalletClient })
+
 /**
  * The requester's money side: opens jobs on JobEscrow (approve + openJob), sends every provider a new
  * cumulative cheque after each task it helped accept (`/tabmesh/cheque/1.0.0`), a final one when the
@@ -50,8 +59,9 @@ export class RequesterPayments {
   private readonly node: MeshNode
   readonly publicClient: TabmeshPublicClient
   private readonly walletClient: TabmeshWalletClient
-  /** jobId → provider payout → { peer, cumulative owed } */
-  private readonly owed = new Map<string, Map<Address, { peer: string, amount: bigint }>>()
+  /** jobId → provider payout → { peer, cumulative owed, cumulative the provider acknowledged } */
+  private readonly owed = new Map<string, Map<Address, { peer: string, amount: bigint, delivered: bigint }>>()
+  private readonly findProvider: (payout: Address) => ProviderEntry | undefined
   private readonly sends = new Map<string, Promise<void>>()
   private readonly stakes = new Map<Address, { value: bigint, at: number }>()
 
@@ -60,8 +70,9 @@ export class RequesterPayments {
    * @param options.walletClient a viem wallet client with its account — e.g. over an injected wallet,
    *   `createWalletClient({ account, chain, transport: custom(window.ethereum) })`
    */
-  constructor (options: { node: MeshNode, chain: ChainConfig } & ({ account: Account } | { walletClient: TabmeshWalletClient })) {
+  constructor (options: RequesterPaymentsOptions) {
     this.node = options.node
+    this.findProvider = options.findProvider ?? (() => undefined)
     this.chain = options.chain
     this.publicClient = publicClientFor(options.chain)
     this.walletClient = 'walletClient' in options ? options.walletClient : walletClientFor(options.chain, options.account)
@@ -105,7 +116,7 @@ export class RequesterPayments {
   pay (jobId: Hex, peer: string, payout: Address, amount: bigint): Promise<void> {
     const owed = this.owed.get(jobId) ?? new Map()
     this.owed.set(jobId, owed)
-    const entry = owed.get(payout) ?? { peer, amount: 0n }
+    const entry = owed.get(payout) ?? { peer, amount: 0n, delivered: 0n }
     entry.amount += amount
     owed.set(payout, entry)
     return this.send(jobId, payout, false)
@@ -115,6 +126,23 @@ export class RequesterPayments {
   async finish (jobId: Hex): Promise<void> {
     const owed = this.owed.get(jobId) ?? new Map()
     await Promise.allSettled([...owed.keys()].map(async payout => { await this.send(jobId, payout, true) }))
+  }
+
+  /**
+   * Payout addresses whose provider has not acknowledged everything it is owed for `jobId` (it left
+   * before its last cheque).
+   */
+  undelivered (jobId: Hex): Address[] {
+    return [...(this.owed.get(jobId) ?? new Map()).entries()].filter(([, e]) => e.delivered < e.amount).map(([payout]) => payout)
+  }
+
+  /**
+   * Sends the final cheque again to every undelivered payout address, reaching it under any peer id
+   * that now advertises it — a closed tab that reopens, a restarted Node provider. No cheque is lost
+   * while the requester runs; a provider must come back before the job's deadline to claim.
+   */
+  async redeliver (jobId: Hex): Promise<void> {
+    await Promise.allSettled(this.undelivered(jobId).map(async payout => { await this.send(jobId, payout, true) }))
   }
 
   /** Submits a fault proof. @returns the slash transaction hash */
@@ -173,6 +201,21 @@ export class RequesterPayments {
     return { paid, fee, refunded, slashed, transactions }
   }
 
+  /** The provider's connection, or one to whichever live peer now advertises its payout address. */
+  private async connectionTo (entry: { peer: string }, payout: Address): Promise<Connection | undefined> {
+    const existing = unlimitedConnection(this.node, peerIdFromString(entry.peer))
+    if (existing !== undefined) return existing
+    const back = this.findProvider(payout)
+    if (back === undefined) return undefined
+    try {
+      const connection = await connectDirect(this.node, peerIdFromString(back.ad.peerId), toMultiaddrs(back.ad.multiaddrs), { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+      entry.peer = back.ad.peerId
+      return connection
+    } catch {
+      return undefined
+    }
+  }
+
   private send (jobId: Hex, payout: Address, final: boolean): Promise<void> {
     const key = `${jobId}/${payout}`
     const previous = this.sends.get(key) ?? Promise.resolve()
@@ -181,14 +224,15 @@ export class RequesterPayments {
       if (entry === undefined) return
       const cumulativeAmount = entry.amount
       const signature = await signCheque(this.walletClient, this.chain, { jobId, provider: payout, cumulativeAmount })
-      const connection = unlimitedConnection(this.node, peerIdFromString(entry.peer))
-      if (connection === undefined) return // the provider left; it still holds its previous cheque
+      const connection = await this.connectionTo(entry, payout)
+      if (connection === undefined) return // the provider left; it holds its previous cheque, and `finish` retries
       const stream = await connection.newStream(CHEQUE_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
       const pb = pbStream(stream, { maxDataLength: 4096 })
       await pb.write({ jobId: fromHex(jobId), cumulativeAmount: cumulativeAmount.toString(), signature: fromHex(signature), final }, ChequeMessage)
       const ack = await pb.read(ChequeAck, { signal: AbortSignal.timeout(10_000) })
       await stream.close().catch(() => {})
       if (!ack.ok) throw new TabmeshError('CHEQUE_REFUSED', `provider ${entry.peer} refused the cheque: ${ack.error}`)
+      if (cumulativeAmount > entry.delivered) entry.delivered = cumulativeAmount
     })
     this.sends.set(key, next.catch(() => {}))
     return next

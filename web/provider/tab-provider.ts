@@ -50,6 +50,8 @@ export interface TabProviderState {
   status: TabStatus
   error?: string
   peerId: string
+  /** Where other peers reach this tab: `/p2p-circuit` reservations and `/webrtc` addresses through them. */
+  multiaddrs: string[]
   workers: number
   busyWorkers: number
   scoreMilli: number
@@ -103,7 +105,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   const pool = new WorkerPool({ size: workers, spawn: spawnBrowserWorker })
   pool.dutyCycle = settings.dutyCyclePercent / 100
   const state: TabProviderState = {
-    status: 'connecting', peerId: '', workers, busyWorkers: 0, scoreMilli: 0, tasksDone: 0, tasksFailed: 0, running: 0, contributedMs: 0, peers: [], recent: [],
+    status: 'connecting', peerId: '', multiaddrs: [], workers, busyWorkers: 0, scoreMilli: 0, tasksDone: 0, tasksFailed: 0, running: 0, contributedMs: 0, peers: [], recent: [],
     payoutAddress: '', earnings: { received: '0', claimed: '0', claimable: '0' },
     earningsHistory: await loadEarningsHistory(), settings, pausedBy: [], credit: 0
   }
@@ -124,6 +126,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
       byPeer.set(id, view)
     }
     state.peers = [...byPeer.values()]
+    state.multiaddrs = node.getMultiaddrs().map(a => a.toString())
     notify()
   }
   setInterval(refreshPeers, PEERS_REFRESH_MS)

@@ -1,0 +1,208 @@
+// Issue #5 chaos: a paid 500-task job while providers (a Node provider and a tab) are killed at random
+// and one provider in five lies; then a relay restart in the middle of a job. Real Chromium, real
+// WebRTC, real anvil; loopback only (scripts/netns.sh). Every loop here is bounded by a deadline.
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { createTestClient, http } from 'viem'
+import type { LocalAccount } from 'viem'
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { chainOf, publicClientFor } from '../chain/clients.ts'
+import { freePort } from '../chain/free-port.ts'
+import { stakingAbi, testTokenAbi } from '../chain/generated/contracts.ts'
+import { LOCAL_STAKE } from '../chain/local-funding.ts'
+import { startLocalChain, testAccount } from '../chain/local-stack.ts'
+import type { LocalChain } from '../chain/local-stack.ts'
+import { startWebServer } from '../cli/web-server.ts'
+import type { WebServerHandle } from '../cli/web-server.ts'
+import { connectionKind } from '../mesh/node/connections.ts'
+import { bundledPrimesPath, startNodeProvider } from '../mesh/provider/node-provider.ts'
+import type { NodeProviderHandle } from '../mesh/provider/node-provider.ts'
+import { startRelay } from '../relay/start-relay.ts'
+import type { RelayHandle } from '../relay/start-relay.ts'
+import { createClient } from '../sdk/index.ts'
+import type { TabmeshClient } from '../sdk/index.ts'
+import type { TabProviderState } from '../web/provider/tab-provider.ts'
+import { launchChromium, newTab, tempDir, until } from './browser.ts'
+
+const primes = readFileSync(bundledPrimesPath())
+const PRICE = 1_000n // 0.001 tUSD per task run
+const TASKS = 500
+const RANGE = 20_000
+const dec = new TextDecoder()
+
+/** π over each range, by a plain JS sieve: the reference every output is checked against. */
+function primeCounts (tasks: number, range: number): number[] {
+  const composite = new Uint8Array(tasks * range)
+  composite[0] = 1; composite[1] = 1
+  for (let i = 2; i * i < composite.length; i++) if (composite[i] === 0) for (let j = i * i; j < composite.length; j += i) composite[j] = 1
+  return Array.from({ length: tasks }, (_, t) => composite.subarray(t * range, (t + 1) * range).reduce((n, c) => n + (c === 0 ? 1 : 0), 0))
+}
+
+interface Tab { context: BrowserContext, page: Page, state: TabProviderState }
+
+describe('e2e chaos: providers killed, liars, a relay restart', () => {
+  const dir = tempDir('tabmesh-chaos-')
+  let local: LocalChain
+  let relayPort: number
+  let relay: RelayHandle
+  let web: WebServerHandle
+  let browser: Browser
+  let client: TabmeshClient
+  const tabs: Tab[] = []
+  const nodes = new Map<string, { handle: NodeProviderHandle, account: LocalAccount }>()
+
+  const startRelayHere = async (): Promise<RelayHandle> => await startRelay({ port: relayPort, keyFile: join(dir, 'relay.key') })
+  const startNode = async (name: string, options: { liar?: boolean, account?: LocalAccount } = {}): Promise<NodeProviderHandle> => {
+    const account = options.account ?? privateKeyToAccount(generatePrivateKey())
+    const handle = await startNodeProvider({
+      bootstrap: relay.multiaddrs, workers: 1, cacheDir: join(dir, name), chequeFile: join(dir, `${name}-cheques.json`),
+      chain: local.chain, account, ...(options.liar === true ? { faultyOutputs: true } : {})
+    })
+    nodes.set(name, { handle, account })
+    return handle
+  }
+  const openTab = async (context?: BrowserContext): Promise<Tab> => {
+    const ctx = context ?? await newTab(browser, web.url)
+    const page = await ctx.newPage()
+    await page.goto(web.url)
+    const state = await until('the tab to fund, stake and provide', async () => {
+      const s = await page.evaluate(() => window.tabmesh?.state())
+      return s?.status === 'providing' && s.payoutAddress !== '' ? s : undefined
+    }, 90_000)
+    return { context: ctx, page, state }
+  }
+
+  before(async () => {
+    local = await startLocalChain({ dir, port: await freePort() })
+    relayPort = await freePort()
+    relay = await startRelayHere()
+    web = await startWebServer({ port: 0, bootstrap: relay.multiaddrs, chain: local.chain })
+    await startNode('n0')
+    await startNode('n1')
+    await startNode('liar', { liar: true }) // 1 of 5 providers: 20% Byzantine
+    browser = await launchChromium()
+    for (let i = 0; i < 2; i++) tabs.push(await openTab())
+    client = await createClient({ bootstrap: relay.multiaddrs, chain: local.chain, account: testAccount(1) })
+    await client.waitForProviders(5, { signal: AbortSignal.timeout(60_000) })
+  })
+
+  after(async () => {
+    await client?.stop()
+    await browser?.close()
+    for (const { handle } of nodes.values()) await handle.stop().catch(() => {})
+    await web?.stop()
+    await relay?.stop()
+    await local?.anvil.stop()
+  })
+
+  it(`a paid ${TASKS}-task job: a Node provider and a tab killed mid-job, a liar among five — all outputs right, the liar slashed, every accepted task paid, the rest refunded`, async () => {
+    const expected = primeCounts(TASKS, RANGE)
+    const pub = publicClientFor(local.chain)
+    const usd = async (who: `0x${string}`): Promise<bigint> => await pub.readContract({ address: local.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [who] })
+    const liar = nodes.get('liar')!
+    const requester = testAccount(1).address
+    const before = { requester: await usd(requester), treasury: await usd(local.chain.treasury) }
+    const payoutOf = new Map<string, `0x${string}`>([
+      ...tabs.map(t => [t.state.peerId, t.state.payoutAddress as `0x${string}`] as const),
+      ...[...nodes.values()].map(n => [n.handle.node.peerId.toString(), n.account.address] as const)
+    ])
+
+    const inputs = expected.map((_, i) => `${i * RANGE} ${(i + 1) * RANGE}`)
+    const job = client.submit({ module: primes, inputs, redundancy: 2, pricePerTask: PRICE, minStake: LOCAL_STAKE, deadlineSeconds: 900 })
+    // Kill at random points: the Node provider n1 somewhere in the first half, tab B somewhere in the second.
+    const killNodeAt = 50 + Math.floor(Math.random() * 150)
+    const killTabAt = 250 + Math.floor(Math.random() * 150)
+    const killed: string[] = []
+    job.addEventListener('progress', () => {
+      const done = job.progress.accepted
+      if (done >= killNodeAt && !killed.includes('n1')) {
+        killed.push('n1')
+        const n1 = nodes.get('n1')!.handle
+        void (async () => { n1.pool.stop(); await n1.node.stop() })() // abrupt: no goodbye, tasks in flight lost
+      }
+      if (done >= killTabAt && !killed.includes('tab')) {
+        killed.push('tab')
+        void tabs[1]!.page.close()
+      }
+    })
+
+    const paidRuns = new Map<`0x${string}`, number>() // payout address → accepted task runs
+    const outputs = new Map<number, string>()
+    for await (const r of job.results()) {
+      assert.ok(r.ok, `task ${r.index}: ${r.ok ? '' : `${r.error.code} ${r.error.message}`}`)
+      outputs.set(r.index, dec.decode(r.output).trim())
+      for (const p of r.providers) {
+        const payout = payoutOf.get(p)!
+        paidRuns.set(payout, (paidRuns.get(payout) ?? 0) + 1)
+      }
+    }
+    const summary = await job.done
+    assert.deepEqual(killed.sort(), ['n1', 'tab'], 'both kills happened mid-job')
+    assert.equal(summary.accepted, TASKS)
+    for (let i = 0; i < TASKS; i++) assert.equal(outputs.get(i), String(expected[i]), `task ${i}`)
+    assert.equal(paidRuns.get(liar.account.address), undefined, 'the liar never made a quorum')
+    assert.ok(summary.faults.some(f => f.provider === liar.handle.node.peerId.toString()), 'the liar was caught')
+
+    // The killed ones come back (same payout key, new peer id) and get the cheques they missed.
+    await startNode('n1', { account: nodes.get('n1')!.account })
+    tabs[1] = await openTab(tabs[1]!.context)
+    const test = createTestClient({ chain: chainOf(local.chain), mode: 'anvil', transport: http(local.chain.rpcUrl) })
+    const settlementPromise = client.paidJobs.get(job.id)!.settlement
+    // Let the claims land, then move past the deadline so the refund can run.
+    await until('every provider to claim what it was owed', async () => {
+      for (const [payout, runs] of paidRuns) if (await usd(payout) !== BigInt(runs) * PRICE) return undefined
+      return true
+    }, 90_000).catch(async (err: Error) => {
+      const got = await Promise.all([...paidRuns].map(async ([p, runs]) => `${p}: ${await usd(p)} of ${BigInt(runs) * PRICE}`))
+      throw new Error(`${err.message}: ${got.join('; ')}`)
+    })
+    await test.increaseTime({ seconds: 1000 })
+    await test.mine({ blocks: 1 })
+    const settlement = await settlementPromise
+
+    let paid = 0n
+    for (const runs of paidRuns.values()) paid += BigInt(runs) * PRICE
+    const fee = paid / 100n
+    assert.equal(settlement.paid, paid, 'claims on chain = accepted task runs × price')
+    assert.equal(await usd(local.chain.treasury) - before.treasury, fee, 'treasury: 1%')
+    assert.equal(before.requester - await usd(requester), paid + fee, 'the unspent deposit came back to the requester')
+    assert.ok(settlement.refunded > 0n, 'a refund was made')
+    const stake = await pub.readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [liar.account.address] })
+    assert.equal(stake, 0n, 'the liar was slashed on chain')
+    console.log(`# measured: ${TASKS} paid tasks, ${summary.runs} runs (${summary.unverified} on trust), ${summary.faults.length} faults, node killed at ${killNodeAt}, tab at ${killTabAt}; paid ${paid}, refunded ${settlement.refunded}`)
+  })
+
+  it('the relay restarts mid-job: direct links keep carrying tasks, peers re-reserve, and a new tab joins afterwards', async () => {
+    const peers = () => client.providers().map(p => p.ad.peerId)
+    await until('all providers advertised again', async () => peers().length >= 5 ? true : undefined, 60_000)
+    const tabA = tabs[0]!
+    const inputs = Array.from({ length: 120 }, (_, i) => `${i * 200_000} ${(i + 1) * 200_000}`)
+    const job = client.submit({ module: primes, inputs, redundancy: 2, verification: 'replicate' })
+    await until('a quarter of the job', async () => job.progress.accepted >= 30 ? true : undefined, 120_000)
+
+    await relay.stop()
+    const atStop = job.progress.accepted
+    const webrtc = client.node.getConnections().filter(c => c.remotePeer.toString() === tabA.state.peerId && connectionKind(c) === 'webrtc')
+    assert.ok(webrtc.length > 0, 'a direct WebRTC link to tab A was in use')
+    await until('tasks to keep completing with the relay down', async () => job.progress.accepted >= atStop + 20 ? true : undefined, 60_000)
+    assert.ok(webrtc.some(c => c.status === 'open'), 'the WebRTC link outlived the relay')
+
+    relay = await startRelayHere()
+    const tabC = await openTab() // needs a reservation on the restarted relay to be reachable
+    const summary = await job.done
+    assert.equal(summary.accepted, inputs.length)
+
+    await until('tab A to hold a reservation again', async () => {
+      const s = await tabA.page.evaluate(() => window.tabmesh?.state())
+      return s?.status === 'providing' && s.multiaddrs.some(a => a.includes('/p2p-circuit')) ? true : undefined
+    }, 60_000)
+    await until('the new tab to advertise', async () => peers().includes(tabC.state.peerId) ? true : undefined, 30_000)
+    const after = client.submit({ module: primes, inputs: Array.from({ length: 30 }, (_, i) => `${i * 1000} ${(i + 1) * 1000}`), redundancy: 1, verification: 'replicate' })
+    const used = new Set<string>()
+    for await (const r of after.results()) { assert.ok(r.ok); for (const p of r.providers) used.add(p) }
+    assert.ok(used.has(tabC.state.peerId), 'the tab that joined after the restart took tasks (over WebRTC set up through the new relay)')
+  })
+})
