@@ -20,6 +20,7 @@ import type { Settlement } from '../mesh/payment/requester-payments.ts'
 import { outputHashOf } from '../mesh/payment/signatures.ts'
 import type { AcceptedReceipts, FaultEvidence } from '../mesh/requester/types.ts'
 import { ReputationBook } from '../mesh/requester/reputation.ts'
+import { ProviderLoad } from '../mesh/requester/provider-load.ts'
 import type { ReputationPolicy } from '../mesh/requester/reputation.ts'
 
 export interface CreateClientParameters {
@@ -142,6 +143,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
       : params.account !== undefined ? new RequesterPayments({ node, chain: params.chain, account: params.account, findProvider }) : undefined
   const paidJobs = new Map<string, PaidJob>()
   const reputation = new ReputationBook(params.reputation)
+  const load = new ProviderLoad()
 
   const client: TabmeshClient = {
     node,
@@ -205,7 +207,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
           maxProvidersPerTask: p.maxProvidersPerTask ?? redundancy * 2 + 1,
           ...(p.verification !== 'replicate' && redundancy > 1 ? { verification: { book: reputation } } : {}),
           ...(policy !== undefined ? { paid: policy } : {})
-        }, p.signal !== undefined ? { signal: p.signal } : {})
+        }, { load, ...(p.signal !== undefined ? { signal: p.signal } : {}) })
         if (paid && payments !== undefined) resolveSettled(settlePaidJob(s, payments, jobId as Hex, p, transactions))
         s.done.finally(() => {
           for (const { cid } of withCids) { served.delete(cid.toString()); blobs.delete(cid) }

@@ -21,6 +21,8 @@ export interface HostileModules {
   unknownImport: Uint8Array
   /** Exports no `_start` [INVALID_MODULE]. */
   noStart: Uint8Array
+  /** Not hostile: a `_start` that does nothing, for measuring dispatch overhead. */
+  noop: Uint8Array
 }
 
 export function hostileModules (): HostileModules {
@@ -38,7 +40,8 @@ export function hostileModules (): HostileModules {
         (i32.store (i32.const 4) (i32.const 64512))
         (loop $l (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))) (br $l))))`),
     unknownImport: wat('(module (import "env" "spawn" (func)) (memory (export "memory") 1) (func (export "_start")))'),
-    noStart: wat('(module (memory (export "memory") 1) (func (export "main")))')
+    noStart: wat('(module (memory (export "memory") 1) (func (export "main")))'),
+    noop: wat('(module (memory (export "memory") 1) (func (export "_start")))')
   }
 }
 

@@ -21,11 +21,14 @@ function oddBasePrimes(limit: u64): u32[] {
   if (limit < 3) return primes;
   const size = <i32>((limit - 1) / 2); // index i stands for 2i+1, i >= 1
   const composite = new Uint8Array(size + 1);
+  // Raw pointer: an indexed store re-reads the array's data pointer every iteration (binaryen cannot
+  // prove the store does not alias it); bench/ measured the sieve 5.7× slower than the same C that way.
+  const base = composite.dataStart;
   for (let i = 1; i <= size; i++) {
-    if (unchecked(composite[i]) != 0) continue;
+    if (load<u8>(base + <usize>i) != 0) continue;
     const p = <u64>(2 * i + 1);
     primes.push(<u32>p);
-    for (let m = (p * p - 1) / 2; m <= <u64>size; m += p) unchecked(composite[<i32>m] = 1);
+    for (let m = (p * p - 1) / 2; m <= <u64>size; m += p) store<u8>(base + <usize>m, 1);
   }
   return primes;
 }
@@ -39,6 +42,7 @@ function countPrimes(lo: u64, hi: u64): u64 {
   if (start >= hi) return count;
   const base = oddBasePrimes(isqrt(hi - 1));
   const segment = new Uint8Array(<i32>SEGMENT_ODDS);
+  const seg = segment.dataStart;
   for (let s = start; s < hi; s += 2 * SEGMENT_ODDS) {
     // segment index j stands for s + 2j; the segment ends before e
     let e = s + 2 * SEGMENT_ODDS;
@@ -53,9 +57,9 @@ function countPrimes(lo: u64, hi: u64): u64 {
         m = ((s + p - 1) / p) * p;
         if ((m & 1) == 0) m += p;
       }
-      for (let j = (m - s) / 2; j < <u64>n; j += p) unchecked(segment[<i32>j] = 1);
+      for (let j = (m - s) / 2; j < <u64>n; j += p) store<u8>(seg + <usize>j, 1);
     }
-    for (let j = 0; j < n; j++) if (unchecked(segment[j]) == 0) count++;
+    for (let j = 0; j < n; j++) if (load<u8>(seg + <usize>j) == 0) count++;
   }
   return count;
 }

@@ -18,6 +18,8 @@ import { ProviderPayments } from '../payment/provider-payments.ts'
 
 export interface StartNodeProviderParameters {
   bootstrap: string[]
+  /** Listen addresses (default: the node profile's loopback TCP, WebSockets, WebRTC). */
+  listen?: string[]
   /** Worker threads. Default: all cores (DESIGN.md: a Node provider gives its whole machine). */
   workers?: number
   /** Blob cache directory. */
@@ -51,7 +53,7 @@ export interface NodeProviderHandle {
 /** Starts a heavy (Node) provider: libp2p node profile, worker_threads pool, disk blob cache, capacity ads. */
 export async function startNodeProvider (params: StartNodeProviderParameters): Promise<NodeProviderHandle> {
   const pool = new WorkerPool({ size: params.workers ?? availableParallelism(), spawn: spawnNodeWorker })
-  const node = await createMeshNode({ profile: 'node', bootstrap: params.bootstrap })
+  const node = await createMeshNode({ profile: 'node', bootstrap: params.bootstrap, ...(params.listen !== undefined ? { listen: params.listen } : {}) })
   const stopKeeping = keepBootstrap(node, params.bootstrap)
   let payments: ProviderPayments | undefined
   if (params.chain !== undefined && params.account !== undefined) {

@@ -1,0 +1,67 @@
+// Tab open → first task done, with a job already waiting and no other provider. Baseline: the same
+// first task on a Node provider started at that moment (process-local, no browser).
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { launchChromium, newTab, until } from '../../e2e/browser.ts'
+import { startWebServer } from '../../cli/web-server.ts'
+import { bundledPrimesPath, startNodeProvider } from '../../mesh/provider/node-provider.ts'
+import { startRelay } from '../../relay/start-relay.ts'
+import { createClient } from '../../sdk/index.ts'
+import { median } from '../lib/results.ts'
+import type { BenchSuite } from '../lib/results.ts'
+
+const RUNS = 3
+
+export const firstTaskSuite: BenchSuite = {
+  name: 'first-task',
+  async run () {
+    const relay = await startRelay({ port: 0 })
+    const web = await startWebServer({ port: 0, bootstrap: relay.multiaddrs })
+    const client = await createClient({ bootstrap: relay.multiaddrs })
+    const browser = await launchChromium()
+    const primes = readFileSync(bundledPrimesPath())
+    const waitingJob = () => client.submit({ module: primes, inputs: Array.from({ length: 50 }, (_, i) => `${i * 10_000} ${(i + 1) * 10_000}`), redundancy: 1 })
+    const tab: number[] = []
+    const node: number[] = []
+    try {
+      for (let run = 0; run < RUNS; run++) {
+        const job = waitingJob()
+        const context = await newTab(browser, web.url)
+        const page = await context.newPage()
+        await page.goto(web.url)
+        const state = await until('first task', async () => {
+          const s = await page.evaluate(() => window.tabmesh?.state())
+          return s?.firstTaskAfterMs !== undefined ? s : undefined
+        }, 120_000)
+        tab.push(state.firstTaskAfterMs!)
+        await job.done
+        await context.close()
+        await until('the tab to drop out', async () => client.providers().length === 0 ? true : undefined, 30_000)
+      }
+      for (let run = 0; run < RUNS; run++) {
+        const job = waitingJob()
+        const t0 = performance.now()
+        const provider = await startNodeProvider({ bootstrap: relay.multiaddrs, workers: 1, cacheDir: mkdtempSync(join(tmpdir(), 'tabmesh-bench-')), primesModulePath: bundledPrimesPath() })
+        let first = 0
+        provider.agent.addEventListener('task:end', () => { if (first === 0) first = performance.now() - t0 }, { once: true })
+        await job.done
+        node.push(first)
+        await provider.stop()
+        await until('the provider to drop out', async () => client.providers().length === 0 ? true : undefined, 30_000)
+      }
+    } finally {
+      await browser.close()
+      await client.stop()
+      await web.stop()
+      await relay.stop()
+    }
+    return [{
+      benchmark: 'Time to first task',
+      case: 'tab opened (page load) → first task done, job waiting',
+      tabmesh: { value: median(tab), unit: 'ms' },
+      baseline: { name: 'Node provider started → first task done', value: median(node), unit: 'ms' },
+      note: `median of ${RUNS}: tab ${tab.map(Math.round).join(', ')} ms; both include their benchmark`
+    }]
+  }
+}
