@@ -172,6 +172,8 @@ describe('e2e: the web app — contribute, jobs, wallet, network, offline', () =
     await page.getByRole('link', { name: 'Network' }).click()
     await until('peers in the table', async () => (await page.getByTestId('network-peers').locator('tbody tr').count()) >= 3 ? true : undefined, 20_000)
     assert.match(await page.getByTestId('network-peers').textContent() ?? '', /node.*tasks\/s.*100 tSTK/s)
+    // The Trust column: what this tab's own jobs (the Mandelbrot job above) learnt of the providers.
+    assert.match(await page.getByTestId('network-peers').textContent() ?? '', /\d+\/10 agreed|trusted \(\d+ agreed\)/)
     await page.getByRole('img', { name: /Mesh graph/ }).waitFor()
     await shot(page, 'web-network')
     await page.setViewportSize({ width: 390, height: 844 })

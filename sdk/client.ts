@@ -40,8 +40,12 @@ export interface CreateClientParameters {
   account?: LocalAccount
   /** Instead of `account`: a viem wallet client with an account, e.g. over an injected (EIP-1193) wallet. */
   walletClient?: TabmeshWalletClient
-  /** Adaptive replication: trust threshold (default 10 agreeing results) and spot-check rate (default 0.1). */
-  reputation?: Partial<ReputationPolicy>
+  /**
+   * Adaptive replication: the policy — trust threshold (default 10 agreeing results) and spot-check
+   * rate (default 0.1) — or a ReputationBook to share with other clients (the web app keeps one across
+   * wallet changes).
+   */
+  reputation?: Partial<ReputationPolicy> | ReputationBook
 }
 
 export interface SubmitParameters {
@@ -142,7 +146,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
       ? new RequesterPayments({ node, chain: params.chain, walletClient: params.walletClient, findProvider })
       : params.account !== undefined ? new RequesterPayments({ node, chain: params.chain, account: params.account, findProvider }) : undefined
   const paidJobs = new Map<string, PaidJob>()
-  const reputation = new ReputationBook(params.reputation)
+  const reputation = params.reputation instanceof ReputationBook ? params.reputation : new ReputationBook(params.reputation)
   const load = new ProviderLoad()
 
   const client: TabmeshClient = {

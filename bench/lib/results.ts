@@ -10,6 +10,8 @@ export interface Measure {
 
 /** One line of the table: Tabmesh's number against a baseline measured in the same run. */
 export interface BenchRow {
+  /** The suite that produced it (set by bench/run.ts). */
+  suite?: string
   benchmark: string
   case: string
   tabmesh: Measure

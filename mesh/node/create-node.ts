@@ -66,6 +66,14 @@ export const DEFAULT_MAX_RESERVATIONS = 4096
  */
 export const MAX_EARLY_STREAMS = 256
 
+/**
+ * Connections each profile keeps before libp2p's connection manager prunes: a relay holds one per
+ * peer it signals for (bounded by file descriptors); a Node requester holds a direct connection to
+ * every provider running its tasks (the 500-provider simulation needs more than libp2p's default);
+ * a tab talks to a few requesters and peers.
+ */
+export const MAX_CONNECTIONS: Record<MeshProfile, number> = { relay: 10_000, node: 1_000, browser: 300 }
+
 /** Default listen addresses per profile (loopback; the relay's port is fixed so tabs can find it). */
 export function defaultListen (profile: MeshProfile): string[] {
   if (profile === 'browser') return ['/p2p-circuit', '/webrtc']
@@ -122,7 +130,7 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
     connectionGater: params.allowLocalDials === true || profile !== 'browser'
       ? { denyDialMultiaddr: async () => false }
       : {},
-    connectionManager: { dialTimeout: DIAL_TIMEOUT_MS, maxConnections: profile === 'relay' ? 10_000 : 300 },
+    connectionManager: { dialTimeout: DIAL_TIMEOUT_MS, maxConnections: MAX_CONNECTIONS[profile] },
     services: services as never
   }) as unknown as MeshNode
 

@@ -203,6 +203,7 @@ export class JobScheduler extends EventTarget {
   }
 
   private pump (): void {
+    this.load.setWaiting(this, !this.finished && this.retry.size + this.fresh.size > 0)
     if (this.finished || this.retry.size + this.fresh.size === 0) return
     const now = Date.now()
     const candidates = this.directory.live(now).filter(e => {
@@ -214,7 +215,7 @@ export class JobScheduler extends EventTarget {
       .sort((a, b) => b.key - a.key)
     for (const { entry } of ordered) {
       const provider = this.provider(entry.ad.peerId)
-      while (this.load.of(entry.ad.peerId) < entry.ad.workers * PIPELINE_PER_WORKER && provider.backoffUntil <= now) {
+      while (this.load.mayTake(entry.ad.peerId, this, entry.ad.workers * PIPELINE_PER_WORKER) && provider.backoffUntil <= now) {
         const task = this.nextTaskFor(entry)
         if (task === undefined) break
         void this.dispatch(task, entry)
@@ -280,7 +281,7 @@ export class JobScheduler extends EventTarget {
     const controller = new AbortController()
     task.inflight.set(peer, controller)
     task.payouts.set(peer, entry.ad.payoutAddress)
-    this.load.acquire(peer)
+    this.load.acquire(peer, this)
     this.setState(task)
     const deadline = this.spec.limits.timeoutMs + TASK_GRACE_MS
     const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(deadline)])
@@ -304,7 +305,7 @@ export class JobScheduler extends EventTarget {
       transportError = err
     } finally {
       task.inflight.delete(peer)
-      this.load.release(peer)
+      this.load.release(peer, this)
       if (this.open.has(task.index)) this.retry.add(task.index)
     }
     if (this.finished || !this.open.has(task.index)) { this.pump(); return }
@@ -529,6 +530,7 @@ export class JobScheduler extends EventTarget {
     clearInterval(this.timer)
     this.directory.removeEventListener('change', this.onDirectoryChange)
     this.load.removeEventListener('release', this.onDirectoryChange)
+    this.load.setWaiting(this, false)
     this.node.removeEventListener('peer:disconnect', this.onDisconnect as EventListener)
     this.spec.verification?.book.removeEventListener('distrusted', this.onDistrusted)
   }

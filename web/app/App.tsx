@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import { createClient } from '../../sdk/client.ts'
 import type { TabmeshClient } from '../../sdk/client.ts'
+import { ReputationBook } from '../../mesh/requester/reputation.ts'
 import { loadConfig } from '../config.ts'
 import { startTabProvider } from '../provider/tab-provider.ts'
 import type { TabProvider, TabProviderState } from '../provider/tab-provider.ts'
@@ -24,6 +25,8 @@ export interface MeshApp {
   wallet: WalletController | undefined
   /** An SDK client for the active wallet (recreated when the wallet changes). */
   client: () => Promise<TabmeshClient>
+  /** What this tab's jobs learnt of providers (adaptive replication), kept across wallet changes. */
+  reputation: ReputationBook
 }
 
 /** Boots once: StrictMode's double effect must not start two libp2p nodes. */
@@ -34,6 +37,7 @@ function boot (): Promise<MeshApp> {
     const wallet = provider.chain !== undefined && provider.burner !== undefined
       ? new WalletController({ chain: provider.chain, burner: provider.burner, ...(provider.payments !== undefined ? { payments: provider.payments } : {}) })
       : undefined
+    const reputation = new ReputationBook()
     let cached: { key: string, client: Promise<TabmeshClient> } | undefined
     const client = async (): Promise<TabmeshClient> => {
       const key = wallet === undefined ? 'free' : `${wallet.kind}:${wallet.address}`
@@ -41,13 +45,13 @@ function boot (): Promise<MeshApp> {
         const previous = cached?.client
         cached = {
           key,
-          client: createClient({ node: provider.node, ...(wallet !== undefined ? { chain: wallet.chain, walletClient: wallet.walletClient() } : {}) })
+          client: createClient({ node: provider.node, reputation, ...(wallet !== undefined ? { chain: wallet.chain, walletClient: wallet.walletClient() } : {}) })
         }
         void previous?.then(async c => { await c.stop() })
       }
       return await cached.client
     }
-    return { provider, wallet, client }
+    return { provider, wallet, client, reputation }
   })
   return booting
 }
@@ -98,7 +102,7 @@ export function App (): React.JSX.Element {
         {app !== undefined && page === 'contribute' && <LiveContribute provider={app.provider} />}
         {app !== undefined && page === 'jobs' && <Jobs app={app} />}
         {app !== undefined && page === 'wallet' && <Wallet app={app} />}
-        {app !== undefined && page === 'network' && <Network provider={app.provider} />}
+        {app !== undefined && page === 'network' && <Network provider={app.provider} reputation={app.reputation} />}
       </main>
     </div>
   )

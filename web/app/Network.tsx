@@ -1,16 +1,31 @@
 import { useEffect, useState } from 'react'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { TabProvider } from '../provider/tab-provider.ts'
+import type { ReputationBook } from '../../mesh/requester/reputation.ts'
 import { formatTokens } from '../wallet/controller.ts'
 import { useTabState } from './use-tab-state.ts'
 
 /** Ping each connected peer this often, ms. */
 const PING_INTERVAL_MS = 5_000
 
-export function Network ({ provider }: { provider: TabProvider }): React.JSX.Element {
+/** What this tab's own jobs learnt of a provider (adaptive replication), in words. */
+function trustText (book: ReputationBook, peerId: string, payout: string): string {
+  const r = book.get(peerId)
+  if (r.agreed + r.disagreed + r.unverified === 0) return 'not seen'
+  if (book.isTrusted(peerId, payout)) return `trusted (${r.agreed} agreed)`
+  if (r.disagreed > 0) return `caught ${r.disagreed}× · ${r.consecutive}/${book.policy.trustThreshold}`
+  return `${r.consecutive}/${book.policy.trustThreshold} agreed`
+}
+
+export function Network ({ provider, reputation }: { provider: TabProvider, reputation: ReputationBook }): React.JSX.Element {
   const state = useTabState(provider)
   const [latency, setLatency] = useState<Record<string, number>>({})
   const [, tick] = useState(0)
+  useEffect(() => {
+    const changed = (): void => { tick(n => n + 1) }
+    reputation.addEventListener('change', changed)
+    return () => { reputation.removeEventListener('change', changed) }
+  }, [reputation])
   useEffect(() => {
     const measure = (): void => {
       for (const p of provider.state().peers) {
@@ -33,7 +48,7 @@ export function Network ({ provider }: { provider: TabProvider }): React.JSX.Ele
       <p className="muted">Peers this tab knows: connected ones and providers advertising capacity.</p>
       <MeshGraph self={state.peerId} peers={ids.map(id => ({ id, kinds: connected.get(id)?.kinds ?? [], relay: connected.get(id)?.isRelay ?? false, tier: known.get(id)?.tier }))} />
       <table data-testid="network-peers">
-        <thead><tr><th scope="col">Peer</th><th scope="col">Tier</th><th scope="col">Score</th><th scope="col">Price</th><th scope="col">Stake</th><th scope="col">Connection</th><th scope="col">Latency</th></tr></thead>
+        <thead><tr><th scope="col">Peer</th><th scope="col">Tier</th><th scope="col">Score</th><th scope="col">Price</th><th scope="col">Stake</th><th scope="col">Connection</th><th scope="col">Latency</th><th scope="col" title="What this tab's jobs learnt of the provider: trusted providers are spot-checked instead of fully replicated">Trust</th></tr></thead>
         <tbody>{ids.map(id => {
           const ad = known.get(id)
           const peer = connected.get(id)
@@ -46,6 +61,7 @@ export function Network ({ provider }: { provider: TabProvider }): React.JSX.Ele
               <td>{ad !== undefined && ad.stake !== '' ? `${formatTokens(BigInt(ad.stake), 18)} tSTK` : '—'}</td>
               <td>{peer !== undefined ? peer.kinds.join(', ') : 'not connected'}</td>
               <td>{latency[id] !== undefined ? `${latency[id]} ms` : '—'}</td>
+              <td>{ad !== undefined ? trustText(reputation, id, ad.payoutAddress) : '—'}</td>
             </tr>
           )
         })}</tbody>
