@@ -513,6 +513,7 @@ export class JobScheduler extends EventTarget {
       this.tasks[index]!.outputs.clear()
       this.dispatchEvent(new CustomEvent('result', { detail: outcome }))
     }
+    if (unverified > 0) this.dispatchEvent(new CustomEvent('progress', { detail: this.progress() }))
     this.resolveDone({
       jobId: this.spec.jobId,
       accepted: this.accepted,

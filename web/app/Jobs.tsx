@@ -26,6 +26,8 @@ interface RunView {
   progress: JobProgress
   outcomes: TaskOutcome[]
   done: boolean
+  /** Tasks accepted on a trusted provider's word alone (known when the job is done). */
+  onTrust?: number
   error?: string
   sum: number
 }
@@ -134,6 +136,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
     })
     view.job.done.then(summary => {
       view.done = true
+      view.onTrust = summary.unverified
       void saveJob({
         jobId: view.job.id, name: view.name, createdAt: Date.now(), tasks: view.inputs.length, redundancy,
         accepted: summary.accepted, failed: summary.failed, pricePerTask: paid ? parseUnits(price, 6).toString() : '0', durationMs: Math.round(summary.durationMs)
@@ -167,7 +170,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
   return (
     <section aria-labelledby="jobs-title">
       <h2 id="jobs-title">Jobs</h2>
-      <p className="muted">Run WebAssembly on the mesh: each task goes to {redundancy} provider{redundancy > 1 ? 's' : ''} and is accepted when their outputs agree. {providers} other provider{providers === 1 ? '' : 's'} online.</p>
+      <p className="muted">Run WebAssembly on the mesh: each task goes to {redundancy} provider{redundancy > 1 ? 's' : ''} and is accepted when their outputs agree{redundancy > 1 ? ' — except that a provider with a run of agreeing results is trusted and only one in ten of its tasks is replicated as a spot-check' : ''}. {providers} other provider{providers === 1 ? '' : 's'} online.</p>
       <form className="job-form" onSubmit={e => { void submit(e) }}>
         <fieldset>
           <legend>What to run</legend>
@@ -203,6 +206,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
           <h3>{run.name} <code className="muted small">{run.job.id.slice(0, 18)}…</code></h3>
           <progress max={p.total} value={finished} aria-label="Job progress" />
           <p data-testid="job-progress">{finished} of {p.total} tasks done · {p.accepted - p.unverified} verified · {p.unverified > 0 ? `${p.unverified} on trust · ` : ''}{p.failed} failed · {p.running} running · {p.escalated} escalated · {p.providers} providers
+            {run.done && (run.onTrust ?? 0) > 0 && <> · <span title="Adaptive replication: tasks of providers with a run of agreeing results are spot-checked instead of replicated">{run.onTrust} of them on a trusted provider's word</span></>}
             {run.kind === 'primes' && run.done && <> · <strong>{run.sum.toLocaleString()} primes</strong></>}
             {run.done && run.error === undefined && <> · <strong data-testid="job-done">done</strong></>}
           </p>
