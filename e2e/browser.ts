@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
-import type { Browser, BrowserContext } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { TabProviderState } from '../web/provider/tab-provider.ts'
 
 /** Debian's Chromium (`npx playwright install` cannot download here; .ci/run installs the package). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -42,4 +43,27 @@ export async function until<T> (what: string, probe: () => Promise<T | undefined
     await new Promise(resolve => setTimeout(resolve, 250))
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+}
+
+export interface ProvidingTab {
+  context: BrowserContext
+  page: Page
+  state: TabProviderState
+}
+
+/**
+ * Opens the web app in a new page — of `context` (a tab reopened with the same IndexedDB and keys),
+ * else of a fresh context — and waits until the tab provides; with `paid`, also until its payout key
+ * is funded and staked. `onPage` runs before navigation (e.g. to collect console errors).
+ */
+export async function openProvidingTab (browser: Browser, url: string, options: { context?: BrowserContext, paid?: boolean, timeoutMs?: number, onPage?: (page: Page) => void } = {}): Promise<ProvidingTab> {
+  const context = options.context ?? await newTab(browser, url)
+  const page = await context.newPage()
+  options.onPage?.(page)
+  await page.goto(url)
+  const state = await until(options.paid === true ? 'the tab to fund, stake and provide' : 'the tab to become a provider', async () => {
+    const s = await page.evaluate(() => window.tabmesh?.state())
+    return s?.status === 'providing' && (options.paid !== true || s.payoutAddress !== '') ? s : undefined
+  }, options.timeoutMs ?? 90_000)
+  return { context, page, state }
 }

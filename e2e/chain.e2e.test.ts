@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { createTestClient, http } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { chainOf, publicClientFor } from '../chain/clients.ts'
 import { freePort } from '../chain/free-port.ts'
 import { stakingAbi, testTokenAbi } from '../chain/generated/contracts.ts'
@@ -22,8 +22,8 @@ import { startRelay } from '../relay/start-relay.ts'
 import type { RelayHandle } from '../relay/start-relay.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TabmeshClient, TaskOutcome } from '../sdk/index.ts'
-import type { TabProviderState } from '../web/provider/tab-provider.ts'
-import { launchChromium, newTab, tempDir, until } from './browser.ts'
+import { launchChromium, openProvidingTab, tempDir, until } from './browser.ts'
+import type { ProvidingTab } from './browser.ts'
 
 const primes = readFileSync(bundledPrimesPath())
 const PRICE = 2_000n // 0.002 tUSD per task run
@@ -38,7 +38,7 @@ describe('e2e: a paid job on the local chain across tabs and Node providers', ()
   let honest: NodeProviderHandle
   let liar: NodeProviderHandle
   let browser: Browser
-  const tabs: Array<{ page: Page, state: TabProviderState }> = []
+  const tabs: ProvidingTab[] = []
   let client: TabmeshClient
   const dir = tempDir('tabmesh-chain-e2e-')
 
@@ -53,16 +53,7 @@ describe('e2e: a paid job on the local chain across tabs and Node providers', ()
     honest = await provider('honest', false)
     liar = await provider('liar', true)
     browser = await launchChromium()
-    for (let i = 0; i < 2; i++) {
-      const context = await newTab(browser, web.url)
-      const page = await context.newPage()
-      await page.goto(web.url)
-      const state = await until('the tab to fund, stake and provide', async () => {
-        const s = await page.evaluate(() => window.tabmesh?.state())
-        return s?.status === 'providing' && s.payoutAddress !== '' ? s : undefined
-      }, 90_000)
-      tabs.push({ page, state })
-    }
+    for (let i = 0; i < 2; i++) tabs.push(await openProvidingTab(browser, web.url, { paid: true }))
     client = await createClient({ bootstrap: relay.multiaddrs, chain: local.chain, account: testAccount(1) })
     await client.waitForProviders(4, { signal: AbortSignal.timeout(60_000) })
   })

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test'
 import { createTestClient, http } from 'viem'
 import type { LocalAccount } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext } from 'playwright-core'
 import { chainOf, publicClientFor } from '../chain/clients.ts'
 import { freePort } from '../chain/free-port.ts'
 import { stakingAbi, testTokenAbi } from '../chain/generated/contracts.ts'
@@ -24,24 +24,15 @@ import { startRelay } from '../relay/start-relay.ts'
 import type { RelayHandle } from '../relay/start-relay.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TabmeshClient } from '../sdk/index.ts'
-import type { TabProviderState } from '../web/provider/tab-provider.ts'
-import { launchChromium, newTab, tempDir, until } from './browser.ts'
+import { primeCountsPerRange } from '../jobs/primes/reference.ts'
+import { launchChromium, openProvidingTab, tempDir, until } from './browser.ts'
+import type { ProvidingTab } from './browser.ts'
 
 const primes = readFileSync(bundledPrimesPath())
 const PRICE = 1_000n // 0.001 tUSD per task run
 const TASKS = 500
 const RANGE = 20_000
 const dec = new TextDecoder()
-
-/** π over each range, by a plain JS sieve: the reference every output is checked against. */
-function primeCounts (tasks: number, range: number): number[] {
-  const composite = new Uint8Array(tasks * range)
-  composite[0] = 1; composite[1] = 1
-  for (let i = 2; i * i < composite.length; i++) if (composite[i] === 0) for (let j = i * i; j < composite.length; j += i) composite[j] = 1
-  return Array.from({ length: tasks }, (_, t) => composite.subarray(t * range, (t + 1) * range).reduce((n, c) => n + (c === 0 ? 1 : 0), 0))
-}
-
-interface Tab { context: BrowserContext, page: Page, state: TabProviderState }
 
 describe('e2e chaos: providers killed, liars, a relay restart', () => {
   const dir = tempDir('tabmesh-chaos-')
@@ -51,7 +42,7 @@ describe('e2e chaos: providers killed, liars, a relay restart', () => {
   let web: WebServerHandle
   let browser: Browser
   let client: TabmeshClient
-  const tabs: Tab[] = []
+  const tabs: ProvidingTab[] = []
   const nodes = new Map<string, { handle: NodeProviderHandle, account: LocalAccount }>()
 
   const startRelayHere = async (): Promise<RelayHandle> => await startRelay({ port: relayPort, keyFile: join(dir, 'relay.key') })
@@ -64,16 +55,7 @@ describe('e2e chaos: providers killed, liars, a relay restart', () => {
     nodes.set(name, { handle, account })
     return handle
   }
-  const openTab = async (context?: BrowserContext): Promise<Tab> => {
-    const ctx = context ?? await newTab(browser, web.url)
-    const page = await ctx.newPage()
-    await page.goto(web.url)
-    const state = await until('the tab to fund, stake and provide', async () => {
-      const s = await page.evaluate(() => window.tabmesh?.state())
-      return s?.status === 'providing' && s.payoutAddress !== '' ? s : undefined
-    }, 90_000)
-    return { context: ctx, page, state }
-  }
+  const openTab = async (context?: BrowserContext): Promise<ProvidingTab> => await openProvidingTab(browser, web.url, { paid: true, ...(context !== undefined ? { context } : {}) })
 
   before(async () => {
     local = await startLocalChain({ dir, port: await freePort() })
@@ -99,7 +81,7 @@ describe('e2e chaos: providers killed, liars, a relay restart', () => {
   })
 
   it(`a paid ${TASKS}-task job: a Node provider and a tab killed mid-job, a liar among five — all outputs right, the liar slashed, every accepted task paid, the rest refunded`, async () => {
-    const expected = primeCounts(TASKS, RANGE)
+    const expected = primeCountsPerRange(TASKS, RANGE)
     const pub = publicClientFor(local.chain)
     const usd = async (who: `0x${string}`): Promise<bigint> => await pub.readContract({ address: local.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [who] })
     const liar = nodes.get('liar')!

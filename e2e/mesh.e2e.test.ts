@@ -19,7 +19,7 @@ import { resolveLimits } from '../worker-runtime/limits.ts'
 import { WorkerPool } from '../worker-runtime/pool.ts'
 import { spawnNodeWorker } from '../worker-runtime/spawn-node.ts'
 import type { TabProviderState } from '../web/provider/tab-provider.ts'
-import { launchChromium, newTab, tempDir, until } from './browser.ts'
+import { launchChromium, openProvidingTab, tempDir, until } from './browser.ts'
 
 const primes = readFileSync(bundledPrimesPath())
 const jobsDir = new URL('../jobs/', import.meta.url)
@@ -58,16 +58,14 @@ describe('e2e: a real Wasm job across Chromium tabs and a Node provider', () => 
     nodeProvider = await startNodeProvider({ bootstrap: relay.multiaddrs, workers: 1, cacheDir: tempDir('tabmesh-e2e-'), primesModulePath: bundledPrimesPath() })
     browser = await launchChromium()
     for (let i = 0; i < 2; i++) {
-      const context = await newTab(browser, web.url)
-      const page = await context.newPage()
       const errors: string[] = []
-      page.on('pageerror', e => errors.push(e.message))
-      page.on('console', m => { if (m.type() === 'error') errors.push(m.text()) })
-      await page.goto(web.url)
-      const state = await until('the tab to become a provider', async () => {
-        const s = await tabState(page)
-        return s?.status === 'providing' ? s : undefined
-      }, 60_000)
+      const { context, page, state } = await openProvidingTab(browser, web.url, {
+        timeoutMs: 60_000,
+        onPage: page => {
+          page.on('pageerror', e => errors.push(e.message))
+          page.on('console', m => { if (m.type() === 'error') errors.push(m.text()) })
+        }
+      })
       tabs.push({ context, page, peerId: state.peerId, errors })
     }
     client = await createClient({ bootstrap: relay.multiaddrs })

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
+import { primeCountsPerRange } from '../../jobs/primes/reference.ts'
 import { bundledPrimesPath } from '../provider/node-provider.ts'
 import type { FaultEvidence } from '../requester/types.ts'
 import { startSimulatedMesh } from './simulated-mesh.ts'
@@ -13,19 +14,6 @@ const CHEATERS = 20
 const TASKS = 1_000
 const RANGE = 1_000
 
-/** Prime counts per range by a plain JS sieve: the reference the mesh's outputs are checked against. */
-function primeCounts (tasks: number, range: number): number[] {
-  const limit = tasks * range
-  const composite = new Uint8Array(limit)
-  composite[0] = 1; composite[1] = 1
-  for (let i = 2; i * i < limit; i++) if (composite[i] === 0) for (let j = i * i; j < limit; j += i) composite[j] = 1
-  return Array.from({ length: tasks }, (_, t) => {
-    let n = 0
-    for (let k = t * range; k < (t + 1) * range; k++) if (composite[k] === 0) n++
-    return n
-  })
-}
-
 describe(`simulated mesh (memory transport): ${PROVIDERS} providers, ${CHEATERS} Byzantine, churn`, () => {
   let mesh: SimulatedMesh
 
@@ -37,7 +25,7 @@ describe(`simulated mesh (memory transport): ${PROVIDERS} providers, ${CHEATERS}
   after(async () => { await mesh?.stop() })
 
   it(`completes a ${TASKS}-task job with every output correct while providers leave and join, and catches every liar it used`, async () => {
-    const expected = primeCounts(TASKS, RANGE)
+    const expected = primeCountsPerRange(TASKS, RANGE)
     const inputs = expected.map((_, i) => `${i * RANGE} ${(i + 1) * RANGE}`)
     const started = performance.now()
     const job = mesh.client.submit({ module: primes, inputs, redundancy: 2 })
