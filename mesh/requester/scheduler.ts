@@ -477,7 +477,6 @@ export class JobScheduler extends EventTarget {
     this.dispatchEvent(new CustomEvent('result', { detail: outcome }))
     this.dispatchEvent(new CustomEvent('progress', { detail: this.progress() }))
     if (this.open.size === 0) this.finish()
-    else this.retry.delete(task.index)
   }
 
   /** Hands out, once per provider and task, the receipts of providers whose output was accepted. */
