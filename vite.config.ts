@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 import { VitePWA } from 'vite-plugin-pwa'
+import { fileURLToPath } from 'node:url'
 
 export default defineConfig({
   root: 'web',
@@ -37,6 +38,8 @@ export default defineConfig({
       }
     })
   ],
+  // binaryen's Node-only branch imports node:module: a browser stand-in (web/shims/node-module.ts).
+  resolve: { alias: { 'node:module': fileURLToPath(new URL('web/shims/node-module.ts', import.meta.url)) } },
   optimizeDeps: { exclude: ['binaryen'] },
   server: { fs: { allow: ['..'] } }
 })

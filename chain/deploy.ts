@@ -4,8 +4,11 @@ import type { ChainConfig } from './config.ts'
 import { sendContractTx } from './send-tx.ts'
 import { jobEscrowAbi, jobEscrowBytecode, stakingAbi, stakingBytecode, testTokenAbi, testTokenBytecode } from './generated/contracts.ts'
 
-/** 1 hour of unbonding on the local chain (a real network would use days). */
-export const LOCAL_UNBONDING_SECONDS = 3600n
+/**
+ * 2 minutes of unbonding on the local chain, so a newcomer can try unstake → withdraw in one sitting
+ * (a real network uses days: stake must stay slashable while disputes about recent work can open).
+ */
+export const LOCAL_UNBONDING_SECONDS = 120n
 
 export interface DeployParameters {
   publicClient: TabmeshPublicClient

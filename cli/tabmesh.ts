@@ -4,12 +4,21 @@ import { readFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import type { ParseArgsConfig } from 'node:util'
 import { TabmeshError } from '../errors/base.ts'
 import { bundledPrimesPath, startNodeProvider } from '../mesh/provider/node-provider.ts'
 import { startRelay } from '../relay/start-relay.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TaskOutcome } from '../sdk/index.ts'
 import { readLocalConfig, stateDir, writeLocalConfig } from './local-config.ts'
+import type { LocalConfig } from './local-config.ts'
+import { CliError, EXIT, amountOption, intOption, oneLine, rateOption } from './cli-error.ts'
+import { claimProviderSlot, providerKeys } from './provider-slots.ts'
+import { assertChainReachable } from '../chain/reachable.ts'
+import { plural, waitingForProviders } from '../sdk/describe.ts'
+import type { Job } from '../sdk/job.ts'
+import type { JobProgress } from '../mesh/requester/types.ts'
+import type { MeshNode } from '../mesh/node/create-node.ts'
 import { startWebServer } from './web-server.ts'
 import { formatUnits, parseUnits } from 'viem'
 import type { Hex, LocalAccount } from 'viem'
@@ -29,18 +38,24 @@ const USAGE = `tabmesh — a browser-native compute mesh
       writes .tabmesh/local.json, prints the URL
   tabmesh relay [--host 127.0.0.1] [--port 9090]
   tabmesh provide [--bootstrap MULTIADDR]... [--workers N] [--price UNITS]
+      reports tasks and earnings; keeps its payout key in .tabmesh/providers/N.key across runs
   tabmesh submit MODULE.wasm INPUT_FILE... [--redundancy 2] [--timeout MS] [--memory-pages N]
-                 [--fuel N] [--arg ARG]... [--json] [--bootstrap MULTIADDR]... [--wait-providers N]
+                 [--fuel N] [--arg ARG]... [--json] [--bootstrap MULTIADDR]...
                  [--replicate-all | --spot-check RATE]   (adaptive replication: trusted providers'
                  tasks are replicated at RATE, default 0.1; --replicate-all replicates every task)
-      each input file is one task; prints each accepted output (--json: one JSON line per task + a summary)
+      each input file is one task; prints each accepted output (--json: one JSON line per task + a summary);
+      says at once when fewer providers are online than each task needs, and keeps waiting; Ctrl-C cancels
       paid: [--price TOKENS] [--min-stake TOKENS] [--deadline SECONDS]   (payment token, e.g. --price 0.001)
-  tabmesh claim                     claim every cheque this machine's provider holds (one transaction)
+  tabmesh claim                     claim every cheque this machine's providers hold
   tabmesh refund JOB_ID             refund a paid job's unspent deposit once its deadline has passed
 
-Keys: providers keep a generated payout key in .tabmesh/provider.key; requesters sign with
-TABMESH_PRIVATE_KEY, or on the local chain with anvil test account 1.
-Without --bootstrap, provide and submit use .tabmesh/local.json from \`tabmesh dev\`.`
+Exit codes: 0 done · 1 some tasks failed · 2 usage mistake (nothing was sent) · 3 mesh or chain
+unreachable · 130 interrupted (the job was cancelled).
+Keys: providers keep a generated payout key in .tabmesh/; requesters sign with TABMESH_PRIVATE_KEY,
+or on the local chain with anvil test account 1.
+Without --bootstrap, provide and submit use .tabmesh/local.json from \`tabmesh dev\` (npm start).`
+
+const COMMANDS = ['dev', 'relay', 'provide', 'submit', 'claim', 'refund', 'help']
 
 async function main (argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -49,37 +64,45 @@ async function main (argv: string[]): Promise<number> {
     case 'relay': return await relay(rest)
     case 'provide': return await provide(rest)
     case 'submit': return await submit(rest)
-    case 'claim': return await claim()
+    case 'claim': return await claim(rest)
     case 'refund': return await refund(rest)
     case undefined: case 'help': case '--help': case '-h':
       console.log(USAGE)
       return 0
     default:
-      console.error(`unknown command "${command}"\n\n${USAGE}`)
-      return 2
+      throw new CliError('UNKNOWN_COMMAND', `unknown command "${command}"; the commands are ${COMMANDS.join(', ')} (tabmesh help)`)
   }
 }
 
+/** node:util parseArgs, strict: unknown options and missing values are usage errors. */
+function parse<T extends ParseArgsConfig['options']> (args: string[], options: T, allowPositionals = false): ReturnType<typeof parseArgs<{ args: string[], options: T, allowPositionals: boolean, strict: true }>> {
+  return parseArgs({ args, options, allowPositionals, strict: true })
+}
+
 async function dev (args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string', default: '5173' }, 'relay-port': { type: 'string', default: '9090' }, 'chain-port': { type: 'string', default: String(DEFAULT_ANVIL_PORT) }, workers: { type: 'string' } } })
-  const local = await startLocalChain({ dir: stateDir(), port: Number(values['chain-port']) })
-  const relay = await startRelay({ port: Number(values['relay-port']), keyFile: join(stateDir(), 'relay.key') })
+  const { values } = parse(args, { port: { type: 'string', default: '5173' }, 'relay-port': { type: 'string', default: '9090' }, 'chain-port': { type: 'string', default: String(DEFAULT_ANVIL_PORT) }, workers: { type: 'string' } })
+  const port = intOption('port', values.port, 0, 65535)!
+  const relayPort = intOption('relay-port', values['relay-port'], 0, 65535)!
+  const chainPort = intOption('chain-port', values['chain-port'], 1, 65535)!
+  const workers = intOption('workers', values.workers, 1, 1024)
+  const local = await startLocalChain({ dir: stateDir(), port: chainPort })
+  const relay = await startRelay({ port: relayPort, keyFile: join(stateDir(), 'relay.key') })
   const provider = await startNodeProvider({
     bootstrap: relay.multiaddrs,
     chain: local.chain,
     account: await loadOrCreateEvmAccount(join(stateDir(), 'provider.key')),
     chequeFile: join(stateDir(), 'cheques.json'),
     // Leave a core for the browser tabs the developer opens on this machine.
-    workers: values.workers !== undefined ? Number(values.workers) : Math.max(1, availableParallelism() - 1),
+    workers: workers ?? Math.max(1, availableParallelism() - 1),
     cacheDir: join(stateDir(), 'blobs'),
     primesModulePath: bundledPrimesPath()
   })
-  const web = await startWebServer({ port: Number(values.port), bootstrap: relay.multiaddrs, chain: local.chain })
+  const web = await startWebServer({ port, bootstrap: relay.multiaddrs, chain: local.chain })
   const file = await writeLocalConfig({ bootstrap: relay.multiaddrs, web: web.url, chain: local.chain, startedAt: new Date().toISOString() })
   console.log(`tabmesh local mesh is up
   web app   ${web.url}   ← open it: the tab becomes a provider
   relay     ${relay.multiaddrs.join('\n            ')}
-  provider  ${provider.node.peerId.toString()} (${provider.pool.size} workers, score ${(provider.agent.scoreMilli / 1000).toFixed(1)} tasks/s, payout ${provider.payments?.address ?? '—'})
+  provider  ${provider.node.peerId.toString()} (${plural(provider.pool.size, 'worker')}, score ${(provider.agent.scoreMilli / 1000).toFixed(1)} tasks/s, payout ${provider.payments?.address ?? '—'})
   chain     ${local.chain.rpcUrl} (anvil, chain id ${local.chain.chainId}) escrow ${local.chain.escrow} staking ${local.chain.staking}
   config    ${file}
 try:  npx tabmesh submit jobs/primes/build/primes.wasm <input files>   (Ctrl-C stops the mesh)`)
@@ -92,8 +115,9 @@ try:  npx tabmesh submit jobs/primes/build/primes.wasm <input files>   (Ctrl-C s
 }
 
 async function relay (args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '9090' } } })
-  const handle = await startRelay({ host: values.host, port: Number(values.port), keyFile: join(stateDir(), 'relay.key') })
+  const { values } = parse(args, { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '9090' } })
+  const port = intOption('port', values.port, 0, 65535)!
+  const handle = await startRelay({ host: values.host, port, keyFile: join(stateDir(), 'relay.key') })
   console.log(`relay listening:\n  ${handle.multiaddrs.join('\n  ')}`)
   await waitForSignal()
   await handle.stop()
@@ -101,87 +125,124 @@ async function relay (args: string[]): Promise<number> {
 }
 
 async function provide (args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { bootstrap: { type: 'string', multiple: true }, workers: { type: 'string' }, price: { type: 'string' } } })
-  const config = values.bootstrap === undefined ? await readLocalConfig() : undefined
+  const { values } = parse(args, { bootstrap: { type: 'string', multiple: true }, workers: { type: 'string' }, price: { type: 'string' } })
+  const workers = intOption('workers', values.workers, 1, 1024)
+  const price = values.price !== undefined ? String(intOption('price', values.price, 0)) : undefined
+  const config = values.bootstrap === undefined ? await localConfig() : undefined
   const bootstrap = values.bootstrap ?? config!.bootstrap
+  const chain = config?.chain
+  if (chain !== undefined) await unreachable(assertChainReachable(chain))
+  const slot = chain !== undefined ? await claimProviderSlot(stateDir()) : undefined
   const handle = await startNodeProvider({
     bootstrap,
-    ...(config?.chain !== undefined
-      ? { chain: config.chain, account: await loadOrCreateEvmAccount(join(stateDir(), `provider-${process.pid}.key`)), chequeFile: join(stateDir(), `cheques-${process.pid}.json`) }
+    ...(chain !== undefined && slot !== undefined
+      ? { chain, account: await loadOrCreateEvmAccount(slot.keyFile), chequeFile: slot.chequeFile }
       : {}),
-    ...(values.workers !== undefined ? { workers: Number(values.workers) } : {}),
-    ...(values.price !== undefined ? { price: values.price } : {}),
+    ...(workers !== undefined ? { workers } : {}),
+    ...(price !== undefined ? { price } : {}),
     cacheDir: join(stateDir(), 'blobs'),
     primesModulePath: bundledPrimesPath()
   })
-  console.log(`providing as ${handle.node.peerId.toString()} with ${handle.pool.size} workers (score ${(handle.agent.scoreMilli / 1000).toFixed(1)} tasks/s)`)
+  try {
+    assertBootstrapReached(handle.node, bootstrap)
+  } catch (err) {
+    await handle.stop()
+    await slot?.release()
+    throw err
+  }
+  console.log(`providing as ${handle.node.peerId.toString()} with ${plural(handle.pool.size, 'worker')} (score ${(handle.agent.scoreMilli / 1000).toFixed(1)} tasks/s)${handle.payments !== undefined ? `, payout ${handle.payments.address} (key ${slot!.keyFile})` : ''}`)
   handle.agent.addEventListener('task:end', (e) => {
     const d = (e as CustomEvent<{ jobId: string, taskIndex: number, outcome?: string, durationMs?: number }>).detail
     console.log(`task ${d.jobId.slice(0, 10)}…#${d.taskIndex} ${d.outcome ?? ''} ${d.durationMs ?? 0} ms`)
   })
+  const payments = handle.payments
+  if (payments !== undefined) {
+    let last = ''
+    const report = (): void => {
+      const e = payments.earnings()
+      const line = `earned ${formatUnits(e.received, 6)} tUSD (claimed ${formatUnits(e.claimed, 6)}, claimable ${formatUnits(e.claimable, 6)})`
+      if (line !== last) { last = line; console.log(line) }
+    }
+    payments.addEventListener('change', report)
+    payments.addEventListener('claimed', (e) => {
+      const d = (e as CustomEvent<{ hash: string, amount: bigint }>).detail
+      console.log(`claimed ${formatUnits(d.amount, 6)} tUSD in ${d.hash}`)
+    })
+    report()
+  }
   await waitForSignal()
   await handle.stop()
+  await slot?.release()
   return 0
 }
 
 async function submit (args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      redundancy: { type: 'string', default: '2' },
-      'replicate-all': { type: 'boolean', default: false },
-      'spot-check': { type: 'string' },
-      timeout: { type: 'string' },
-      'memory-pages': { type: 'string' },
-      fuel: { type: 'string' },
-      arg: { type: 'string', multiple: true },
-      json: { type: 'boolean', default: false },
-      bootstrap: { type: 'string', multiple: true },
-      'wait-providers': { type: 'string' },
-      price: { type: 'string' },
-      'min-stake': { type: 'string' },
-      deadline: { type: 'string', default: '120' }
-    }
-  })
+  const { values, positionals } = parse(args, {
+    redundancy: { type: 'string', default: '2' },
+    'replicate-all': { type: 'boolean', default: false },
+    'spot-check': { type: 'string' },
+    timeout: { type: 'string' },
+    'memory-pages': { type: 'string' },
+    fuel: { type: 'string' },
+    arg: { type: 'string', multiple: true },
+    json: { type: 'boolean', default: false },
+    bootstrap: { type: 'string', multiple: true },
+    price: { type: 'string' },
+    'min-stake': { type: 'string' },
+    deadline: { type: 'string', default: '120' }
+  }, true)
   const [modulePath, ...inputPaths] = positionals
-  if (modulePath === undefined || inputPaths.length === 0) {
-    console.error(`usage: tabmesh submit MODULE.wasm INPUT_FILE... (see tabmesh help)`)
-    return 2
-  }
-  const redundancy = Number(values.redundancy)
-  const config = values.bootstrap === undefined || values.price !== undefined ? await readLocalConfig() : undefined
+  if (modulePath === undefined || inputPaths.length === 0) throw new CliError('USAGE', 'usage: tabmesh submit MODULE.wasm INPUT_FILE... (tabmesh help)')
+  // Everything the person typed is checked before anything touches the network.
+  const redundancy = intOption('redundancy', values.redundancy, 1, 16)!
+  const spotCheck = rateOption('spot-check', values['spot-check'])
+  const timeoutMs = intOption('timeout', values.timeout, 1, 3_600_000)
+  const memoryPages = intOption('memory-pages', values['memory-pages'], 1, 65_536)
+  const fuel = intOption('fuel', values.fuel, 1)
+  const price = amountOption('price', values.price, 6, 'tUSD')
+  const minStake = amountOption('min-stake', values['min-stake'], 18, 'tSTK')
+  const deadline = intOption('deadline', values.deadline, 10, 365 * 24 * 3600)!
+  const module = await readInput(modulePath)
+  if (!WebAssembly.validate(module)) throw new CliError('INVALID_MODULE', `${modulePath} is not a WebAssembly module${module.length >= 4 && module[0] === 0 && module[1] === 0x61 ? ' (it does not validate)' : ' (it lacks the \\0asm header)'}`)
+  const inputs = await Promise.all(inputPaths.map(readInput))
+  const paid = price !== undefined
+  const config = values.bootstrap === undefined || paid ? await localConfig() : undefined
   const bootstrap = values.bootstrap ?? config!.bootstrap
-  const module = new Uint8Array(await readFile(modulePath))
-  const inputs = await Promise.all(inputPaths.map(async p => new Uint8Array(await readFile(p))))
-  const paid = values.price !== undefined
   const chain = config?.chain
-  if (paid && chain === undefined) throw new TabmeshError('NO_CHAIN', 'paid jobs need a chain: run `tabmesh dev` (local chain) first')
+  if (paid && chain === undefined) throw new CliError('NO_CHAIN', 'paid jobs need a chain: run `npm start` (tabmesh dev) first', EXIT.unreachable)
+  if (paid) await unreachable(assertChainReachable(chain!))
+  const account = paid ? requesterAccount(chain!) : undefined
+
   const client = await createClient({
     bootstrap,
-    ...(values['spot-check'] !== undefined ? { reputation: { spotCheckRate: Number(values['spot-check']) } } : {}),
-    ...(paid ? { chain: chain!, account: requesterAccount(chain!) } : {})
+    ...(spotCheck !== undefined ? { reputation: { spotCheckRate: spotCheck } } : {}),
+    ...(paid ? { chain: chain!, account: account! } : {})
   })
+  const cancel = new AbortController()
+  let interrupted = false
+  const onSignal = (): void => { interrupted = true; cancel.abort() }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
   try {
-    const want = values['wait-providers'] !== undefined ? Number(values['wait-providers']) : redundancy
-    await client.waitForProviders(want, { signal: AbortSignal.timeout(60_000) })
+    assertBootstrapReached(client.node, bootstrap)
     const job = client.submit({
       module,
       inputs,
       redundancy,
       verification: values['replicate-all'] ? 'replicate' : 'adaptive',
       args: values.arg ?? [],
+      signal: cancel.signal,
       ...(paid
         ? {
-            pricePerTask: parseUnits(values.price!, 6),
-            minStake: parseUnits(values['min-stake'] ?? '0', 18),
-            deadlineSeconds: Number(values.deadline)
+            pricePerTask: parseUnits(price, 6),
+            minStake: parseUnits(minStake ?? '0', 18),
+            deadlineSeconds: deadline
           }
         : {}),
       limits: {
-        ...(values.timeout !== undefined ? { timeoutMs: Number(values.timeout) } : {}),
-        ...(values['memory-pages'] !== undefined ? { memoryPages: Number(values['memory-pages']) } : {}),
-        ...(values.fuel !== undefined ? { fuel: BigInt(values.fuel) } : {})
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        ...(memoryPages !== undefined ? { memoryPages } : {}),
+        ...(fuel !== undefined ? { fuel: BigInt(fuel) } : {})
       }
     })
     const paidJob = client.paidJobs.get(job.id)
@@ -189,14 +250,11 @@ async function submit (args: string[]): Promise<number> {
       await Promise.race([new Promise(resolve => { job.addEventListener('started', resolve, { once: true }) }), job.done.catch(() => {})])
       const line = { jobId: job.id, transactions: paidJob.transactions }
       if (values.json) console.log(JSON.stringify({ paid: true, ...line }))
-      else console.error(`paid job ${job.id} opened on chain: ${paidJob.transactions.join(' ')}`)
+      else if (paidJob.transactions.length > 0) console.error(`paid job ${job.id} opened on chain: ${paidJob.transactions.join(' ')}`)
     }
     if (!values.json) {
-      console.error(`job ${job.id}: ${inputs.length} tasks, redundancy ${redundancy}, ${client.providers().length} providers`)
-      job.addEventListener('progress', (e) => {
-        const p = (e as CustomEvent<{ accepted: number, failed: number, total: number, running: number }>).detail
-        process.stderr.write(`\r${p.accepted + p.failed}/${p.total} done (${p.failed} failed), ${p.running} running   `)
-      })
+      console.error(`job ${job.id}: ${plural(inputs.length, 'task')}, redundancy ${redundancy}, ${plural(client.providers().length, 'provider')} online`)
+      showProgress(job)
     }
     let failed = 0
     for await (const r of job.results()) {
@@ -207,10 +265,11 @@ async function submit (args: string[]): Promise<number> {
     if (values.json) {
       console.log(JSON.stringify({ summary: true, jobId: summary.jobId, tasks: inputs.length, accepted: summary.accepted, failed: summary.failed, unverified: summary.unverified, rechecked: summary.rechecked, runs: summary.runs, durationMs: Math.round(summary.durationMs), faults: summary.faults.length }))
     } else {
-      console.error(`\njob ${summary.jobId}: ${summary.accepted} accepted (${summary.unverified} on a trusted provider's word), ${summary.failed} failed, ${summary.runs} task runs in ${(summary.durationMs / 1000).toFixed(2)} s`)
+      const trusted = summary.unverified > 0 ? ` (${summary.unverified} on a trusted provider's word)` : ''
+      console.error(`job ${summary.jobId}: ${summary.accepted} accepted${trusted}, ${summary.failed} failed, ${plural(summary.runs, 'task run')} in ${(summary.durationMs / 1000).toFixed(2)} s`)
     }
     if (paidJob !== undefined) {
-      if (!values.json) console.error(`settling: providers claim now; the unspent deposit is refunded after the ${values.deadline} s deadline…`)
+      if (!values.json) console.error(`settling: providers claim now; the unspent deposit is refunded after the ${deadline} s deadline…`)
       const s = await paidJob.settlement
       const settlement = {
         settlement: true,
@@ -224,39 +283,117 @@ async function submit (args: string[]): Promise<number> {
       if (values.json) console.log(JSON.stringify(settlement))
       else console.error(`settled: paid ${settlement.paid} tUSD, fee ${settlement.fee} tUSD, refunded ${settlement.refunded} tUSD, slashed ${settlement.slashed} tSTK\ntransactions: ${s.transactions.join(' ')}`)
     }
-    return failed > 0 ? 1 : 0
+    return failed > 0 ? EXIT.tasksFailed : EXIT.ok
+  } catch (err) {
+    if (interrupted) {
+      console.error('\ncancelled: the job was stopped and its running tasks aborted')
+      return EXIT.interrupted
+    }
+    throw err
   } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
     await client.stop()
   }
+}
+
+/**
+ * Progress on stderr: one line rewritten in place on a terminal; without one (a pipe, a CI log), a
+ * new line at most every PROGRESS_LINE_MS and whenever the waiting state changes. Says at once when
+ * fewer providers are online than each task needs, and keeps saying how long it has waited.
+ */
+function showProgress (job: Job): void {
+  const tty = process.stderr.isTTY
+  const started = Date.now()
+  let lastLine = 0
+  let lastWaiting: string | undefined
+  job.addEventListener('progress', (e) => {
+    const p = (e as CustomEvent<JobProgress>).detail
+    const waiting = waitingForProviders(p)
+    const text = waiting !== undefined
+      ? `${waiting} — start one with \`npx tabmesh provide\` or open the web app; waiting ${Math.round((Date.now() - started) / 1000)} s (Ctrl-C cancels)`
+      : `${p.accepted + p.failed}/${p.total} done (${p.failed} failed), ${p.running} running`
+    if (tty) { process.stderr.write(`\r\x1b[K${text}`); return }
+    const now = Date.now()
+    const done = p.accepted + p.failed === p.total
+    if (waiting !== lastWaiting || done || now - lastLine >= PROGRESS_LINE_MS) {
+      lastLine = now
+      lastWaiting = waiting
+      process.stderr.write(`${text}\n`)
+    }
+  })
+  if (tty) job.done.finally(() => { process.stderr.write('\n') }).catch(() => {})
+}
+
+/** Without a terminal, one progress line at most this often, ms. */
+const PROGRESS_LINE_MS = 2_000
+
+/** Reads a file the person named; a missing or unreadable one is a usage error of one line. */
+async function readInput (path: string): Promise<Uint8Array<ArrayBuffer>> {
+  try {
+    return new Uint8Array(await readFile(path))
+  } catch (err) {
+    throw new CliError('UNREADABLE_FILE', oneLine(err))
+  }
+}
+
+/** .tabmesh/local.json, or exit 3 with what to do. */
+async function localConfig (): Promise<LocalConfig> {
+  try {
+    return await readLocalConfig()
+  } catch (err) {
+    throw new CliError('NO_LOCAL_MESH', oneLine(err), EXIT.unreachable)
+  }
+}
+
+/** Turns an unreachable chain into exit code 3. */
+async function unreachable (probe: Promise<void>): Promise<void> {
+  try { await probe } catch (err) { throw new CliError(err instanceof TabmeshError ? err.code : 'UNREACHABLE', oneLine(err), EXIT.unreachable) }
+}
+
+/** The node connected to at least one bootstrap relay; otherwise exit 3 naming them. */
+function assertBootstrapReached (node: MeshNode, bootstrap: string[]): void {
+  const ids = new Set(bootstrap.map(a => a.split('/p2p/').pop()))
+  if (bootstrap.length === 0 || node.getConnections().some(c => ids.has(c.remotePeer.toString()))) return
+  throw new CliError('RELAY_UNREACHABLE', `cannot reach the relay at ${bootstrap[0]}${bootstrap.length > 1 ? ` (or ${bootstrap.length - 1} more)` : ''}: is the mesh running (\`npm start\`)?`, EXIT.unreachable)
 }
 
 /** TABMESH_PRIVATE_KEY, or on the local chain anvil test account 1 (funded by `tabmesh dev`). */
 function requesterAccount (chain: ChainConfig): LocalAccount {
   const key = process.env.TABMESH_PRIVATE_KEY
-  if (key !== undefined && key !== '') return privateKeyToAccount(key as Hex)
-  if (!chain.local) throw new TabmeshError('NO_KEY', 'set TABMESH_PRIVATE_KEY to pay for jobs on this chain')
+  if (key !== undefined && key !== '') {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new CliError('BAD_KEY', 'TABMESH_PRIVATE_KEY must be 0x followed by 64 hex digits')
+    return privateKeyToAccount(key as Hex)
+  }
+  if (!chain.local) throw new CliError('NO_KEY', 'set TABMESH_PRIVATE_KEY to pay for jobs on this chain')
   return testAccount(1)
 }
 
-async function claim (): Promise<number> {
-  const config = await readLocalConfig()
-  if (config.chain === undefined) throw new TabmeshError('NO_CHAIN', 'no chain in .tabmesh/local.json')
-  const payments = new ProviderPayments({
-    chain: config.chain,
-    account: await loadOrCreateEvmAccount(join(stateDir(), 'provider.key')),
-    store: fsChequeStore(join(stateDir(), 'cheques.json'))
-  })
-  const before = payments.earnings()
-  const hash = await payments.claimAll()
-  console.log(hash === undefined ? 'nothing to claim' : `claimed ${formatUnits(before.claimable, 6)} tUSD for ${payments.address} in ${hash}`)
+async function claim (args: string[]): Promise<number> {
+  parse(args, {})
+  const config = await localConfig()
+  if (config.chain === undefined) throw new CliError('NO_CHAIN', 'no chain in .tabmesh/local.json: run `npm start` (tabmesh dev) first', EXIT.unreachable)
+  const chain = config.chain
+  await unreachable(assertChainReachable(chain))
+  let claimedAny = false
+  for (const { keyFile, chequeFile } of await providerKeys(stateDir())) {
+    const payments = new ProviderPayments({ chain, account: await loadOrCreateEvmAccount(keyFile), store: fsChequeStore(chequeFile) })
+    payments.autoClaim = false
+    const hash = await payments.claimAll()
+    if (hash === undefined) continue
+    claimedAny = true
+    console.log(`claimed ${formatUnits(payments.earnings().claimed, 6)} tUSD in total for ${payments.address} in ${hash}`)
+  }
+  if (!claimedAny) console.log('nothing to claim: every cheque this machine\'s providers hold is already claimed (no transaction sent)')
   return 0
 }
 
 async function refund (args: string[]): Promise<number> {
   const [jobId] = args
-  if (jobId === undefined || !/^0x[0-9a-fA-F]{64}$/.test(jobId)) { console.error('usage: tabmesh refund JOB_ID (0x + 64 hex)'); return 2 }
-  const config = await readLocalConfig()
-  if (config.chain === undefined) throw new TabmeshError('NO_CHAIN', 'no chain in .tabmesh/local.json')
+  if (jobId === undefined || !/^0x[0-9a-fA-F]{64}$/.test(jobId) || args.length > 1) throw new CliError('USAGE', 'usage: tabmesh refund JOB_ID (0x + 64 hex digits)')
+  const config = await localConfig()
+  if (config.chain === undefined) throw new CliError('NO_CHAIN', 'no chain in .tabmesh/local.json: run `npm start` (tabmesh dev) first', EXIT.unreachable)
+  await unreachable(assertChainReachable(config.chain))
   const node = await createMeshNode({ profile: 'node', listen: [] })
   try {
     const payments = new RequesterPayments({ node, chain: config.chain, account: requesterAccount(config.chain) })
@@ -308,7 +445,11 @@ async function waitForSignal (): Promise<void> {
 }
 
 main(process.argv.slice(2)).then(code => { process.exit(code) }, (err: unknown) => {
-  if (err instanceof TabmeshError) console.error(`tabmesh: ${err.message}`)
-  else console.error(err)
-  process.exit(1)
+  const code = err instanceof CliError
+    ? err.exitCode
+    : (err as { code?: unknown }).code?.toString().startsWith('ERR_PARSE_ARGS') === true ? EXIT.usage : 1
+  const hint = code === EXIT.usage && !(err instanceof CliError) ? ' (tabmesh help)' : ''
+  console.error(`tabmesh: ${oneLine(err)}${hint}`)
+  if (process.env.TABMESH_DEBUG === '1' && err instanceof Error) console.error(err.stack)
+  process.exit(code)
 })

@@ -11,3 +11,4 @@ export type { JobProgress, JobSummary, TaskOutcome, TaskStatus, TaskState, Fault
 export { TabmeshError, AbortedError } from '../errors/base.ts'
 export * from '../worker-runtime/errors.ts'
 export type { TaskLimits } from '../worker-runtime/limits.ts'
+export { plural, waitingForProviders } from './describe.ts'

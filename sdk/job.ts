@@ -21,7 +21,7 @@ export class Job extends EventTarget {
   constructor (id: string, total: number, scheduler: Promise<JobScheduler>) {
     super()
     this.id = id
-    this.latest = { total, accepted: 0, failed: 0, running: 0, escalated: 0, unverified: 0, providers: 0 }
+    this.latest = { total, accepted: 0, failed: 0, running: 0, escalated: 0, unverified: 0, providers: 0, available: 0, needed: 0 }
     this.done = scheduler.then(async s => {
       this.scheduler = s
       s.addEventListener('result', (e) => {

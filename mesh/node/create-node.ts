@@ -15,6 +15,8 @@ import type { Ping as PingService } from '@libp2p/ping'
 import { multiaddr } from '@multiformats/multiaddr'
 import { memory } from '@libp2p/memory'
 import { DIAL_TIMEOUT_MS } from '../constants.ts'
+import { MESH_PEER_SCORE_PARAMS, MESH_PEER_SCORE_THRESHOLDS } from './gossip-scoring.ts'
+import { perIpConnectionGate } from './per-ip.ts'
 
 /** Which peer this is: a browser tab, a Node peer (provider / SDK requester) or a relay. */
 export type MeshProfile = 'browser' | 'node' | 'relay'
@@ -74,6 +76,24 @@ export const MAX_EARLY_STREAMS = 256
  */
 export const MAX_CONNECTIONS: Record<MeshProfile, number> = { relay: 10_000, node: 1_000, browser: 300 }
 
+/**
+ * Open connections one IP address may hold to a relay or a Node peer. Limits per address belong here,
+ * in the connection layer, not in ad delivery (mesh/node/gossip-scoring.ts): a campus or carrier NAT
+ * puts hundreds of tabs behind one address, so the cap is generous; one host still cannot take all
+ * of a relay's 10,000 slots.
+ */
+export const MAX_CONNECTIONS_PER_IP = 1_000
+
+/**
+ * New inbound connections one IP may open per second (libp2p's `inboundConnectionThreshold`, default
+ * 5). Twenty tabs behind one NAT reloading together, or a burst of requesters from one machine, open
+ * more than 5 in a second; 100/s still stops a single host from flooding the upgrader.
+ */
+export const INBOUND_CONNECTIONS_PER_IP_PER_SECOND = 100
+
+/** Connections still being upgraded (noise + yamux handshakes) at once (libp2p's default is 10). */
+export const MAX_INCOMING_PENDING_CONNECTIONS = 256
+
 /** Default listen addresses per profile (loopback; the relay's port is fixed so tabs can find it). */
 export function defaultListen (profile: MeshProfile): string[] {
   if (profile === 'browser') return ['/p2p-circuit', '/webrtc']
@@ -108,7 +128,9 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
       allowPublishToZeroTopicPeers: true,
       emitSelf: false,
       // Tabs come and go: keep the mesh small and let the relay's flood-publish reach everyone.
-      floodPublish: true
+      floodPublish: true,
+      scoreParams: MESH_PEER_SCORE_PARAMS,
+      scoreThresholds: MESH_PEER_SCORE_THRESHOLDS
     })
   }
   if (profile === 'relay') {
@@ -121,25 +143,35 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
     })
   }
 
+  const gate = perIpConnectionGate(MAX_CONNECTIONS_PER_IP)
   const node = await createLibp2p({
     ...(params.privateKey !== undefined ? { privateKey: params.privateKey } : {}),
     addresses: { listen: params.listen ?? (params.memory !== undefined ? [`/memory/${crypto.randomUUID()}`] : defaultListen(profile)) },
     transports: transports as never,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ maxEarlyStreams: MAX_EARLY_STREAMS })],
-    connectionGater: params.allowLocalDials === true || profile !== 'browser'
-      ? { denyDialMultiaddr: async () => false }
-      : {},
-    connectionManager: { dialTimeout: DIAL_TIMEOUT_MS, maxConnections: MAX_CONNECTIONS[profile] },
+    connectionGater: {
+      ...(params.allowLocalDials === true || profile !== 'browser' ? { denyDialMultiaddr: async () => false } : {}),
+      ...(profile !== 'browser' ? { denyInboundConnection: gate.deny } : {})
+    },
+    connectionManager: {
+      dialTimeout: DIAL_TIMEOUT_MS,
+      maxConnections: MAX_CONNECTIONS[profile],
+      inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_IP_PER_SECOND,
+      maxIncomingPendingConnections: MAX_INCOMING_PENDING_CONNECTIONS
+    },
     services: services as never
   }) as unknown as MeshNode
+  gate.attach(node)
 
+  const log = node.logger.forComponent('tabmesh:bootstrap')
   for (const addr of params.bootstrap ?? []) {
     try {
       await node.dial(multiaddr(addr), { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
     } catch (err) {
-      // A dead bootstrap is not fatal: the caller sees no peers and the mesh keeps retrying through ads.
-      console.warn(`tabmesh: could not reach bootstrap ${addr}: ${String(err)}`)
+      // A dead bootstrap is not fatal: keepBootstrap redials it, and callers that need it (the CLI)
+      // check the connection themselves. Logged under DEBUG=tabmesh:bootstrap, not printed.
+      log('could not reach bootstrap %s: %s', addr, err instanceof Error ? err.message : (err as { type?: string }).type ?? 'unknown error')
     }
   }
   return node

@@ -178,7 +178,15 @@ export class ProviderPayments extends EventTarget {
   /** Claims every unclaimed cheque in one `claimMany` transaction. @returns its hash, or undefined */
   async claimAll (): Promise<Hex | undefined> {
     await this.loaded
-    const open = [...this.latest.values()].filter(r => BigInt(r.cumulativeAmount) > BigInt(r.claimed))
+    const candidates = [...this.latest.values()].filter(r => BigInt(r.cumulativeAmount) > BigInt(r.claimed))
+    // Another process with this key (or a claim by anyone on our behalf) may have claimed already: ask
+    // the escrow, so that nothing-to-claim never costs a transaction.
+    const open: typeof candidates = []
+    for (const r of candidates) {
+      const onChain = await this.publicClient.readContract({ address: this.chain.escrow, abi: jobEscrowAbi, functionName: 'claimed', args: [r.jobId, this.address] })
+      if (onChain >= BigInt(r.cumulativeAmount)) { r.claimed = r.cumulativeAmount; await this.store.put(r) } else open.push(r)
+    }
+    if (open.length < candidates.length) this.dispatchEvent(new Event('change'))
     if (open.length === 0) return undefined
     const hash = await sendContractTx(this.publicClient, this.walletClient, {
       address: this.chain.escrow,

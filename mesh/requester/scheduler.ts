@@ -111,6 +111,8 @@ export class JobScheduler extends EventTarget {
   /** Tasks accepted on trust, by index, released as results when the job ends. */
   private readonly held = new Map<number, TaskOutcome>()
   private timer: ReturnType<typeof setInterval> | undefined
+  /** Providers this job could use at the last scheduling pass (JobProgress.available). */
+  private available = 0
   private resolveDone!: (summary: JobSummary) => void
   private rejectDone!: (err: Error) => void
   private finished = false
@@ -183,6 +185,8 @@ export class JobScheduler extends EventTarget {
     this.spec.verification?.book.addEventListener('distrusted', this.onDistrusted)
     this.timer = setInterval(() => { this.pump() }, PUMP_INTERVAL_MS)
     this.pump()
+    // Say at once how many providers there are, even when none is there to change anything.
+    this.dispatchEvent(new CustomEvent('progress', { detail: this.progress() }))
   }
 
   progress (): JobProgress {
@@ -192,7 +196,7 @@ export class JobScheduler extends EventTarget {
       if (t.inflight.size > 0) running++
       if (t.escalated) escalated++
     }
-    return { total: this.tasks.length, accepted: this.accepted, failed: this.failed, running, escalated, unverified: this.held.size, providers: this.contributors.size }
+    return { total: this.tasks.length, accepted: this.accepted, failed: this.failed, running, escalated, unverified: this.held.size, providers: this.contributors.size, available: this.available, needed: this.spec.redundancy }
   }
 
   cancel (err: Error = new AbortedError('the job was cancelled')): void {
@@ -206,10 +210,12 @@ export class JobScheduler extends EventTarget {
     this.load.setWaiting(this, !this.finished && this.retry.size + this.fresh.size > 0)
     if (this.finished || this.retry.size + this.fresh.size === 0) return
     const now = Date.now()
-    const candidates = this.directory.live(now).filter(e => {
-      const p = this.providers.get(e.ad.peerId)
-      return (p?.backoffUntil ?? 0) <= now && (p?.faults ?? 0) < MAX_FAULTS_PER_JOB && (this.spec.paid?.eligible(e) ?? true)
-    })
+    const usable = this.directory.live(now).filter(e => (this.providers.get(e.ad.peerId)?.faults ?? 0) < MAX_FAULTS_PER_JOB && (this.spec.paid?.eligible(e) ?? true))
+    if (usable.length !== this.available) {
+      this.available = usable.length
+      this.dispatchEvent(new CustomEvent('progress', { detail: this.progress() }))
+    }
+    const candidates = usable.filter(e => (this.providers.get(e.ad.peerId)?.backoffUntil ?? 0) <= now)
     const ordered = candidates
       .map(entry => ({ entry, key: this.weight(entry) * (0.5 + Math.random()) }))
       .sort((a, b) => b.key - a.key)

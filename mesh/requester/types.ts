@@ -101,6 +101,13 @@ export interface JobProgress {
   unverified: number
   /** Distinct providers that returned at least one result. */
   providers: number
+  /**
+   * Live providers this job may use now (ads younger than their TTL, eligible for a paid job, not
+   * outvoted twice in it). The requester's own peer never counts: a tab does not run its own jobs.
+   */
+  available: number
+  /** Distinct providers each task needs (the job's redundancy). While `available < needed`, unfinished tasks wait. */
+  needed: number
 }
 
 export interface JobSummary {

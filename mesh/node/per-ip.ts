@@ -1,0 +1,36 @@
+import type { Libp2p, MultiaddrConnection } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** The IP address a multiaddr starts with (`/ip4/…` or `/ip6/…`), or undefined (memory, relayed). */
+export function ipOf (addr: Multiaddr): string | undefined {
+  const first = addr.getComponents()[0]
+  return first !== undefined && (first.name === 'ip4' || first.name === 'ip6') ? first.value : undefined
+}
+
+export interface PerIpConnectionGate {
+  /** For libp2p's `connectionGater.denyInboundConnection`: true when the address already holds `max` inbound connections. */
+  deny: (maConn: MultiaddrConnection) => boolean
+  /** Binds the gate to the node whose connections it counts (the node exists only after the gate is configured). */
+  attach: (node: Pick<Libp2p, 'getConnections'>) => void
+}
+
+/**
+ * Caps the inbound connections one IP address may hold open at once. Counted from the node's live
+ * connections, so nothing leaks when connections close. Addresses without an IP (memory transport)
+ * are not capped.
+ */
+export function perIpConnectionGate (max: number): PerIpConnectionGate {
+  let node: Pick<Libp2p, 'getConnections'> | undefined
+  return {
+    deny (maConn) {
+      const ip = ipOf(maConn.remoteAddr)
+      if (ip === undefined || node === undefined) return false
+      let open = 0
+      for (const c of node.getConnections()) {
+        if (c.direction === 'inbound' && ipOf(c.remoteAddr) === ip && ++open >= max) return true
+      }
+      return false
+    },
+    attach (n) { node = n }
+  }
+}

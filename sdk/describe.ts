@@ -1,0 +1,23 @@
+import type { JobProgress } from '../mesh/requester/types.ts'
+
+/**
+ * "1 provider", "2 providers": a count with its noun, for messages people read.
+ * @example plural(1, 'task') // '1 task'
+ */
+export function plural (n: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : pluralNoun}`
+}
+
+/**
+ * Why a job is not moving, in words, or undefined while it can run: unfinished tasks wait while fewer
+ * live providers are usable than each task needs (its redundancy). The requester's own peer never
+ * counts — a tab does not run its own jobs.
+ *
+ * @example
+ * waitingForProviders({ ...progress, available: 1, needed: 2 })
+ * // 'waiting for providers: each task needs 2 different providers, 1 is available'
+ */
+export function waitingForProviders (p: JobProgress): string | undefined {
+  if (p.accepted + p.failed >= p.total || p.needed === 0 || p.available >= p.needed) return undefined
+  return `waiting for providers: each task needs ${plural(p.needed, 'different provider')}, ${p.available === 1 ? '1 is' : `${p.available} are`} available`
+}
