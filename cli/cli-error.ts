@@ -1,4 +1,6 @@
 import { TabmeshError } from '../errors/base.ts'
+import { parseTokenAmount } from '../chain/tokens.ts'
+import type { TokenInfo } from '../chain/tokens.ts'
 
 /**
  * Exit codes of `tabmesh` (README "Command line"):
@@ -27,12 +29,14 @@ export function intOption (name: string, raw: string | undefined, min: number, m
   return n
 }
 
-/** A decimal amount of a token with `decimals` places (e.g. --price 0.001), or a CliError. */
-export function amountOption (name: string, raw: string | undefined, decimals: number, symbol: string): string | undefined {
+/** A decimal amount of `token` (e.g. --price 0.001) in base units, or a CliError naming the option. */
+export function amountOption (name: string, raw: string | undefined, token: TokenInfo): bigint | undefined {
   if (raw === undefined) return undefined
-  const re = new RegExp(`^\\d+(\\.\\d{1,${decimals}})?$`)
-  if (!re.test(raw.trim())) throw new CliError('INVALID_OPTION', `--${name} must be an amount of ${symbol} like 0.001 (at most ${decimals} decimals), got "${raw}"`)
-  return raw.trim()
+  try {
+    return parseTokenAmount(raw, token)
+  } catch (err) {
+    throw new CliError('INVALID_OPTION', `--${name}: ${err instanceof Error ? err.message : String(err)}`)
+  }
 }
 
 /** A fraction in [0, 1], or a CliError. */

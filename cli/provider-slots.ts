@@ -40,7 +40,11 @@ export async function claimProviderSlot (stateDir: string): Promise<ProviderSlot
 /** Every payout key this machine's providers have used: `tabmesh dev`'s and each `tabmesh provide` slot's. */
 export async function providerKeys (stateDir: string): Promise<Array<{ keyFile: string, chequeFile: string }>> {
   const out: Array<{ keyFile: string, chequeFile: string }> = []
+  // `tabmesh dev`'s providers: provider.key + cheques.json, provider-N.key + cheques-N.json.
   if (await exists(join(stateDir, 'provider.key'))) out.push({ keyFile: join(stateDir, 'provider.key'), chequeFile: join(stateDir, 'cheques.json') })
+  for (const name of (await readdir(stateDir).catch(() => [] as string[])).filter(n => /^provider-\d+\.key$/.test(n)).sort()) {
+    out.push({ keyFile: join(stateDir, name), chequeFile: join(stateDir, name.replace(/^provider-(\d+)\.key$/, 'cheques-$1.json')) })
+  }
   const dir = join(stateDir, 'providers')
   const names = await readdir(dir).catch(() => [] as string[])
   for (const name of names.filter(n => /^\d+\.key$/.test(n)).sort((a, b) => parseInt(a) - parseInt(b))) {

@@ -24,6 +24,7 @@ import { formatUnits, parseUnits } from 'viem'
 import type { Hex, LocalAccount } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import type { ChainConfig } from '../chain/config.ts'
+import { PAYMENT_TOKEN, STAKING_TOKEN } from '../chain/tokens.ts'
 import { DEFAULT_ANVIL_PORT, startLocalChain, testAccount } from '../chain/local-stack.ts'
 import { loadOrCreateEvmAccount } from './keys.ts'
 import { fsChequeStore } from '../mesh/payment/fs-cheque-store.ts'
@@ -34,7 +35,7 @@ import { createMeshNode } from '../mesh/node/create-node.ts'
 const USAGE = `tabmesh — a browser-native compute mesh
 
   tabmesh dev [--port 5173] [--relay-port 9090] [--chain-port 8545] [--workers N]
-      local chain (anvil + contracts) + relay + one Node provider + the web app on 127.0.0.1;
+      local chain (anvil + contracts) + relay + two Node providers (N workers each) + the web app on 127.0.0.1;
       writes .tabmesh/local.json, prints the URL
   tabmesh relay [--host 127.0.0.1] [--port 9090]
   tabmesh provide [--bootstrap MULTIADDR]... [--workers N] [--price UNITS]
@@ -54,6 +55,9 @@ unreachable · 130 interrupted (the job was cancelled).
 Keys: providers keep a generated payout key in .tabmesh/; requesters sign with TABMESH_PRIVATE_KEY,
 or on the local chain with anvil test account 1.
 Without --bootstrap, provide and submit use .tabmesh/local.json from \`tabmesh dev\` (npm start).`
+
+/** Node providers `tabmesh dev` starts: enough for the default redundancy of 2. */
+const LOCAL_PROVIDERS = 2
 
 const COMMANDS = ['dev', 'relay', 'provide', 'submit', 'claim', 'refund', 'help']
 
@@ -87,28 +91,33 @@ async function dev (args: string[]): Promise<number> {
   const workers = intOption('workers', values.workers, 1, 1024)
   const local = await startLocalChain({ dir: stateDir(), port: chainPort })
   const relay = await startRelay({ port: relayPort, keyFile: join(stateDir(), 'relay.key') })
-  const provider = await startNodeProvider({
-    bootstrap: relay.multiaddrs,
-    chain: local.chain,
-    account: await loadOrCreateEvmAccount(join(stateDir(), 'provider.key')),
-    chequeFile: join(stateDir(), 'cheques.json'),
-    // Leave a core for the browser tabs the developer opens on this machine.
-    workers: workers ?? Math.max(1, availableParallelism() - 1),
-    cacheDir: join(stateDir(), 'blobs'),
-    primesModulePath: bundledPrimesPath()
-  })
+  // Two Node providers, so the web app's default example (redundancy 2: a tab never runs its own
+  // jobs) is served and verified with no other tab or command. Together they leave a core for the tabs.
+  const perProvider = workers ?? Math.max(1, Math.floor((availableParallelism() - 1) / LOCAL_PROVIDERS))
+  const providers = []
+  for (let i = 0; i < LOCAL_PROVIDERS; i++) {
+    providers.push(await startNodeProvider({
+      bootstrap: relay.multiaddrs,
+      chain: local.chain,
+      account: await loadOrCreateEvmAccount(join(stateDir(), i === 0 ? 'provider.key' : `provider-${i + 1}.key`)),
+      chequeFile: join(stateDir(), i === 0 ? 'cheques.json' : `cheques-${i + 1}.json`),
+      workers: perProvider,
+      cacheDir: join(stateDir(), 'blobs'),
+      primesModulePath: bundledPrimesPath()
+    }))
+  }
   const web = await startWebServer({ port, bootstrap: relay.multiaddrs, chain: local.chain })
   const file = await writeLocalConfig({ bootstrap: relay.multiaddrs, web: web.url, chain: local.chain, startedAt: new Date().toISOString() })
   console.log(`tabmesh local mesh is up
   web app   ${web.url}   ← open it: the tab becomes a provider
   relay     ${relay.multiaddrs.join('\n            ')}
-  provider  ${provider.node.peerId.toString()} (${plural(provider.pool.size, 'worker')}, score ${(provider.agent.scoreMilli / 1000).toFixed(1)} tasks/s, payout ${provider.payments?.address ?? '—'})
+${providers.map(p => `  provider  ${p.node.peerId.toString()} (${plural(p.pool.size, 'worker')}, score ${(p.agent.scoreMilli / 1000).toFixed(1)} tasks/s, payout ${p.payments?.address ?? '—'})`).join('\n')}
   chain     ${local.chain.rpcUrl} (anvil, chain id ${local.chain.chainId}) escrow ${local.chain.escrow} staking ${local.chain.staking}
   config    ${file}
 try:  npx tabmesh submit jobs/primes/build/primes.wasm <input files>   (Ctrl-C stops the mesh)`)
   await waitForSignal()
   await web.stop()
-  await provider.stop()
+  for (const p of providers) await p.stop()
   await relay.stop()
   await local.anvil.stop()
   return 0
@@ -199,8 +208,8 @@ async function submit (args: string[]): Promise<number> {
   const timeoutMs = intOption('timeout', values.timeout, 1, 3_600_000)
   const memoryPages = intOption('memory-pages', values['memory-pages'], 1, 65_536)
   const fuel = intOption('fuel', values.fuel, 1)
-  const price = amountOption('price', values.price, 6, 'tUSD')
-  const minStake = amountOption('min-stake', values['min-stake'], 18, 'tSTK')
+  const price = amountOption('price', values.price, PAYMENT_TOKEN)
+  const minStake = amountOption('min-stake', values['min-stake'], STAKING_TOKEN)
   const deadline = intOption('deadline', values.deadline, 10, 365 * 24 * 3600)!
   const module = await readInput(modulePath)
   if (!WebAssembly.validate(module)) throw new CliError('INVALID_MODULE', `${modulePath} is not a WebAssembly module${module.length >= 4 && module[0] === 0 && module[1] === 0x61 ? ' (it does not validate)' : ' (it lacks the \\0asm header)'}`)
@@ -234,8 +243,8 @@ async function submit (args: string[]): Promise<number> {
       signal: cancel.signal,
       ...(paid
         ? {
-            pricePerTask: parseUnits(price, 6),
-            minStake: parseUnits(minStake ?? '0', 18),
+            pricePerTask: price,
+            minStake: minStake ?? 0n,
             deadlineSeconds: deadline
           }
         : {}),

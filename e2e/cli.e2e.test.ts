@@ -1,43 +1,16 @@
 // The README's path as a person runs it: `tabmesh dev`, `tabmesh provide`, `tabmesh submit --json`,
 // each its own process, finding each other through .tabmesh/local.json.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { tempDir } from './browser.ts'
+import { exit, run, waitFor } from './cli-process.ts'
+import type { Proc } from './cli-process.ts'
 import { freePort } from '../chain/free-port.ts'
 
-const CLI = fileURLToPath(new URL('../cli/tabmesh.ts', import.meta.url))
 const PRIMES = fileURLToPath(new URL('../jobs/primes/build/primes.wasm', import.meta.url))
-
-interface Proc { child: ChildProcess, output: () => string }
-
-function run (args: string[], cwd: string): Proc {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  child.stdout!.on('data', (d: Buffer) => { out += d.toString() })
-  child.stderr!.on('data', (d: Buffer) => { out += d.toString() })
-  return { child, output: () => out }
-}
-
-async function waitFor (proc: Proc, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const m = proc.output().match(pattern)
-    if (m !== null) return m
-    if (proc.child.exitCode !== null) throw new Error(`process exited (${proc.child.exitCode}) before ${String(pattern)}:\n${proc.output()}`)
-    await new Promise(resolve => setTimeout(resolve, 200))
-  }
-  throw new Error(`timed out waiting for ${String(pattern)}:\n${proc.output()}`)
-}
-
-async function exit (proc: Proc): Promise<number | null> {
-  if (proc.child.exitCode !== null) return proc.child.exitCode
-  return await new Promise(resolve => proc.child.once('exit', code => { resolve(code) }))
-}
 
 describe('cli: tabmesh dev + provide + submit', () => {
   const cwd = tempDir('tabmesh-cli-')
@@ -64,7 +37,7 @@ describe('cli: tabmesh dev + provide + submit', () => {
 
     const provide = run(['provide', '--workers', '1'], cwd)
     procs.push(provide)
-    await waitFor(provide, /providing as 12D3Koo\S+ with 1 workers/, 60_000)
+    await waitFor(provide, /providing as 12D3Koo\S+ with 1 worker\b/, 60_000)
 
     const inputs: string[] = []
     for (let i = 0; i < 8; i++) {

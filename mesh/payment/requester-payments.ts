@@ -3,6 +3,7 @@ import type { Account } from 'viem'
 import type { Address, Hex } from 'viem'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
+import { PAYMENT_TOKEN, formatTokenAmount } from '../../chain/tokens.ts'
 import { TabmeshError } from '../../errors/base.ts'
 import { publicClientFor, walletClientFor } from '../../chain/clients.ts'
 import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clients.ts'
@@ -85,7 +86,10 @@ export class RequesterPayments {
     const deposit = BigInt(p.taskCount) * BigInt(p.redundancy) * p.pricePerTask
     const total = deposit + (deposit * BigInt(feeBps)) / 10_000n
     const balance = await this.publicClient.readContract({ address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [this.address] })
-    if (balance < total) throw new TabmeshError('INSUFFICIENT_BALANCE', `the job needs ${total} payment-token units (deposit + fee), the requester ${this.address} has ${balance}`)
+    if (balance < total) {
+      const fix = this.chain.local ? 'get test tokens with the Faucet on the Wallet page (or `cast send` from a funded anvil account)' : `send ${PAYMENT_TOKEN.symbol} to ${this.address}`
+      throw new TabmeshError('INSUFFICIENT_BALANCE', `this job costs up to ${formatTokenAmount(total, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)} (${p.taskCount} tasks × redundancy ${p.redundancy} × ${formatTokenAmount(p.pricePerTask, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)} + ${Number(feeBps) / 100}% fee) but ${this.address} holds ${formatTokenAmount(balance, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)}: ${fix}, or lower the price`)
+    }
     const approve = await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'approve', args: [this.chain.escrow, total] }, 'OPEN_JOB_FAILED')
     const open = await sendContractTx(this.publicClient, this.walletClient, {
       address: this.chain.escrow,

@@ -1,17 +1,18 @@
 import { useEffect, useRef, useState } from 'react'
-import { parseUnits } from 'viem'
-import { publicClientFor } from '../../chain/clients.ts'
-import { jobEscrowAbi } from '../../chain/generated/contracts.ts'
 import { LOCAL_STAKE } from '../../chain/local-funding.ts'
+import { PAYMENT_TOKEN, formatTokenAmount, parseTokenAmount } from '../../chain/tokens.ts'
 import type { Job } from '../../sdk/job.ts'
+import { plural, waitingForProviders } from '../../sdk/describe.ts'
 import type { JobProgress, TaskOutcome, TaskState, TaskStatus } from '../../mesh/requester/types.ts'
 import { EXAMPLES, fetchModule, mandelbrotInputs, primesInputs } from '../jobs/examples.ts'
 import type { MandelbrotLayout } from '../jobs/examples.ts'
 import { listJobs, saveJob } from '../jobs/history.ts'
 import type { JobRecord } from '../jobs/history.ts'
 import { plainError } from '../wallet/errors.ts'
-import { formatTokens } from '../wallet/controller.ts'
 import type { MeshApp } from './App.tsx'
+import { PastJobs } from './PastJobs.tsx'
+import { FEE_BPS } from '../jobs/cost.ts'
+import { TaskResults, save, utf8 } from './TaskResults.tsx'
 
 type Kind = 'primes' | 'mandelbrot' | 'upload'
 
@@ -20,20 +21,27 @@ interface RunView {
   name: string
   kind: Kind
   inputs: string[]
+  redundancy: number
+  /** Payment-token base units per task run; 0n for a free job. */
+  price: bigint
   layout?: MandelbrotLayout
   states: TaskState[]
   where: string[][]
   progress: JobProgress
   outcomes: TaskOutcome[]
   done: boolean
-  /** Tasks accepted on a trusted provider's word alone (known when the job is done). */
-  onTrust?: number
+  cancelled: boolean
+  /** Providers already trusted from this tab's earlier jobs when this one started. */
+  trustedBefore: number
   error?: string
   sum: number
 }
 
-const STATE_TEXT: Record<TaskState, string> = { pending: 'pending', running: 'running', verified: 'verified', unverified: 'trusted, unreplicated', escalated: 'escalated', failed: 'failed' }
+/** What each cell colour means; `unverified` is a task accepted on a trusted provider's word. */
+const STATE_TEXT: Record<TaskState, string> = { pending: 'waiting', running: 'running', verified: 'verified by a quorum', unverified: 'accepted on trust', escalated: 'escalated (outputs disagreed)', failed: 'failed' }
 const MANDELBROT: MandelbrotLayout = { width: 512, height: 384, tile: 64, maxIter: 400 }
+/** How often the "N other providers online" line is refreshed, ms (ads expire without an event). */
+const PROVIDER_COUNT_REFRESH_MS = 2_000
 
 export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
   const [kind, setKind] = useState<Kind>('mandelbrot')
@@ -43,6 +51,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
   const [inputFiles, setInputFiles] = useState<File[]>([])
   const [redundancy, setRedundancy] = useState(2)
   const [price, setPrice] = useState(app.wallet !== undefined ? '0.001' : '0')
+  const [deadlineMin, setDeadlineMin] = useState(app.wallet?.chain.local === true ? 5 : 60)
   const [timeoutS, setTimeoutS] = useState(30)
   const [submitting, setSubmitting] = useState(false)
   const [formError, setFormError] = useState<string>()
@@ -53,12 +62,20 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
   const providers = app.provider.directory.live().length
 
   useEffect(() => { listJobs().then(setPast, () => {}) }, [run?.done])
+  useEffect(() => {
+    const t = setInterval(() => { redraw(n => n + 1) }, PROVIDER_COUNT_REFRESH_MS)
+    return () => { clearInterval(t) }
+  }, [])
 
   async function submit (e: React.FormEvent): Promise<void> {
     e.preventDefault()
     setFormError(undefined)
     setSubmitting(true)
     try {
+      const pricePerTask = app.wallet !== undefined ? parseTokenAmount(price, PAYMENT_TOKEN) : 0n
+      if (!Number.isInteger(redundancy) || redundancy < 1 || redundancy > 8) throw new Error('Redundancy must be a whole number from 1 to 8.')
+      if (!(timeoutS >= 1 && timeoutS <= 600)) throw new Error('The timeout per task must be from 1 to 600 seconds.')
+      if (pricePerTask > 0n && !(deadlineMin >= 1 && deadlineMin <= 7 * 24 * 60)) throw new Error('The refund time must be from 1 minute to 7 days.')
       let module: Uint8Array
       let inputs: Array<string | Uint8Array>
       let labels: string[]
@@ -75,7 +92,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
         module = await fetchModule(example.url)
         if (kind === 'primes') {
           inputs = primesInputs(primesUpTo, primesTasks)
-          name = `primes below ${primesUpTo.toLocaleString()}`
+          name = `primes below ${primesUpTo.toLocaleString('en-US')}`
         } else {
           layout = MANDELBROT
           inputs = mandelbrotInputs(layout)
@@ -83,22 +100,23 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
         }
         labels = inputs as string[]
       }
-      const paid = app.wallet !== undefined && Number(price) > 0
+      const paid = pricePerTask > 0n
       const client = await app.client()
+      const trustedBefore = client.reputation.list().filter(r => r.key.startsWith('peer:') && client.reputation.isTrusted(r.key.slice(5))).length
       const job = client.submit({
         module,
         inputs,
         redundancy,
         limits: { timeoutMs: timeoutS * 1000 },
-        ...(paid ? { pricePerTask: parseUnits(price, 6), minStake: LOCAL_STAKE, deadlineSeconds: 3600 } : {})
+        ...(paid ? { pricePerTask, minStake: LOCAL_STAKE, deadlineSeconds: Math.round(deadlineMin * 60) } : {})
       })
       const view: RunView = {
-        job, name, kind, inputs: labels, ...(layout !== undefined ? { layout } : {}),
+        job, name, kind, inputs: labels, redundancy, price: pricePerTask, trustedBefore, ...(layout !== undefined ? { layout } : {}),
         states: labels.map(() => 'pending'), where: labels.map(() => []),
-        progress: job.progress, outcomes: [], done: false, sum: 0
+        progress: job.progress, outcomes: [], done: false, cancelled: false, sum: 0
       }
       setRun(view)
-      watch(view, paid)
+      watch(view)
     } catch (err) {
       setFormError(plainError(err))
     } finally {
@@ -107,7 +125,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
   }
 
   /** Updates the view from job events, repainting at most once per animation frame (no jank). */
-  function watch (view: RunView, paid: boolean): void {
+  function watch (view: RunView): void {
     let scheduled = false
     const repaint = (): void => {
       if (scheduled) return
@@ -124,7 +142,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
     view.job.addEventListener('result', e => {
       const r = (e as CustomEvent<TaskOutcome>).detail
       view.outcomes.push(r)
-      view.states[r.index] = r.ok ? 'verified' : 'failed'
+      view.states[r.index] = !r.ok ? 'failed' : r.verification === 'trusted' ? 'unverified' : 'verified'
       if (r.ok && view.kind === 'primes') view.sum += Number(new TextDecoder().decode(r.output))
       if (r.ok && view.layout !== undefined) paintTile(view.inputs[r.index]!, r.output)
       repaint()
@@ -136,13 +154,23 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
     })
     view.job.done.then(summary => {
       view.done = true
-      view.onTrust = summary.unverified
       void saveJob({
-        jobId: view.job.id, name: view.name, createdAt: Date.now(), tasks: view.inputs.length, redundancy,
-        accepted: summary.accepted, failed: summary.failed, pricePerTask: paid ? parseUnits(price, 6).toString() : '0', durationMs: Math.round(summary.durationMs)
+        jobId: view.job.id, name: view.name, createdAt: Date.now(), tasks: view.inputs.length, redundancy: view.redundancy,
+        accepted: summary.accepted, failed: summary.failed, pricePerTask: view.price.toString(), durationMs: Math.round(summary.durationMs),
+        ...(view.price > 0n ? { cost: costOf(view).paid.toString() } : {})
       }).then(async () => { setPast(await listJobs()) })
       repaint()
-    }, (err: unknown) => { view.done = true; view.error = plainError(err); repaint() })
+    }, (err: unknown) => {
+      view.done = true
+      view.error = view.cancelled ? `Cancelled after ${plural(view.outcomes.length, 'task')}: running tasks were stopped.` : plainError(err)
+      repaint()
+    })
+  }
+
+  function cancel (): void {
+    if (run === undefined || run.done) return
+    run.cancelled = true
+    run.job.cancel()
   }
 
   function paintTile (input: string, rgba: Uint8Array): void {
@@ -167,10 +195,14 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
 
   const p = run?.progress
   const finished = p !== undefined ? p.accepted + p.failed : 0
+  const waiting = p !== undefined && run !== undefined && !run.done ? waitingForProviders(p) : undefined
+  const priceValid = app.wallet === undefined || isAmount(price)
+  const paidForm = app.wallet !== undefined && priceValid && parseTokenAmount(price, PAYMENT_TOKEN) > 0n
   return (
     <section aria-labelledby="jobs-title">
       <h2 id="jobs-title">Jobs</h2>
-      <p className="muted">Run WebAssembly on the mesh: each task goes to {redundancy} provider{redundancy > 1 ? 's' : ''} and is accepted when their outputs agree{redundancy > 1 ? ' — except that a provider with a run of agreeing results is trusted and only one in ten of its tasks is replicated as a spot-check' : ''}. {providers} other provider{providers === 1 ? '' : 's'} online.</p>
+      <p className="muted">Run WebAssembly on the mesh: each task goes to {plural(redundancy, 'provider')} and is accepted when their outputs agree{redundancy > 1 ? '; a provider with a run of agreeing results is trusted, and then only one in ten of its tasks is replicated as a spot-check' : ''}.
+        {' '}<span data-testid="providers-online">{plural(providers, 'other provider')} online</span> (this tab does not run its own jobs).</p>
       <form className="job-form" onSubmit={e => { void submit(e) }}>
         <fieldset>
           <legend>What to run</legend>
@@ -187,29 +219,39 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
         )}
         {kind === 'upload' && (
           <div className="row">
-            <label>Module (.wasm) <input type="file" accept=".wasm,application/wasm" onChange={e => { setWasmFile(e.target.files?.[0]) }} /></label>
-            <label>Input files <input type="file" multiple onChange={e => { setInputFiles([...(e.target.files ?? [])]) }} /></label>
+            <label className="file">Module (.wasm) <input type="file" accept=".wasm,application/wasm" onChange={e => { setWasmFile(e.target.files?.[0]) }} /></label>
+            <label className="file">Input files <input type="file" multiple onChange={e => { setInputFiles([...(e.target.files ?? [])]) }} /></label>
           </div>
         )}
         <div className="row">
           <label>Redundancy <input type="number" min={1} max={8} value={redundancy} onChange={e => { setRedundancy(Number(e.target.value)) }} /></label>
-          <label>Timeout per task (s) <input type="number" min={1} max={120} value={timeoutS} onChange={e => { setTimeoutS(Number(e.target.value)) }} /></label>
-          {app.wallet !== undefined && <label>Price per task run (tUSD) <input inputMode="decimal" value={price} onChange={e => { setPrice(e.target.value) }} /></label>}
+          <label>Timeout per task (s) <input type="number" min={1} max={600} value={timeoutS} onChange={e => { setTimeoutS(Number(e.target.value)) }} /></label>
+          {app.wallet !== undefined && <label>Price per task run (tUSD) <input inputMode="decimal" value={price} aria-invalid={!priceValid} onChange={e => { setPrice(e.target.value) }} /></label>}
+          {paidForm && <label>Refund unspent after (min) <input type="number" min={1} value={deadlineMin} onChange={e => { setDeadlineMin(Number(e.target.value)) }} /></label>}
         </div>
-        {app.wallet !== undefined && Number(price) > 0 && <p className="muted small">Paid with {app.wallet.kind === 'injected' ? 'your connected wallet' : 'this tab\'s burner key'} ({app.wallet.address.slice(0, 10)}…): the job is opened on chain first; providers must have staked 100 tSTK.</p>}
+        {!priceValid && <p className="error small" role="alert">"{price}" is not a price: enter an amount of tUSD like 0.001, or 0 for a free job.</p>}
+        {paidForm && <p className="muted small">Paid with {app.wallet!.kind === 'injected' ? 'your connected wallet' : 'this tab\'s burner key'} ({app.wallet!.address.slice(0, 10)}…): the job is opened on chain with a deposit of at most {formatTokenAmount(parseTokenAmount(price, PAYMENT_TOKEN) * BigInt(redundancy) * BigInt(taskCount(kind, primesTasks, inputFiles.length)) * (10_000n + FEE_BPS) / 10_000n, PAYMENT_TOKEN, 6)}; what providers do not earn is refunded {deadlineMin} min after the start. Providers must have staked 100 tSTK.</p>}
+        {providers < redundancy && <p className="muted small" data-testid="form-waiting">Only {plural(providers, 'other provider')} online; this job needs {redundancy}. It will wait for more — open the app in another browser tab or run <code>npx tabmesh provide</code>, or lower the redundancy.</p>}
         {formError !== undefined && <p role="alert" className="error">{formError}</p>}
-        <button type="submit" className="primary" disabled={submitting || (run !== undefined && !run.done)}>{submitting ? 'Submitting…' : 'Run job'}</button>
+        <div className="buttons">
+          <button type="submit" className="primary" disabled={submitting || !priceValid || (run !== undefined && !run.done)}>{submitting ? 'Submitting…' : 'Run job'}</button>
+          {run !== undefined && !run.done && <button type="button" onClick={cancel} data-testid="cancel-job">Cancel job</button>}
+        </div>
       </form>
 
       {run !== undefined && p !== undefined && (
         <div className="run" aria-live="polite">
           <h3>{run.name} <code className="muted small">{run.job.id.slice(0, 18)}…</code></h3>
           <progress max={p.total} value={finished} aria-label="Job progress" />
-          <p data-testid="job-progress">{finished} of {p.total} tasks done · {p.accepted - p.unverified} verified · {p.unverified > 0 ? `${p.unverified} on trust · ` : ''}{p.failed} failed · {p.running} running · {p.escalated} escalated · {p.providers} providers
-            {run.done && (run.onTrust ?? 0) > 0 && <> · <span title="Adaptive replication: tasks of providers with a run of agreeing results are spot-checked instead of replicated">{run.onTrust} of them on a trusted provider's word</span></>}
-            {run.kind === 'primes' && run.done && <> · <strong>{run.sum.toLocaleString()} primes</strong></>}
+          {waiting !== undefined && <p className="waiting" role="status" data-testid="job-waiting">{capitalize(waiting)} — this tab does not run its own jobs. Open the app in another browser tab or run <code>npx tabmesh provide</code>; the job keeps waiting until you cancel it.</p>}
+          <p data-testid="job-progress">{finished} of {plural(p.total, 'task')} done · {p.accepted - p.unverified} verified by {plural(run.redundancy, 'provider')} each
+            {p.unverified > 0 && <> · <span title="Adaptive replication: a trusted provider's tasks are spot-checked instead of replicated">{p.unverified} accepted on a trusted provider's word</span></>}
+            {' '}· {p.failed} failed · {p.running} running{p.escalated > 0 ? ` · ${p.escalated} escalated` : ''} · results from {plural(p.providers, 'provider')}
+            {run.kind === 'primes' && run.done && <> · <strong>{run.sum.toLocaleString('en-US')} primes</strong></>}
             {run.done && run.error === undefined && <> · <strong data-testid="job-done">done</strong></>}
           </p>
+          {run.trustedBefore > 0 && <p className="muted small">{plural(run.trustedBefore, 'provider')} {run.trustedBefore === 1 ? 'is' : 'are'} already trusted from this tab's earlier jobs: their tasks here are spot-checked (one in ten) instead of replicated.</p>}
+          {run.price > 0n && <Cost view={run} />}
           {run.error !== undefined && <p role="alert" className="error">{run.error}</p>}
           <ol className="grid" aria-label="Tasks">
             {run.states.map((s, i) => (
@@ -218,6 +260,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
           </ol>
           <p className="legend small">{(['pending', 'running', 'verified', 'unverified', 'escalated', 'failed'] as TaskState[]).map(s => <span key={s}><i className={`cell ${s}`} />{STATE_TEXT[s]}</span>)}</p>
           {run.layout !== undefined && <canvas ref={canvas} width={run.layout.width} height={run.layout.height} className="mandelbrot" role="img" aria-label="Mandelbrot image, drawn tile by tile as tasks are verified" data-testid="mandelbrot" />}
+          {run.outcomes.length > 0 && <TaskResults outcomes={run.outcomes} inputs={run.inputs} />}
           <button type="button" onClick={download} disabled={run.outcomes.length === 0}>{run.layout !== undefined ? 'Download PNG' : 'Download results (JSON lines)'}</button>
         </div>
       )}
@@ -228,44 +271,28 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
   )
 }
 
-function PastJobs ({ app, jobs }: { app: MeshApp, jobs: JobRecord[] }): React.JSX.Element {
-  const [chainState, setChainState] = useState<Record<string, string>>({})
-  useEffect(() => {
-    const chain = app.provider.chain
-    if (chain === undefined) return
-    const pub = publicClientFor(chain)
-    void Promise.all(jobs.filter(j => j.pricePerTask !== '0').map(async j => {
-      try {
-        const [, deadline, , , refunded, , , remaining] = await pub.readContract({ address: chain.escrow, abi: jobEscrowAbi, functionName: 'jobs', args: [j.jobId as `0x${string}`] })
-        const state = refunded ? 'refunded' : remaining === 0n ? 'fully paid' : `${formatTokens(remaining, 6)} tUSD in escrow until ${new Date(Number(deadline) * 1000).toLocaleTimeString()}`
-        return [j.jobId, state] as const
-      } catch { return [j.jobId, 'unknown'] as const }
-    })).then(entries => { setChainState(Object.fromEntries(entries)) })
-  }, [jobs])
+/** What a paid job cost so far: one cheque per accepted run (each quorum member, or the trusted provider), plus the fee. */
+function costOf (view: RunView): { runs: number, paid: bigint, fee: bigint } {
+  const runs = view.outcomes.reduce((n, r) => n + (r.ok ? r.providers.length : 0), 0)
+  const paid = BigInt(runs) * view.price
+  return { runs, paid, fee: paid * FEE_BPS / 10_000n }
+}
+
+function Cost ({ view }: { view: RunView }): React.JSX.Element {
+  const { runs, paid, fee } = costOf(view)
   return (
-    <table>
-      <thead><tr><th scope="col">Job</th><th scope="col">Tasks</th><th scope="col">Price</th><th scope="col">On chain</th><th scope="col">When</th></tr></thead>
-      <tbody>{jobs.map(j => (
-        <tr key={j.jobId}>
-          <td>{j.name} <code className="muted">{j.jobId.slice(0, 10)}…</code></td>
-          <td>{j.accepted}/{j.tasks}{j.failed > 0 ? ` (${j.failed} failed)` : ''}</td>
-          <td>{j.pricePerTask === '0' ? 'free' : `${formatTokens(BigInt(j.pricePerTask), 6)} tUSD`}</td>
-          <td>{j.pricePerTask === '0' ? '—' : chainState[j.jobId] ?? '…'}</td>
-          <td>{new Date(j.createdAt).toLocaleString()}</td>
-        </tr>
-      ))}</tbody>
-    </table>
+    <p data-testid="job-cost">{view.done ? 'Cost' : 'Cost so far'}: <strong>{formatTokenAmount(paid + fee, PAYMENT_TOKEN, 6)}</strong> — {formatTokenAmount(paid, PAYMENT_TOKEN, 6)} to providers for {plural(runs, 'accepted task run')} at {formatTokenAmount(view.price, PAYMENT_TOKEN, 6)}, plus {formatTokenAmount(fee, PAYMENT_TOKEN, 6)} protocol fee. The rest of the deposit comes back when the refund time passes (see Past jobs).</p>
   )
 }
 
-function utf8 (bytes: Uint8Array): string | undefined {
-  try { return new TextDecoder('utf-8', { fatal: true }).decode(bytes) } catch { return undefined }
+function taskCount (kind: Kind, primesTasks: number, files: number): number {
+  return kind === 'primes' ? primesTasks : kind === 'mandelbrot' ? mandelbrotInputs(MANDELBROT).length : Math.max(1, files)
 }
 
-function save (blob: Blob, name: string): void {
-  const a = document.createElement('a')
-  a.href = URL.createObjectURL(blob)
-  a.download = name
-  a.click()
-  setTimeout(() => { URL.revokeObjectURL(a.href) }, 10_000)
+function isAmount (text: string): boolean {
+  try { parseTokenAmount(text, PAYMENT_TOKEN); return true } catch { return false }
+}
+
+function capitalize (s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1)
 }

@@ -51,11 +51,15 @@ export function Wallet ({ app }: { app: MeshApp }): React.JSX.Element {
       <h3>Stake</h3>
       <p className="muted small">Providers need stake to take paid jobs; a provider caught returning a wrong result loses the job's minimum stake.</p>
       <div className="row">
-        <label>Amount (tSTK) <input inputMode="decimal" value={stakeAmount} onChange={e => { setStakeAmount(e.target.value) }} /></label>
+        <label>Stake amount (tSTK) <input inputMode="decimal" value={stakeAmount} onChange={e => { setStakeAmount(e.target.value) }} /></label>
         <button type="button" disabled={busy} onClick={() => { void wallet.stake(stakeAmount) }}>Stake</button>
-        <label>Amount (tSTK) <input inputMode="decimal" value={unstakeAmount} onChange={e => { setUnstakeAmount(e.target.value) }} /></label>
+      </div>
+      <div className="row">
+        <label>Unstake amount (tSTK) <input inputMode="decimal" value={unstakeAmount} onChange={e => { setUnstakeAmount(e.target.value) }} /></label>
         <button type="button" disabled={busy} onClick={() => { void wallet.requestUnstake(unstakeAmount) }}>Request unstake</button>
       </div>
+      <p className="muted small">Unstaked tokens unbond for {wallet.chain.local ? '2 minutes on the local chain' : 'the unbonding delay'} before they can be withdrawn; they can still be slashed meanwhile.</p>
+      {wallet.error !== undefined && <p role="alert" className="error" data-testid="wallet-error">{wallet.error}</p>}
       {b !== undefined && b.unbonding > 0n && (
         <p data-testid="unbonding">{formatTokens(b.unbonding, 18)} tSTK unbonding: {countdown > 0 ? <>withdrawable in <strong>{formatCountdown(countdown)}</strong></> : 'withdrawable now'}
           {' '}<button type="button" disabled={busy || countdown > 0} onClick={() => { void wallet.withdraw() }}>Withdraw</button></p>
@@ -75,7 +79,6 @@ export function Wallet ({ app }: { app: MeshApp }): React.JSX.Element {
       )}
 
       <h3>Transactions</h3>
-      {wallet.error !== undefined && <p role="alert" className="error" data-testid="wallet-error">{wallet.error}</p>}
       {wallet.txs.length === 0
         ? <p className="muted">None yet.</p>
         : <ul className="txs">{wallet.txs.map(t => (

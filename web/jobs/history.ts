@@ -12,6 +12,8 @@ export interface JobRecord {
   /** Payment-token base units per task run; '0' for free jobs. */
   pricePerTask: string
   durationMs?: number
+  /** Payment-token base units paid to providers for accepted runs (before the fee); paid jobs only. */
+  cost?: string
 }
 
 const DB = 'tabmesh-jobs'

@@ -140,13 +140,14 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   if (config.chain !== undefined) {
     const account = await loadBurnerAccount()
     burner = account
-    // On the local chain the tab funds and stakes its burner itself, so it can take paid jobs at once.
+    // On the local chain the tab funds and stakes its burner itself, so it can take paid jobs at once,
+    // and gets payment tokens too, so the Jobs page's default (paid) example runs with no other click.
     // Offline (the PWA started without a network) this waits and retries instead of failing the boot.
     if (config.chain.local) {
       const chain = config.chain
       const fund = async (): Promise<void> => {
         for (let attempt = 0; ; attempt++) {
-          try { await fundLocalAccount(chain, account, { stake: LOCAL_STAKE }); return } catch {
+          try { await fundLocalAccount(chain, account, { stake: LOCAL_STAKE, paymentTokens: true }); return } catch {
             await new Promise(resolve => setTimeout(resolve, Math.min(30_000, 1_000 * 2 ** attempt)))
           }
         }

@@ -9,6 +9,8 @@ import { stakingAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
 import { fundLocalAccount } from '../../chain/local-funding.ts'
 import type { ProviderPayments } from '../../mesh/payment/provider-payments.ts'
 import { plainError } from './errors.ts'
+import { PAYMENT_TOKEN, STAKING_TOKEN, formatTokenAmount, parseTokenAmount } from '../../chain/tokens.ts'
+import type { TokenInfo } from '../../chain/tokens.ts'
 import { sendContractTx } from '../../chain/send-tx.ts'
 
 export interface Balances {
@@ -52,6 +54,8 @@ export class WalletController extends EventTarget {
   private readonly connector: CreateConnectorFn
   private readonly wagmi: ReturnType<typeof createConfig>
   private nextId = 1
+  /** A claim started from the page is listed by `run`; the provider's automatic claims are listed as they land. */
+  private claiming = false
 
   constructor (options: { chain: ChainConfig, burner: PrivateKeyAccount, payments?: ProviderPayments, connector?: CreateConnectorFn }) {
     super()
@@ -61,6 +65,13 @@ export class WalletController extends EventTarget {
     this.publicClient = publicClientFor(options.chain)
     this.connector = options.connector ?? injected()
     const chain = chainOf(options.chain)
+    // The provider claims by itself (auto-claim): list those transactions too.
+    this.payments?.addEventListener('claimed', (e) => {
+      if (this.claiming) return
+      const { hash, amount } = (e as CustomEvent<{ hash: Hex, amount: bigint }>).detail
+      this.txs = [{ id: this.nextId++, label: `Claimed ${formatTokenAmount(amount, PAYMENT_TOKEN)} automatically`, hash, status: 'done' as const }, ...this.txs].slice(0, 10)
+      void this.refresh()
+    })
     this.wagmi = createConfig({ chains: [chain], connectors: [this.connector], transports: { [chain.id]: custom({ request: async ({ method, params }) => await this.publicClient.request({ method, params } as never) }) } })
   }
 
@@ -126,17 +137,35 @@ export class WalletController extends EventTarget {
     await this.refresh()
   }
 
-  /** Stakes `amount` whole tSTK (approve + stake). */
+  /** Stakes `amount` tSTK as typed (approve + stake); a bad amount is shown as the error, nothing is sent. */
   async stake (amount: string): Promise<void> {
-    const value = parseUnits(amount, 18)
+    const value = this.amount(amount, STAKING_TOKEN)
+    if (value === undefined) return
     await this.run(`Approve ${amount} tSTK`, async () => await this.send({ address: this.chain.stakingToken, abi: testTokenAbi, functionName: 'approve', args: [this.chain.staking, value] }))
     if (this.error === undefined) await this.run(`Stake ${amount} tSTK`, async () => await this.send({ address: this.chain.staking, abi: stakingAbi, functionName: 'stake', args: [value] }))
     await this.refresh()
   }
 
+  /** Moves `amount` tSTK (as typed) to unbonding; a bad amount is shown as the error, nothing is sent. */
   async requestUnstake (amount: string): Promise<void> {
-    await this.run(`Unstake ${amount} tSTK`, async () => await this.send({ address: this.chain.staking, abi: stakingAbi, functionName: 'requestUnstake', args: [parseUnits(amount, 18)] }))
+    const value = this.amount(amount, STAKING_TOKEN)
+    if (value === undefined) return
+    await this.run(`Unstake ${amount} tSTK`, async () => await this.send({ address: this.chain.staking, abi: stakingAbi, functionName: 'requestUnstake', args: [value] }))
     await this.refresh()
+  }
+
+  /** Parses a typed amount; on a mistake sets `error` (shown under Transactions) and returns undefined. */
+  private amount (text: string, token: TokenInfo): bigint | undefined {
+    try {
+      const value = parseTokenAmount(text, token)
+      if (value === 0n) throw new Error('Enter an amount greater than zero.')
+      this.error = undefined
+      return value
+    } catch (err) {
+      this.error = err instanceof Error ? `${err.message.charAt(0).toUpperCase()}${err.message.slice(1)}` : String(err)
+      this.changed()
+      return undefined
+    }
   }
 
   async withdraw (): Promise<void> {
@@ -147,7 +176,12 @@ export class WalletController extends EventTarget {
   /** Claims every cheque this tab's provider holds, in one claimMany transaction. */
   async claimAll (): Promise<void> {
     if (this.payments === undefined) return
-    await this.run('Claim all cheques', async () => await this.payments!.claimAll())
+    this.claiming = true
+    try {
+      await this.run('Claim all cheques', async () => await this.payments!.claimAll())
+    } finally {
+      this.claiming = false
+    }
     await this.refresh()
   }
 

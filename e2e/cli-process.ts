@@ -1,0 +1,33 @@
+// Runs `tabmesh` as its own process, as a person does, and reads what it prints.
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export const CLI = fileURLToPath(new URL('../cli/tabmesh.ts', import.meta.url))
+
+export interface Proc { child: ChildProcess, output: () => string }
+
+export function run (args: string[], cwd: string): Proc {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString() })
+  child.stderr!.on('data', (d: Buffer) => { out += d.toString() })
+  return { child, output: () => out }
+}
+
+export async function waitFor (proc: Proc, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const m = proc.output().match(pattern)
+    if (m !== null) return m
+    if (proc.child.exitCode !== null) throw new Error(`process exited (${proc.child.exitCode}) before ${String(pattern)}:\n${proc.output()}`)
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+  throw new Error(`timed out waiting for ${String(pattern)}:\n${proc.output()}`)
+}
+
+export async function exit (proc: Proc): Promise<number | null> {
+  if (proc.child.exitCode !== null) return proc.child.exitCode
+  return await new Promise(resolve => proc.child.once('exit', code => { resolve(code) }))
+}
+
