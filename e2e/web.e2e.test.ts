@@ -109,11 +109,18 @@ describe('e2e: the web app — contribute, jobs, wallet, network, offline', () =
     }, 30_000)
     await until('the page to show the stake', async () => (await page.getByTestId('staked').textContent()) === '10' ? true : undefined, 10_000)
     // An error in plain words: unstaking more than staked.
-    await page.getByLabel('Amount (tSTK)').nth(1).fill('5000')
+    await page.getByLabel('Unstake amount (tSTK)').fill('5000')
     await page.getByRole('button', { name: 'Request unstake' }).click()
     await until('a plain error', async () => (await page.getByTestId('wallet-error').textContent().catch(() => null)) ?? undefined, 20_000)
     assert.match(await page.getByTestId('wallet-error').textContent() ?? '', /cannot unstake more than you have staked/)
-    await page.getByLabel('Amount (tSTK)').nth(1).fill('4')
+    // Not a number: said at once, next to the field, and no transaction is sent.
+    const txsBefore = await page.locator('.txs li').count()
+    await page.getByLabel('Stake amount (tSTK)').fill('abc')
+    await page.getByRole('button', { name: 'Stake', exact: true }).click()
+    await until('the amount error', async () => /"abc" is not an amount of tSTK/.test(await page.getByTestId('wallet-error').textContent() ?? '') ? true : undefined, 5_000)
+    assert.equal(await page.locator('.txs li').count(), txsBefore, 'no transaction for a bad amount')
+    await page.getByLabel('Stake amount (tSTK)').fill('10')
+    await page.getByLabel('Unstake amount (tSTK)').fill('4')
     await page.getByRole('button', { name: 'Request unstake' }).click()
     await page.getByTestId('unbonding').waitFor({ timeout: 20_000 })
     assert.match(await page.getByTestId('unbonding').textContent() ?? '', /4 tSTK unbonding: withdrawable in/)
@@ -128,7 +135,7 @@ describe('e2e: the web app — contribute, jobs, wallet, network, offline', () =
     await page.getByLabel(/Mandelbrot image/).check()
     await page.getByRole('button', { name: 'Run job' }).click()
     await page.getByTestId('job-done').waitFor({ timeout: 120_000 })
-    assert.match(await page.getByTestId('job-progress').textContent() ?? '', /^48 of 48 tasks done · 48 verified · 0 failed/)
+    assert.match(await page.getByTestId('job-progress').textContent() ?? '', /^48 of 48 tasks done · 48 verified by 2 providers each · 0 failed/)
     // Every tile was painted: its centre pixel is opaque.
     const unpainted = await page.getByTestId('mandelbrot').evaluate((c: HTMLCanvasElement) => {
       const ctx = c.getContext('2d')!

@@ -37,6 +37,7 @@ export function Contribute ({ state, onPause, onSettings }: {
             <span className="dot" aria-hidden="true" />{STATUS_TEXT[state.status]}
           </p>
           {paused && state.pausedBy.length > 0 && <p className="muted small">Paused {state.pausedBy.map(r => PAUSE_REASON[r] ?? r).join(', ')}.</p>}
+          {active && <Reachability state={state} />}
         </div>
         <button type="button" className="primary" disabled={!active} aria-pressed={state.pausedBy.includes('you')} onClick={() => { onPause(!state.pausedBy.includes('you')) }}>
           {state.pausedBy.includes('you') ? 'Resume' : 'Pause'}
@@ -157,4 +158,17 @@ function formatDuration (ms: number): string {
   const s = ms / 1000
   if (s < 60) return `${s.toFixed(1)} s`
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`
+}
+
+/**
+ * Whether requesters can reach this tab, from what it really has: a WebRTC address through a relay
+ * reservation (requesters dial it to open a direct link), and the direct links it holds now.
+ */
+function Reachability ({ state }: { state: TabProviderState }): React.JSX.Element {
+  const webrtc = state.multiaddrs.filter(a => a.includes('/webrtc')).length
+  const direct = state.peers.filter(p => !p.isRelay && p.kinds.includes('webrtc')).length
+  if (webrtc === 0) {
+    return <p className="small reach-bad" data-testid="reachability">Not reachable yet: this tab holds no relay reservation, so requesters cannot open a WebRTC link to it. It retries by itself; if this stays, check that the relay is up.</p>
+  }
+  return <p className="small reach-ok" data-testid="reachability">Reachable over WebRTC through {webrtc === 1 ? 'a relay' : `${webrtc} relay addresses`} · {direct} direct link{direct === 1 ? '' : 's'} now</p>
 }

@@ -195,6 +195,8 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
 
   const p = run?.progress
   const finished = p !== undefined ? p.accepted + p.failed : 0
+  // Held (not yet released) plus released results a trusted provider vouched for alone.
+  const onTrust = (p?.unverified ?? 0) + (run?.outcomes.filter(r => r.ok && r.verification === 'trusted').length ?? 0)
   const waiting = p !== undefined && run !== undefined && !run.done ? waitingForProviders(p) : undefined
   const priceValid = app.wallet === undefined || isAmount(price)
   const paidForm = app.wallet !== undefined && priceValid && parseTokenAmount(price, PAYMENT_TOKEN) > 0n
@@ -244,8 +246,8 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
           <h3>{run.name} <code className="muted small">{run.job.id.slice(0, 18)}…</code></h3>
           <progress max={p.total} value={finished} aria-label="Job progress" />
           {waiting !== undefined && <p className="waiting" role="status" data-testid="job-waiting">{capitalize(waiting)} — this tab does not run its own jobs. Open the app in another browser tab or run <code>npx tabmesh provide</code>; the job keeps waiting until you cancel it.</p>}
-          <p data-testid="job-progress">{finished} of {plural(p.total, 'task')} done · {p.accepted - p.unverified} verified by {plural(run.redundancy, 'provider')} each
-            {p.unverified > 0 && <> · <span title="Adaptive replication: a trusted provider's tasks are spot-checked instead of replicated">{p.unverified} accepted on a trusted provider's word</span></>}
+          <p data-testid="job-progress">{finished} of {plural(p.total, 'task')} done · {p.accepted - onTrust} verified by {plural(run.redundancy, 'provider')} each
+            {onTrust > 0 && <> · <span title="Adaptive replication: a trusted provider's tasks are spot-checked instead of replicated">{onTrust} accepted on a trusted provider's word</span></>}
             {' '}· {p.failed} failed · {p.running} running{p.escalated > 0 ? ` · ${p.escalated} escalated` : ''} · results from {plural(p.providers, 'provider')}
             {run.kind === 'primes' && run.done && <> · <strong>{run.sum.toLocaleString('en-US')} primes</strong></>}
             {run.done && run.error === undefined && <> · <strong data-testid="job-done">done</strong></>}

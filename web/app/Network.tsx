@@ -47,6 +47,7 @@ export function Network ({ provider, reputation }: { provider: TabProvider, repu
       <h2 id="network-title">Network</h2>
       <p className="muted">Peers this tab knows: connected ones and providers advertising capacity.</p>
       <MeshGraph self={state.peerId} peers={ids.map(id => ({ id, kinds: connected.get(id)?.kinds ?? [], relay: connected.get(id)?.isRelay ?? false, tier: known.get(id)?.tier }))} />
+      <div className="table-scroll">
       <table data-testid="network-peers">
         <thead><tr><th scope="col">Peer</th><th scope="col">Tier</th><th scope="col">Score</th><th scope="col">Price</th><th scope="col">Stake</th><th scope="col">Connection</th><th scope="col">Latency</th><th scope="col" title="What this tab's jobs learnt of the provider: trusted providers are spot-checked instead of fully replicated">Trust</th></tr></thead>
         <tbody>{ids.map(id => {
@@ -66,39 +67,49 @@ export function Network ({ provider, reputation }: { provider: TabProvider, repu
           )
         })}</tbody>
       </table>
+      </div>
     </section>
   )
 }
 
 const KIND_COLOR: Record<string, string> = { webrtc: '#4ade80', websocket: '#38bdf8', tcp: '#38bdf8', relayed: '#facc15' }
 
-/** This tab at the centre, its peers around it, lines for its connections coloured by kind. */
+/** Graph size in SVG units: drawn at this size (not stretched), scaled down on narrow screens. */
+const GRAPH_W = 560
+const GRAPH_H = 340
+/** Node radius and the gap between a link's end and the node it points at, SVG units. */
+const NODE_R = 9
+
+/**
+ * This tab at the centre, its peers on a circle around it, a line per connection coloured by kind.
+ * Lines stop at the nodes' edges and labels sit outside the circle, so no link crosses a label.
+ */
 function MeshGraph ({ self, peers }: { self: string, peers: Array<{ id: string, kinds: string[], relay: boolean, tier: string | undefined }> }): React.JSX.Element {
-  const W = 420
-  const H = 260
-  const cx = W / 2
-  const cy = H / 2
-  const r = Math.min(W, H) / 2 - 30
+  const cx = GRAPH_W / 2
+  const cy = GRAPH_H / 2
+  const r = Math.min(GRAPH_W, GRAPH_H) / 2 - 48
   return (
     <figure className="graph">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Mesh graph: this tab and ${peers.length} peers`} width="100%">
+      <svg viewBox={`0 0 ${GRAPH_W} ${GRAPH_H}`} role="img" aria-label={`Mesh graph: this tab and ${peers.length} peers`} style={{ width: '100%', maxWidth: GRAPH_W }}>
         {peers.map((p, i) => {
           const a = (2 * Math.PI * i) / Math.max(1, peers.length) - Math.PI / 2
-          const x = cx + r * Math.cos(a)
-          const y = cy + r * Math.sin(a)
+          const [dx, dy] = [Math.cos(a), Math.sin(a)]
+          const x = cx + r * dx
+          const y = cy + r * dy
           const kind = p.kinds.find(k => k === 'webrtc') ?? p.kinds[0]
+          const label = `${p.relay ? 'relay' : p.tier ?? 'peer'} …${p.id.slice(-4)}`
           return (
             <g key={p.id}>
-              {kind !== undefined && <line x1={cx} y1={cy} x2={x} y2={y} stroke={KIND_COLOR[kind] ?? '#94a3b8'} strokeWidth={2} strokeDasharray={kind === 'relayed' ? '4 3' : undefined} />}
-              <circle cx={x} cy={y} r={p.relay ? 11 : 9} fill={p.relay ? '#f8fafc' : p.tier === 'tab' ? '#38bdf8' : p.tier === 'node' ? '#a78bfa' : '#94a3b8'} />
-              <text x={x} y={y + 22} fontSize={10} textAnchor="middle" fill="currentColor">{p.relay ? 'relay' : p.tier ?? 'peer'} …{p.id.slice(-4)}</text>
+              {kind !== undefined && <line x1={cx + 16 * dx} y1={cy + 16 * dy} x2={x - (NODE_R + 3) * dx} y2={y - (NODE_R + 3) * dy} stroke={KIND_COLOR[kind] ?? '#94a3b8'} strokeWidth={2} strokeDasharray={kind === 'relayed' ? '4 3' : undefined} />}
+              <circle cx={x} cy={y} r={p.relay ? NODE_R + 2 : NODE_R} fill={p.relay ? '#f8fafc' : p.tier === 'tab' ? '#38bdf8' : p.tier === 'node' ? '#a78bfa' : '#94a3b8'} />
+              <text x={x + 26 * dx} y={y + 26 * dy + 4} fontSize={12} textAnchor={Math.abs(dx) < 0.3 ? 'middle' : dx > 0 ? 'start' : 'end'} fill="currentColor">{label}</text>
             </g>
           )
         })}
         <circle cx={cx} cy={cy} r={13} fill="#4ade80" />
-        <text x={cx} y={cy + 28} fontSize={11} textAnchor="middle" fill="currentColor">this tab …{self.slice(-4)}</text>
+        <text x={cx} y={cy + 30} fontSize={12} textAnchor="middle" fill="currentColor">this tab …{self.slice(-4)}</text>
       </svg>
-      <figcaption className="legend small"><span><i style={{ background: '#4ade80' }} />WebRTC (direct)</span><span><i style={{ background: '#38bdf8' }} />WebSocket</span><span><i style={{ background: '#facc15' }} />via relay</span></figcaption>
+      <figcaption className="legend small"><span><i style={{ background: '#4ade80' }} />WebRTC (direct)</span><span><i style={{ background: '#38bdf8' }} />WebSocket</span><span><i style={{ background: '#facc15' }} />via relay</span><span><i style={{ background: '#a78bfa' }} />Node provider</span><span><i style={{ background: '#38bdf8', borderRadius: '50%' }} />tab</span></figcaption>
     </figure>
   )
 }
