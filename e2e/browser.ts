@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
@@ -66,4 +66,13 @@ export async function openProvidingTab (browser: Browser, url: string, options: 
     return s?.status === 'providing' && (options.paid !== true || s.payoutAddress !== '') ? s : undefined
   }, options.timeoutMs ?? 90_000)
   return { context, page, state }
+}
+
+/** Where screenshots go for people to open: test-results/ at the repository root. */
+export const ARTIFACTS = new URL('../test-results/', import.meta.url).pathname
+
+/** A full-page screenshot, `test-results/<name>.png`. */
+export async function screenshot (page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
 }

@@ -91,6 +91,9 @@ describe('e2e chaos: providers killed, liars, a relay restart', () => {
       ...tabs.map(t => [t.state.peerId, t.state.payoutAddress as `0x${string}`] as const),
       ...[...nodes.values()].map(n => [n.handle.node.peerId.toString(), n.account.address] as const)
     ])
+    // Tabs start with test tUSD of their own (to pay for their jobs): count what they earn on top.
+    const startBalance = new Map<string, bigint>()
+    for (const payout of payoutOf.values()) startBalance.set(payout, await usd(payout))
 
     const inputs = expected.map((_, i) => `${i * RANGE} ${(i + 1) * RANGE}`)
     const job = client.submit({ module: primes, inputs, redundancy: 2, pricePerTask: PRICE, minStake: LOCAL_STAKE, deadlineSeconds: 900 })
@@ -135,10 +138,10 @@ describe('e2e chaos: providers killed, liars, a relay restart', () => {
     const settlementPromise = client.paidJobs.get(job.id)!.settlement
     // Let the claims land, then move past the deadline so the refund can run.
     await until('every provider to claim what it was owed', async () => {
-      for (const [payout, runs] of paidRuns) if (await usd(payout) !== BigInt(runs) * PRICE) return undefined
+      for (const [payout, runs] of paidRuns) if (await usd(payout) - (startBalance.get(payout) ?? 0n) !== BigInt(runs) * PRICE) return undefined
       return true
     }, 90_000).catch(async (err: Error) => {
-      const got = await Promise.all([...paidRuns].map(async ([p, runs]) => `${p}: ${await usd(p)} of ${BigInt(runs) * PRICE}`))
+      const got = await Promise.all([...paidRuns].map(async ([p, runs]) => `${p}: ${await usd(p) - (startBalance.get(p) ?? 0n)} of ${BigInt(runs) * PRICE}`))
       throw new Error(`${err.message}: ${got.join('; ')}`)
     })
     await test.increaseTime({ seconds: 1000 })

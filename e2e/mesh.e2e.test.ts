@@ -1,9 +1,8 @@
 // Issue #2 end to end: relay + two Chromium tabs + one Node provider + an SDK requester, all on loopback
 // (run through scripts/netns.sh: a network namespace with only `lo`).
 import assert from 'node:assert/strict'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import binaryen from 'binaryen'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -19,15 +18,13 @@ import { resolveLimits } from '../worker-runtime/limits.ts'
 import { WorkerPool } from '../worker-runtime/pool.ts'
 import { spawnNodeWorker } from '../worker-runtime/spawn-node.ts'
 import type { TabProviderState } from '../web/provider/tab-provider.ts'
-import { launchChromium, openProvidingTab, tempDir, until } from './browser.ts'
+import { launchChromium, openProvidingTab, tempDir, until, screenshot } from './browser.ts'
 
 const primes = readFileSync(bundledPrimesPath())
 const jobsDir = new URL('../jobs/', import.meta.url)
 const mandelbrot = readFileSync(new URL('mandelbrot/build/mandelbrot.wasm', jobsDir))
 const wordfreq = readFileSync(new URL('wasi-c/build/wordfreq.wasm', jobsDir))
 /** Screenshots land here (gitignored) for people to look at. */
-const ARTIFACTS = new URL('../test-results/', import.meta.url).pathname
-mkdirSync(ARTIFACTS, { recursive: true })
 const dec = new TextDecoder()
 const PI_1E9 = 50_847_534
 const TASKS = 100
@@ -82,7 +79,7 @@ describe('e2e: a real Wasm job across Chromium tabs and a Node provider', () => 
 
   it('shows a tab that provides at once, with peers, and no console errors', async () => {
     const [a] = tabs
-    await a!.page.screenshot({ path: join(ARTIFACTS, 'contribute.png'), fullPage: true })
+    await screenshot(a!.page, 'contribute')
     await assert.doesNotReject(a!.page.getByRole('button', { name: 'Pause' }).waitFor())
     assert.equal(await a!.page.getByTestId('status').textContent(), 'Contributing')
     assert.deepEqual(tabs.flatMap(t => t.errors), [])

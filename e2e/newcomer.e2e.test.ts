@@ -4,20 +4,16 @@
 // reloads of a tab against the same mesh (each a new peer id from the same IP): every reloaded tab
 // is seen by requesters and sees the providers. Screenshots (desktop and 390 px) go to test-results/.
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { freePort } from '../chain/free-port.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TabmeshClient } from '../sdk/index.ts'
-import { launchChromium, newTab, openProvidingTab, tempDir, until } from './browser.ts'
+import { launchChromium, newTab, openProvidingTab, tempDir, until, screenshot } from './browser.ts'
 import { exit, run, waitFor } from './cli-process.ts'
 import type { Proc } from './cli-process.ts'
 
-const ARTIFACTS = new URL('../test-results/', import.meta.url).pathname
-mkdirSync(ARTIFACTS, { recursive: true })
-const shot = async (page: Page, name: string): Promise<void> => { await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true }) }
+const shot = screenshot
 /** The default example: Mandelbrot 512×384 in 64-px tiles. */
 const DEFAULT_TASKS = 48
 const RELOADS = 20

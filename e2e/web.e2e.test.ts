@@ -1,7 +1,7 @@
 // Issue #4: the web app as people use it, in real Chromium against the local chain. Screenshots of
 // every page land in test-results/ for people to look at.
 import assert from 'node:assert/strict'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
@@ -19,11 +19,9 @@ import { startRelay } from '../relay/start-relay.ts'
 import type { RelayHandle } from '../relay/start-relay.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TabmeshClient } from '../sdk/index.ts'
-import { launchChromium, newTab, tempDir, until } from './browser.ts'
+import { launchChromium, newTab, tempDir, until, screenshot } from './browser.ts'
 
-const ARTIFACTS = new URL('../test-results/', import.meta.url).pathname
-mkdirSync(ARTIFACTS, { recursive: true })
-const shot = async (page: Page, name: string): Promise<void> => { await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true }) }
+const shot = screenshot
 
 /** A test-injected EIP-1193 wallet: anvil holds the key of this (unlocked) test account. */
 const WALLET = testAccount(5).address

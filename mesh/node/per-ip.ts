@@ -1,4 +1,4 @@
-import type { Libp2p, MultiaddrConnection } from '@libp2p/interface'
+import type { Connection, MultiaddrConnection } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** The IP address a multiaddr starts with (`/ip4/…` or `/ip6/…`), or undefined (memory, relayed). */
@@ -9,9 +9,14 @@ export function ipOf (addr: Multiaddr): string | undefined {
 
 export interface PerIpConnectionGate {
   /** For libp2p's `connectionGater.denyInboundConnection`: true when the address already holds `max` inbound connections. */
-  deny: (maConn: MultiaddrConnection) => boolean
+  deny: (maConn: Pick<MultiaddrConnection, 'remoteAddr'>) => boolean
   /** Binds the gate to the node whose connections it counts (the node exists only after the gate is configured). */
-  attach: (node: Pick<Libp2p, 'getConnections'>) => void
+  attach: (node: ConnectionSource) => void
+}
+
+/** What the gate reads of a node: its open connections' remote addresses and directions. */
+export interface ConnectionSource {
+  getConnections: () => Array<Pick<Connection, 'remoteAddr' | 'direction'>>
 }
 
 /**
@@ -20,7 +25,7 @@ export interface PerIpConnectionGate {
  * are not capped.
  */
 export function perIpConnectionGate (max: number): PerIpConnectionGate {
-  let node: Pick<Libp2p, 'getConnections'> | undefined
+  let node: ConnectionSource | undefined
   return {
     deny (maConn) {
       const ip = ipOf(maConn.remoteAddr)

@@ -4,7 +4,8 @@ import { AbortedError, TabmeshError } from '../../errors/base.ts'
 import type { ProviderEntry, ProviderDirectory } from '../ads/directory.ts'
 import { cidOf } from '../cid.ts'
 import { INLINE_INPUT_BYTES, MAX_TASK_MESSAGE_BYTES, TASK_GRACE_MS, TASK_PROTOCOL } from '../constants.ts'
-import { connectDirect, toMultiaddrs } from '../node/connections.ts'
+import { PeerUnreachableError, connectDirect, toMultiaddrs } from '../node/connections.ts'
+import { reportUnreachable } from '../node/reachability.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { isTaskOutcome } from '../provider/agent.ts'
 import { TaskRequest, TaskResponse } from '../protocol/messages.js'
@@ -320,6 +321,7 @@ export class JobScheduler extends EventTarget {
       // Lost provider, dial failure or missed deadline: not the task's fault. Try elsewhere.
       provider.failures++
       provider.backoffUntil = Date.now() + Math.min(MAX_FAILURE_BACKOFF_MS, FAILURE_BACKOFF_MS * 2 ** (provider.failures - 1))
+      if (transportError instanceof PeerUnreachableError) void reportUnreachable(this.node, peerIdFromString(peer), toMultiaddrs(entry.ad.multiaddrs))
       if (transportError instanceof Error && this.node.getConnections(peerIdFromString(peer)).length === 0) this.directory.forget(peer)
       // A lost unreplicated assignment is decided afresh by whoever takes the task next.
       if (task.results.size === 0 && task.inflight.size === 0 && task.need === 1) task.need = undefined

@@ -170,5 +170,8 @@ function Reachability ({ state }: { state: TabProviderState }): React.JSX.Elemen
   if (webrtc === 0) {
     return <p className="small reach-bad" data-testid="reachability">Not reachable yet: this tab holds no relay reservation, so requesters cannot open a WebRTC link to it. It retries by itself; if this stays, check that the relay is up.</p>
   }
+  if (state.unreachableReports > 0) {
+    return <p className="small reach-bad" data-testid="reachability">{state.unreachableReports} requester{state.unreachableReports === 1 ? '' : 's'} could not open a direct link to this tab in the last 10 minutes, so it gets fewer tasks: its WebRTC is likely blocked (a firewall, a VPN or a strict NAT). {direct} direct link{direct === 1 ? '' : 's'} now.</p>
+  }
   return <p className="small reach-ok" data-testid="reachability">Reachable over WebRTC through {webrtc === 1 ? 'a relay' : `${webrtc} relay addresses`} · {direct} direct link{direct === 1 ? '' : 's'} now</p>
 }

@@ -7,6 +7,7 @@ import { createMeshNode } from '../../mesh/node/create-node.ts'
 import type { MeshNode } from '../../mesh/node/create-node.ts'
 import { keepBootstrap } from '../../mesh/node/keep-bootstrap.ts'
 import { maintainOverlay } from '../../mesh/node/overlay.ts'
+import { acceptUnreachableReports } from '../../mesh/node/reachability.ts'
 import { ProviderAgent } from '../../mesh/provider/agent.ts'
 import type { ProviderTaskEvent } from '../../mesh/provider/agent.ts'
 import { benchmarkPool } from '../../mesh/provider/benchmark.ts'
@@ -72,6 +73,8 @@ export interface TabProviderState {
   settings: VolunteerSettings
   /** Why the tab is not taking tasks, when paused: 'you', 'hidden', 'battery'. */
   pausedBy: string[]
+  /** Requesters that reported, over the relay, that they could not open a direct link to this tab (last 10 min). */
+  unreachableReports: number
   /** Score of what this tab contributed: tasks done weighted by benchmark-relative time (BOINC-style credit). */
   credit: number
 }
@@ -107,10 +110,11 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   const state: TabProviderState = {
     status: 'connecting', peerId: '', multiaddrs: [], workers, busyWorkers: 0, scoreMilli: 0, tasksDone: 0, tasksFailed: 0, running: 0, contributedMs: 0, peers: [], recent: [],
     payoutAddress: '', earnings: { received: '0', claimed: '0', claimable: '0' },
-    earningsHistory: await loadEarningsHistory(), settings, pausedBy: [], credit: 0
+    earningsHistory: await loadEarningsHistory(), settings, pausedBy: [], credit: 0, unreachableReports: 0
   }
   const node = await createMeshNode({ profile: 'browser', bootstrap: config.bootstrap, allowLocalDials: true })
   state.peerId = node.peerId.toString()
+  const reports = await acceptUnreachableReports(node, () => { state.unreachableReports = reports.count(); notify() })
   keepBootstrap(node, config.bootstrap)
   const directory = new ProviderDirectory(node)
   const relayIds = new Set(config.bootstrap.map(a => a.split('/p2p/').pop() ?? ''))
@@ -127,6 +131,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
     }
     state.peers = [...byPeer.values()]
     state.multiaddrs = node.getMultiaddrs().map(a => a.toString())
+    state.unreachableReports = reports.count()
     notify()
   }
   setInterval(refreshPeers, PEERS_REFRESH_MS)
