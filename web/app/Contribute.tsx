@@ -1,6 +1,7 @@
 import type { TabProviderState } from '../provider/tab-provider.ts'
 import type { VolunteerSettings } from '../provider/settings.ts'
 import { LineChart } from './Chart.tsx'
+import { plural } from '../../sdk/describe.ts'
 
 const STATUS_TEXT: Record<TabProviderState['status'], string> = {
   connecting: 'Connecting to the mesh…',
@@ -89,7 +90,7 @@ export function Contribute ({ state, onPause, onSettings }: {
               {state.peers.map(p => (
                 <tr key={p.peerId}>
                   <td title={p.peerId}><code>{short(p.peerId)}</code></td>
-                  <td>{p.isRelay ? 'relay' : p.tier === 'tab' ? `tab · ${p.workers ?? '?'} workers` : p.tier === 'node' ? `node · ${p.workers ?? '?'} workers` : 'requester'}</td>
+                  <td>{p.isRelay ? 'relay' : p.tier === 'tab' || p.tier === 'node' ? `${p.tier} · ${p.workers !== undefined ? plural(p.workers, 'worker') : '? workers'}` : 'requester'}</td>
                   <td>{p.kinds.map(k => <span key={k} className={`kind kind-${k}`}>{KIND_TEXT[k] ?? k}</span>)}</td>
                 </tr>
               ))}
@@ -171,7 +172,7 @@ function Reachability ({ state }: { state: TabProviderState }): React.JSX.Elemen
     return <p className="small reach-bad" data-testid="reachability">Not reachable yet: this tab holds no relay reservation, so requesters cannot open a WebRTC link to it. It retries by itself; if this stays, check that the relay is up.</p>
   }
   if (state.unreachableReports > 0) {
-    return <p className="small reach-bad" data-testid="reachability">{state.unreachableReports} requester{state.unreachableReports === 1 ? '' : 's'} could not open a direct link to this tab in the last 10 minutes, so it gets fewer tasks: its WebRTC is likely blocked (a firewall, a VPN or a strict NAT). {direct} direct link{direct === 1 ? '' : 's'} now.</p>
+    return <p className="small reach-bad" data-testid="reachability">{plural(state.unreachableReports, 'requester')} could not open a direct link to this tab in the last 10 minutes, so it gets fewer tasks: its WebRTC is likely blocked (a firewall, a VPN or a strict NAT). {plural(direct, 'direct link')} now.</p>
   }
-  return <p className="small reach-ok" data-testid="reachability">Reachable over WebRTC through {webrtc === 1 ? 'a relay' : `${webrtc} relay addresses`} · {direct} direct link{direct === 1 ? '' : 's'} now</p>
+  return <p className="small reach-ok" data-testid="reachability">Reachable over WebRTC through {webrtc === 1 ? 'a relay' : `${webrtc} relay addresses`} · {plural(direct, 'direct link')} now</p>
 }

@@ -4,6 +4,7 @@ import type { TabProvider } from '../provider/tab-provider.ts'
 import type { ReputationBook } from '../../mesh/requester/reputation.ts'
 import { formatTokens } from '../wallet/controller.ts'
 import { useTabState } from './use-tab-state.ts'
+import { plural } from '../../sdk/describe.ts'
 
 /** Ping each connected peer this often, ms. */
 const PING_INTERVAL_MS = 5_000
@@ -90,7 +91,7 @@ function MeshGraph ({ self, peers }: { self: string, peers: Array<{ id: string, 
   const r = Math.min(GRAPH_W, GRAPH_H) / 2 - 48
   return (
     <figure className="graph">
-      <svg viewBox={`0 0 ${GRAPH_W} ${GRAPH_H}`} role="img" aria-label={`Mesh graph: this tab and ${peers.length} peers`} style={{ width: '100%', maxWidth: GRAPH_W }}>
+      <svg viewBox={`0 0 ${GRAPH_W} ${GRAPH_H}`} role="img" aria-label={`Mesh graph: this tab and ${plural(peers.length, 'peer')}`} style={{ width: '100%', maxWidth: GRAPH_W }}>
         {peers.map((p, i) => {
           const a = (2 * Math.PI * i) / Math.max(1, peers.length) - Math.PI / 2
           const [dx, dy] = [Math.cos(a), Math.sin(a)]
