@@ -11,13 +11,16 @@ export const CHAIN_PROBE_TIMEOUT_MS = 3_000
  */
 export async function assertChainReachable (chain: Pick<ChainConfig, 'rpcUrl' | 'chainId' | 'local'>): Promise<void> {
   let id: number
+  let timer: ReturnType<typeof setTimeout> | undefined
   try {
     id = await Promise.race([
       publicClientFor(chain).getChainId(),
-      new Promise<never>((_resolve, reject) => setTimeout(() => { reject(new Error('timeout')) }, CHAIN_PROBE_TIMEOUT_MS))
+      new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error('timeout')) }, CHAIN_PROBE_TIMEOUT_MS) })
     ])
   } catch {
     throw new TabmeshError('CHAIN_UNREACHABLE', `the chain at ${chain.rpcUrl} does not answer${chain.local ? ': is the local mesh running (`npm start`)?' : ''}`)
+  } finally {
+    clearTimeout(timer)
   }
   if (id !== chain.chainId) throw new TabmeshError('WRONG_CHAIN', `the chain at ${chain.rpcUrl} has chain id ${id}, expected ${chain.chainId}`)
 }

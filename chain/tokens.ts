@@ -21,11 +21,19 @@ export function parseTokenAmount (text: string, token: TokenInfo): bigint {
 }
 
 /**
- * Base units → "1.2345 tUSD": at most `digits` decimals, trailing zeros dropped, with the symbol.
+ * Base units → a short decimal: at most `digits` decimals (cut, not rounded), trailing zeros dropped.
+ * @example formatTokens(96960n, 6) // '0.0969'
+ */
+export function formatTokens (value: bigint, decimals: number, digits = 4): string {
+  const [whole, frac = ''] = formatUnits(value, decimals).split('.')
+  const trimmed = frac.slice(0, digits).replace(/0+$/, '')
+  return trimmed === '' ? whole! : `${whole}.${trimmed}`
+}
+
+/**
+ * Base units → "1.2345 tUSD": formatTokens with the token's symbol.
  * @example formatTokenAmount(96960n, PAYMENT_TOKEN) // '0.0969 tUSD'
  */
 export function formatTokenAmount (value: bigint, token: TokenInfo, digits = 4): string {
-  const [whole, frac = ''] = formatUnits(value, token.decimals).split('.')
-  const trimmed = frac.slice(0, digits).replace(/0+$/, '')
-  return `${trimmed === '' ? whole! : `${whole}.${trimmed}`} ${token.symbol}`
+  return `${formatTokens(value, token.decimals, digits)} ${token.symbol}`
 }

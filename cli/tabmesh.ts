@@ -15,16 +15,16 @@ import type { LocalConfig } from './local-config.ts'
 import { CliError, EXIT, amountOption, intOption, oneLine, rateOption } from './cli-error.ts'
 import { claimProviderSlot, providerKeys } from './provider-slots.ts'
 import { assertChainReachable } from '../chain/reachable.ts'
-import { plural, waitingForProviders } from '../sdk/describe.ts'
+import { plural, utf8OrUndefined, waitingForProviders } from '../sdk/describe.ts'
 import type { Job } from '../sdk/job.ts'
 import type { JobProgress } from '../mesh/requester/types.ts'
 import type { MeshNode } from '../mesh/node/create-node.ts'
 import { startWebServer } from './web-server.ts'
-import { formatUnits, parseUnits } from 'viem'
+import { formatUnits } from 'viem'
 import type { Hex, LocalAccount } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import type { ChainConfig } from '../chain/config.ts'
-import { PAYMENT_TOKEN, STAKING_TOKEN } from '../chain/tokens.ts'
+import { PAYMENT_TOKEN, STAKING_TOKEN, formatTokenAmount } from '../chain/tokens.ts'
 import { DEFAULT_ANVIL_PORT, startLocalChain, testAccount } from '../chain/local-stack.ts'
 import { loadOrCreateEvmAccount } from './keys.ts'
 import { fsChequeStore } from '../mesh/payment/fs-cheque-store.ts'
@@ -169,13 +169,14 @@ async function provide (args: string[]): Promise<number> {
     let last = ''
     const report = (): void => {
       const e = payments.earnings()
-      const line = `earned ${formatUnits(e.received, 6)} tUSD (claimed ${formatUnits(e.claimed, 6)}, claimable ${formatUnits(e.claimable, 6)})`
+      const tusd = (v: bigint): string => formatTokenAmount(v, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)
+      const line = `earned ${tusd(e.received)} (claimed ${tusd(e.claimed)}, claimable ${tusd(e.claimable)})`
       if (line !== last) { last = line; console.log(line) }
     }
     payments.addEventListener('change', report)
     payments.addEventListener('claimed', (e) => {
       const d = (e as CustomEvent<{ hash: string, amount: bigint }>).detail
-      console.log(`claimed ${formatUnits(d.amount, 6)} tUSD in ${d.hash}`)
+      console.log(`claimed ${formatTokenAmount(d.amount, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)} in ${d.hash}`)
     })
     report()
   }
@@ -355,6 +356,14 @@ async function localConfig (): Promise<LocalConfig> {
   }
 }
 
+/** The local mesh's chain from .tabmesh/local.json, checked to answer; otherwise exit 3 with what to do. */
+async function localChain (): Promise<ChainConfig> {
+  const { chain } = await localConfig()
+  if (chain === undefined) throw new CliError('NO_CHAIN', 'no chain in .tabmesh/local.json: run `npm start` (tabmesh dev) first', EXIT.unreachable)
+  await unreachable(assertChainReachable(chain))
+  return chain
+}
+
 /** Turns an unreachable chain into exit code 3. */
 async function unreachable (probe: Promise<void>): Promise<void> {
   try { await probe } catch (err) { throw new CliError(err instanceof TabmeshError ? err.code : 'UNREACHABLE', oneLine(err), EXIT.unreachable) }
@@ -380,10 +389,7 @@ function requesterAccount (chain: ChainConfig): LocalAccount {
 
 async function claim (args: string[]): Promise<number> {
   parse(args, {})
-  const config = await localConfig()
-  if (config.chain === undefined) throw new CliError('NO_CHAIN', 'no chain in .tabmesh/local.json: run `npm start` (tabmesh dev) first', EXIT.unreachable)
-  const chain = config.chain
-  await unreachable(assertChainReachable(chain))
+  const chain = await localChain()
   let claimedAny = false
   for (const { keyFile, chequeFile } of await providerKeys(stateDir())) {
     const payments = new ProviderPayments({ chain, account: await loadOrCreateEvmAccount(keyFile), store: fsChequeStore(chequeFile) })
@@ -391,7 +397,7 @@ async function claim (args: string[]): Promise<number> {
     const hash = await payments.claimAll()
     if (hash === undefined) continue
     claimedAny = true
-    console.log(`claimed ${formatUnits(payments.earnings().claimed, 6)} tUSD in total for ${payments.address} in ${hash}`)
+    console.log(`claimed ${formatTokenAmount(payments.earnings().claimed, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)} in total for ${payments.address} in ${hash}`)
   }
   if (!claimedAny) console.log('nothing to claim: every cheque this machine\'s providers hold is already claimed (no transaction sent)')
   return 0
@@ -400,12 +406,10 @@ async function claim (args: string[]): Promise<number> {
 async function refund (args: string[]): Promise<number> {
   const [jobId] = args
   if (jobId === undefined || !/^0x[0-9a-fA-F]{64}$/.test(jobId) || args.length > 1) throw new CliError('USAGE', 'usage: tabmesh refund JOB_ID (0x + 64 hex digits)')
-  const config = await localConfig()
-  if (config.chain === undefined) throw new CliError('NO_CHAIN', 'no chain in .tabmesh/local.json: run `npm start` (tabmesh dev) first', EXIT.unreachable)
-  await unreachable(assertChainReachable(config.chain))
+  const chain = await localChain()
   const node = await createMeshNode({ profile: 'node', listen: [] })
   try {
-    const payments = new RequesterPayments({ node, chain: config.chain, account: requesterAccount(config.chain) })
+    const payments = new RequesterPayments({ node, chain, account: requesterAccount(chain) })
     const hash = await payments.refundWhenDue(jobId as Hex)
     console.log(hash === undefined ? 'nothing left to refund' : `refunded in ${hash}`)
   } finally {
@@ -435,14 +439,6 @@ function print (r: TaskOutcome, input: string, json: boolean): void {
     console.log(`[${r.index}] ${input}: ${text !== undefined ? text.trimEnd() : `<${r.output.length} bytes> ${r.outputCid}`}`)
   } else {
     console.log(`[${r.index}] ${input}: FAILED ${r.error.code}: ${r.error.message}${r.error.stderrTail !== undefined && r.error.stderrTail !== '' ? `\n    stderr: ${r.error.stderrTail.trim()}` : ''}`)
-  }
-}
-
-function utf8OrUndefined (bytes: Uint8Array): string | undefined {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    return undefined
   }
 }
 

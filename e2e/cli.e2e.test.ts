@@ -1,7 +1,7 @@
 // The README's path as a person runs it: `tabmesh dev`, `tabmesh provide`, `tabmesh submit --json`,
 // each its own process, finding each other through .tabmesh/local.json.
 import assert from 'node:assert/strict'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
@@ -9,6 +9,11 @@ import { tempDir } from './browser.ts'
 import { exit, run, waitFor } from './cli-process.ts'
 import type { Proc } from './cli-process.ts'
 import { freePort } from '../chain/free-port.ts'
+import { publicClientFor } from '../chain/clients.ts'
+import { testTokenAbi } from '../chain/generated/contracts.ts'
+import { PAYMENT_TOKEN, formatTokenAmount } from '../chain/tokens.ts'
+import { providerKeys } from '../cli/provider-slots.ts'
+import { privateKeyToAccount } from 'viem/accounts'
 
 const PRIMES = fileURLToPath(new URL('../jobs/primes/build/primes.wasm', import.meta.url))
 
@@ -25,7 +30,7 @@ describe('cli: tabmesh dev + provide + submit', () => {
     const dev = run(['dev', '--port', '0', '--relay-port', '0', '--chain-port', String(await freePort()), '--workers', '1'], cwd)
     procs.push(dev)
     const [, url] = await waitFor(dev, /web app\s+(http:\/\/\S+)/, 60_000)
-    const config = JSON.parse(readFileSync(join(cwd, '.tabmesh', 'local.json'), 'utf8')) as { bootstrap: string[], web: string, chain: { escrow: string, local: boolean } }
+    const config = JSON.parse(readFileSync(join(cwd, '.tabmesh', 'local.json'), 'utf8')) as { bootstrap: string[], web: string, chain: { escrow: string, local: boolean, rpcUrl: string, chainId: number, paymentToken: `0x${string}` } }
     assert.match(config.chain.escrow, /^0x[0-9a-f]{40}$/i)
     assert.equal(config.chain.local, true)
     assert.equal(config.web, url)
@@ -70,5 +75,33 @@ describe('cli: tabmesh dev + provide + submit', () => {
     assert.equal((opened?.transactions as string[]).length, 2, 'approve + openJob')
     const settlement = paidLines.find(l => l.settlement === true)
     assert.deepEqual(settlement && { paid: settlement.paid, fee: settlement.fee, refunded: settlement.refunded, slashed: settlement.slashed }, { paid: '0.016', fee: '0.00016', refunded: '0', slashed: '0' }, '8 tasks × 2 × 0.001 tUSD')
+
+    // Every provider claimed on its own when the job settled: `tabmesh claim` finds nothing owed on
+    // chain and sends no transaction from any of this machine's provider keys.
+    const chainConfig = { rpcUrl: config.chain.rpcUrl, chainId: config.chain.chainId }
+    const pub = publicClientFor(chainConfig)
+    const keys = await providerKeys(join(cwd, '.tabmesh'))
+    assert.equal(keys.length, 3, 'the two dev providers and the `provide` slot')
+    const accounts = keys.map(k => privateKeyToAccount(readFileSync(k.keyFile, 'utf8').trim() as `0x${string}`))
+    // As if a provider had crashed between its claim landing and recording it: the cheque files say
+    // nothing is claimed. The escrow knows better, and `claim` must ask it before spending gas.
+    let stale = 0
+    for (const { chequeFile } of keys) {
+      if (!existsSync(chequeFile)) continue
+      const records = JSON.parse(readFileSync(chequeFile, 'utf8')) as Record<string, { claimed: string }>
+      for (const r of Object.values(records)) { r.claimed = '0'; stale++ }
+      writeFileSync(chequeFile, JSON.stringify(records))
+    }
+    assert.ok(stale > 0, 'some provider holds a cheque of the paid job')
+    const nonces = await Promise.all(accounts.map(async a => await pub.getTransactionCount({ address: a.address })))
+    const claim = run(['claim'], cwd)
+    assert.equal(await exit(claim), 0, claim.output())
+    assert.match(claim.output(), /^nothing to claim: every cheque this machine's providers hold is already claimed \(no transaction sent\)$/m)
+    assert.deepEqual(await Promise.all(accounts.map(async a => await pub.getTransactionCount({ address: a.address }))), nonces, 'no transaction sent')
+
+    // `tabmesh provide` reports its earnings: its last line matches what its payout key holds on chain.
+    const balance = await pub.readContract({ address: config.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [accounts[2]!.address] })
+    const shown = formatTokenAmount(balance, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)
+    await waitFor(provide, new RegExp(`earned ${shown.replace('.', '\\.')} \\(claimed ${shown.replace('.', '\\.')}, claimable 0 tUSD\\)`), 30_000)
   })
 })

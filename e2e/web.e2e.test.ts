@@ -111,6 +111,8 @@ describe('e2e: the web app — contribute, jobs, wallet, network, offline', () =
     await page.getByRole('button', { name: 'Request unstake' }).click()
     await until('a plain error', async () => (await page.getByTestId('wallet-error').textContent().catch(() => null)) ?? undefined, 20_000)
     assert.match(await page.getByTestId('wallet-error').textContent() ?? '', /cannot unstake more than you have staked/)
+    // The unbonding delay is read from the Staking contract: 2 minutes on the local chain.
+    assert.match(await page.getByTestId('unbonding-delay').textContent() ?? '', /unbond for 2 min 0 s before/)
     // Not a number: said at once, next to the field, and no transaction is sent.
     const txsBefore = await page.locator('.txs li').count()
     await page.getByLabel('Stake amount (tSTK)', { exact: true }).fill('abc')

@@ -21,3 +21,15 @@ export function waitingForProviders (p: JobProgress): string | undefined {
   if (p.accepted + p.failed >= p.total || p.needed === 0 || p.available >= p.needed) return undefined
   return `waiting for providers: each task needs ${plural(p.needed, 'different provider')}, ${p.available === 1 ? '1 is' : `${p.available} are`} available`
 }
+
+/**
+ * The bytes as UTF-8 text, or undefined when they are not valid UTF-8 (show them as bytes instead).
+ * @example utf8OrUndefined(new TextEncoder().encode('664579\n')) // '664579\n'
+ */
+export function utf8OrUndefined (bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return undefined
+  }
+}

@@ -2,6 +2,7 @@ import type { TabProviderState } from '../provider/tab-provider.ts'
 import type { VolunteerSettings } from '../provider/settings.ts'
 import { LineChart } from './Chart.tsx'
 import { plural } from '../../sdk/describe.ts'
+import { PAYMENT_TOKEN, formatTokens } from '../../chain/tokens.ts'
 
 const STATUS_TEXT: Record<TabProviderState['status'], string> = {
   connecting: 'Connecting to the mesh…',
@@ -142,12 +143,9 @@ function Settings ({ settings, onChange }: { settings: VolunteerSettings, onChan
   )
 }
 
-/** Payment-token base units (6 decimals) as a short decimal. */
+/** Payment-token base units (a decimal string) as a short decimal, every digit kept. */
 function tokens (baseUnits: string): string {
-  const v = BigInt(baseUnits)
-  const whole = v / 1_000_000n
-  const frac = (v % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '')
-  return frac === '' ? whole.toString() : `${whole}.${frac}`
+  return formatTokens(BigInt(baseUnits), PAYMENT_TOKEN.decimals, PAYMENT_TOKEN.decimals)
 }
 
 function short (id: string): string {

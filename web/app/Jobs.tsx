@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import { LOCAL_STAKE } from '../../chain/local-funding.ts'
 import { PAYMENT_TOKEN, formatTokenAmount, parseTokenAmount } from '../../chain/tokens.ts'
 import type { Job } from '../../sdk/job.ts'
-import { plural, waitingForProviders } from '../../sdk/describe.ts'
+import { plural, utf8OrUndefined, waitingForProviders } from '../../sdk/describe.ts'
 import type { JobProgress, TaskOutcome, TaskState, TaskStatus } from '../../mesh/requester/types.ts'
 import { EXAMPLES, fetchModule, mandelbrotInputs, primesInputs } from '../jobs/examples.ts'
 import type { MandelbrotLayout } from '../jobs/examples.ts'
@@ -11,8 +11,8 @@ import type { JobRecord } from '../jobs/history.ts'
 import { plainError } from '../wallet/errors.ts'
 import type { MeshApp } from './App.tsx'
 import { PastJobs } from './PastJobs.tsx'
-import { FEE_BPS } from '../jobs/cost.ts'
-import { TaskResults, save, utf8 } from './TaskResults.tsx'
+import { feeOf, withFee } from '../jobs/cost.ts'
+import { TaskResults, save } from './TaskResults.tsx'
 
 type Kind = 'primes' | 'mandelbrot' | 'upload'
 
@@ -188,7 +188,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
       return
     }
     const lines = [...run.outcomes].sort((a, b) => a.index - b.index).map(r => JSON.stringify(r.ok
-      ? { index: r.index, input: run.inputs[r.index], outputCid: r.outputCid, output: utf8(r.output) ?? btoa(String.fromCharCode(...r.output)), providers: r.providers }
+      ? { index: r.index, input: run.inputs[r.index], outputCid: r.outputCid, output: utf8OrUndefined(r.output) ?? btoa(String.fromCharCode(...r.output)), providers: r.providers }
       : { index: r.index, input: run.inputs[r.index], error: r.error }))
     save(new Blob([lines.join('\n') + '\n'], { type: 'application/x-ndjson' }), `${run.job.id.slice(0, 10)}-results.jsonl`)
   }
@@ -198,8 +198,10 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
   // Held (not yet released) plus released results a trusted provider vouched for alone.
   const onTrust = (p?.unverified ?? 0) + (run?.outcomes.filter(r => r.ok && r.verification === 'trusted').length ?? 0)
   const waiting = p !== undefined && run !== undefined && !run.done ? waitingForProviders(p) : undefined
-  const priceValid = app.wallet === undefined || isAmount(price)
-  const paidForm = app.wallet !== undefined && priceValid && parseTokenAmount(price, PAYMENT_TOKEN) > 0n
+  // The typed price in base units: undefined while it is not an amount (the form says so).
+  const priceUnits = app.wallet === undefined ? 0n : priceOrUndefined(price)
+  const priceValid = priceUnits !== undefined
+  const paidForm = app.wallet !== undefined && priceUnits !== undefined && priceUnits > 0n
   return (
     <section aria-labelledby="jobs-title">
       <h2 id="jobs-title">Jobs</h2>
@@ -232,7 +234,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
           {paidForm && <label>Refund unspent after (min) <input type="number" min={1} value={deadlineMin} onChange={e => { setDeadlineMin(Number(e.target.value)) }} /></label>}
         </div>
         {!priceValid && <p className="error small" role="alert">"{price}" is not a price: enter an amount of tUSD like 0.001, or 0 for a free job.</p>}
-        {paidForm && <p className="muted small">Paid with {app.wallet!.kind === 'injected' ? 'your connected wallet' : 'this tab\'s burner key'} ({app.wallet!.address.slice(0, 10)}…): the job is opened on chain with a deposit of at most {formatTokenAmount(parseTokenAmount(price, PAYMENT_TOKEN) * BigInt(redundancy) * BigInt(taskCount(kind, primesTasks, inputFiles.length)) * (10_000n + FEE_BPS) / 10_000n, PAYMENT_TOKEN, 6)}; what providers do not earn is refunded {deadlineMin} min after the start. Providers must have staked 100 tSTK.</p>}
+        {paidForm && <p className="muted small">Paid with {app.wallet!.kind === 'injected' ? 'your connected wallet' : 'this tab\'s burner key'} ({app.wallet!.address.slice(0, 10)}…): the job is opened on chain with a deposit of at most {formatTokenAmount(withFee(priceUnits * BigInt(redundancy) * BigInt(taskCount(kind, primesTasks, inputFiles.length))), PAYMENT_TOKEN, 6)}; what providers do not earn is refunded {deadlineMin} min after the start. Providers must have staked 100 tSTK.</p>}
         {providers < redundancy && <p className="muted small" data-testid="form-waiting">Only {plural(providers, 'other provider')} online; this job needs {redundancy}. It will wait for more — open the app in another browser tab or run <code>npx tabmesh provide</code>, or lower the redundancy.</p>}
         {formError !== undefined && <p role="alert" className="error">{formError}</p>}
         <div className="buttons">
@@ -277,7 +279,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
 function costOf (view: RunView): { runs: number, paid: bigint, fee: bigint } {
   const runs = view.outcomes.reduce((n, r) => n + (r.ok ? r.providers.length : 0), 0)
   const paid = BigInt(runs) * view.price
-  return { runs, paid, fee: paid * FEE_BPS / 10_000n }
+  return { runs, paid, fee: feeOf(paid) }
 }
 
 function Cost ({ view }: { view: RunView }): React.JSX.Element {
@@ -291,8 +293,8 @@ function taskCount (kind: Kind, primesTasks: number, files: number): number {
   return kind === 'primes' ? primesTasks : kind === 'mandelbrot' ? mandelbrotInputs(MANDELBROT).length : Math.max(1, files)
 }
 
-function isAmount (text: string): boolean {
-  try { parseTokenAmount(text, PAYMENT_TOKEN); return true } catch { return false }
+function priceOrUndefined (text: string): bigint | undefined {
+  try { return parseTokenAmount(text, PAYMENT_TOKEN) } catch { return undefined }
 }
 
 function capitalize (s: string): string {

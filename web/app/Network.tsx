@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { TabProvider } from '../provider/tab-provider.ts'
 import type { ReputationBook } from '../../mesh/requester/reputation.ts'
-import { formatTokens } from '../wallet/controller.ts'
+import { formatTokens } from '../../chain/tokens.ts'
 import { useTabState } from './use-tab-state.ts'
 import { plural } from '../../sdk/describe.ts'
 

@@ -1,5 +1,5 @@
 import type { TaskOutcome } from '../../mesh/requester/types.ts'
-import { plural } from '../../sdk/describe.ts'
+import { plural, utf8OrUndefined } from '../../sdk/describe.ts'
 
 /** Text outputs longer than this are cut in the list (the download has them whole), characters. */
 const TEXT_PREVIEW = 200
@@ -31,7 +31,7 @@ export function TaskResults ({ outcomes, inputs }: { outcomes: TaskOutcome[], in
 }
 
 function Output ({ r }: { r: Extract<TaskOutcome, { ok: true }> }): React.JSX.Element {
-  const text = utf8(r.output)
+  const text = utf8OrUndefined(r.output)
   if (text !== undefined && printable(text)) return <code className="output">{short(text.trimEnd(), TEXT_PREVIEW)}</code>
   return (
     <>{r.output.length.toLocaleString('en-US')} bytes · <code className="muted" title={r.outputCid}>{r.outputCid.slice(0, 14)}…</code>{' '}
@@ -47,10 +47,6 @@ function short (s: string, n: number): string {
 function printable (s: string): boolean {
   // eslint-disable-next-line no-control-regex
   return !/[\u0000-\u0008\u000e-\u001f]/.test(s)
-}
-
-export function utf8 (bytes: Uint8Array): string | undefined {
-  try { return new TextDecoder('utf-8', { fatal: true }).decode(bytes) } catch { return undefined }
 }
 
 export function save (blob: Blob, name: string): void {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { formatTokens } from '../wallet/controller.ts'
+import { formatTokens } from '../../chain/tokens.ts'
 import type { MeshApp } from './App.tsx'
 import { useEvents } from './use-events.ts'
 
@@ -58,7 +58,7 @@ export function Wallet ({ app }: { app: MeshApp }): React.JSX.Element {
         <label>Unstake amount (tSTK) <input inputMode="decimal" value={unstakeAmount} onChange={e => { setUnstakeAmount(e.target.value) }} /></label>
         <button type="button" disabled={busy} onClick={() => { void wallet.requestUnstake(unstakeAmount) }}>Request unstake</button>
       </div>
-      <p className="muted small">Unstaked tokens unbond for {wallet.chain.local ? '2 minutes on the local chain' : 'the unbonding delay'} before they can be withdrawn; they can still be slashed meanwhile.</p>
+      {b !== undefined && <p className="muted small" data-testid="unbonding-delay">Unstaked tokens unbond for {formatCountdown(b.unbondingDelay)} before they can be withdrawn; they can still be slashed meanwhile.</p>}
       {wallet.error !== undefined && <p role="alert" className="error" data-testid="wallet-error">{wallet.error}</p>}
       {b !== undefined && b.unbonding > 0n && (
         <p data-testid="unbonding">{formatTokens(b.unbonding, 18)} tSTK unbonding: {countdown > 0 ? <>withdrawable in <strong>{formatCountdown(countdown)}</strong></> : 'withdrawable now'}

@@ -4,7 +4,12 @@
  */
 export const FEE_BPS = 100n
 
+/** The protocol fee on `paid` base units. */
+export function feeOf (paid: bigint): bigint {
+  return paid * FEE_BPS / 10_000n
+}
+
 /** Base units paid to providers → the same plus the protocol fee on it. */
 export function withFee (paid: bigint): bigint {
-  return paid + paid * FEE_BPS / 10_000n
+  return paid + feeOf(paid)
 }

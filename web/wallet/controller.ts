@@ -1,6 +1,6 @@
 import { connect, createConfig, disconnect, getConnectorClient, injected } from '@wagmi/core'
 import type { CreateConnectorFn } from '@wagmi/core'
-import { createWalletClient, custom, formatUnits, parseUnits } from 'viem'
+import { createWalletClient, custom, parseUnits } from 'viem'
 import type { Address, Hex, PrivateKeyAccount } from 'viem'
 import { chainOf, publicClientFor, walletClientFor } from '../../chain/clients.ts'
 import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clients.ts'
@@ -23,6 +23,8 @@ export interface Balances {
   unbonding: bigint
   /** Unix seconds when unbonding stake can be withdrawn (0 = nothing unbonding). */
   releaseAt: number
+  /** Staking's unbonding delay, seconds (read from the contract: a kept local chain may predate a change). */
+  unbondingDelay: number
 }
 
 export interface PendingTx {
@@ -108,14 +110,15 @@ export class WalletController extends EventTarget {
     const who = this.address
     const read = async (token: Address): Promise<bigint> => await this.publicClient.readContract({ address: token, abi: testTokenAbi, functionName: 'balanceOf', args: [who] })
     try {
-      const [eth, usd, stk, stake, unbonding] = await Promise.all([
+      const [eth, usd, stk, stake, unbonding, unbondingDelay] = await Promise.all([
         this.publicClient.getBalance({ address: who }),
         read(this.chain.paymentToken),
         read(this.chain.stakingToken),
         this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [who] }),
-        this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'unbonding', args: [who] })
+        this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'unbonding', args: [who] }),
+        this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'unbondingDelay' })
       ])
-      this.balances = { eth, usd, stk, stake, unbonding: unbonding[0], releaseAt: Number(unbonding[1]) }
+      this.balances = { eth, usd, stk, stake, unbonding: unbonding[0], releaseAt: Number(unbonding[1]), unbondingDelay: Number(unbondingDelay) }
     } catch (err) {
       this.error = plainError(err)
     }
@@ -154,7 +157,7 @@ export class WalletController extends EventTarget {
     await this.refresh()
   }
 
-  /** Parses a typed amount; on a mistake sets `error` (shown under Transactions) and returns undefined. */
+  /** Parses a typed amount; on a mistake sets `error` (shown next to the stake fields) and returns undefined. */
   private amount (text: string, token: TokenInfo): bigint | undefined {
     try {
       const value = parseTokenAmount(text, token)
@@ -228,11 +231,4 @@ function burnerKeyOf (account: PrivateKeyAccount): Hex {
   const key = burnerKeys.get(account)
   if (key === undefined) throw new Error('the burner key is not available')
   return key
-}
-
-export function formatTokens (value: bigint, decimals: number, digits = 4): string {
-  const s = formatUnits(value, decimals)
-  const [whole, frac = ''] = s.split('.')
-  const trimmed = frac.slice(0, digits).replace(/0+$/, '')
-  return trimmed === '' ? whole! : `${whole}.${trimmed}`
 }
