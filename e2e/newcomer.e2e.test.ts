@@ -65,6 +65,13 @@ describe('e2e: a newcomer\'s first five minutes', () => {
     assert.ok(runs >= DEFAULT_TASKS && runs <= 2 * DEFAULT_TASKS, cost)
     assert.match(cost, new RegExp(`^Cost: ${(runs * 0.00101).toFixed(6).replace(/0+$/, '')} tUSD — `), cost)
     await shot(page, 'newcomer-2-job-done')
+    // After the first job: a price that is not a number is refused where it is typed; it never
+    // becomes a free job.
+    const price = page.getByLabel('Price per task run (tUSD)')
+    await price.fill('abc')
+    await page.getByText('"abc" is not a price').waitFor({ timeout: 5_000 })
+    assert.equal(await page.getByRole('button', { name: 'Run job' }).isDisabled(), true, 'Run job is disabled for a bad price')
+    await price.fill('0.001')
     // Past jobs: the escrow with its refund time, in token units.
     await page.getByTestId('past-jobs').waitFor()
     assert.match(await page.getByTestId('past-jobs').textContent() ?? '', /0\.001 tUSD per run · cost/)
