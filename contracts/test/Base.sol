@@ -7,6 +7,10 @@ interface Vm {
     function startPrank(address sender) external;
     function stopPrank() external;
     function warp(uint256 timestamp) external;
+    function roll(uint256 blockNumber) external;
+    function prevrandao(bytes32 value) external;
+    function getBlockNumber() external view returns (uint256);
+    function getBlockTimestamp() external view returns (uint256);
     function expectRevert(bytes calldata revertData) external;
     function expectRevert(bytes4 revertData) external;
     function expectRevert() external;
@@ -22,6 +26,7 @@ interface Vm {
     function assertLe(uint256 a, uint256 b, string calldata err) external pure;
     function assertGe(uint256 a, uint256 b, string calldata err) external pure;
     function label(address account, string calldata name) external;
+    function toString(uint256 value) external pure returns (string memory);
 }
 
 /// @notice Minimal test base: the cheatcode handle, `bound`, and invariant target selection.

@@ -4,56 +4,102 @@ pragma solidity ^0.8.24;
 import {Base} from "./Base.sol";
 import {TestToken} from "../src/TestToken.sol";
 import {Staking} from "../src/Staking.sol";
-import {JobEscrow} from "../src/JobEscrow.sol";
+import {PaymentLanes} from "../src/PaymentLanes.sol";
+import {Arbitration} from "../src/Arbitration.sol";
 
-/// @notice Deployed tokens, Staking and JobEscrow with funded actors, as on the local chain.
+/// @notice Tokens, Staking, PaymentLanes and Arbitration as on the local chain, with funded actors:
+///         one requester, six owners (each its own operator key plus a second operator key), staked.
 abstract contract Fixture is Base {
     TestToken internal usd;
     TestToken internal stk;
     Staking internal staking;
-    JobEscrow internal escrow;
+    PaymentLanes internal lanes;
+    Arbitration internal arbitration;
 
     address internal treasury = address(0x7EA5);
     uint256 internal requesterKey = 0xA11CE;
     address internal requester;
-    uint256[4] internal providerKeys = [uint256(0xB0B1), 0xB0B2, 0xB0B3, 0xB0B4];
-    address[4] internal providers;
+    uint256 internal constant OWNERS = 6;
+    uint256[OWNERS] internal ownerKeys = [uint256(0xB0B1), 0xB0B2, 0xB0B3, 0xB0B4, 0xB0B5, 0xB0B6];
+    address[OWNERS] internal owners;
+    /// A second key per owner: its provider process's operator.
+    uint256[OWNERS] internal operatorKeys = [uint256(0xC0C1), 0xC0C2, 0xC0C3, 0xC0C4, 0xC0C5, 0xC0C6];
+    address[OWNERS] internal operators;
 
     uint64 internal constant UNBONDING = 7 days;
-    uint128 internal constant MIN_STAKE = 100e18;
+    uint64 internal constant CHALLENGE = 24 hours;
+    uint256 internal constant STAKE = 100e18;
+    uint256 internal constant SLASH = 50e18;
+    uint256 internal constant BOND = 10e18;
+    uint256 internal constant PENALTY = 1e18;
 
     function setUp() public virtual {
         usd = new TestToken("Tabmesh USD", "tUSD", 6);
         stk = new TestToken("Tabmesh Stake", "tSTK", 18);
-        staking = new Staking(stk, UNBONDING, treasury);
-        escrow = new JobEscrow(usd, staking, treasury);
-        staking.setSlasher(address(escrow));
+        staking = new Staking(stk, UNBONDING);
+        lanes = new PaymentLanes(usd, treasury, CHALLENGE);
+        arbitration = new Arbitration(staking, treasury, arbitrationParams());
+        staking.setSlasher(address(arbitration));
         requester = vm.addr(requesterKey);
         usd.faucet(requester, 1_000_000e6);
-        vm.prank(requester);
-        usd.approve(address(escrow), type(uint256).max);
-        for (uint256 i; i < providers.length; ++i) {
-            providers[i] = vm.addr(providerKeys[i]);
-            stk.faucet(providers[i], 1_000e18);
-            vm.startPrank(providers[i]);
+        stk.faucet(requester, 1_000e18);
+        vm.startPrank(requester);
+        usd.approve(address(lanes), type(uint256).max);
+        stk.approve(address(arbitration), type(uint256).max);
+        vm.stopPrank();
+        for (uint256 i; i < OWNERS; ++i) {
+            owners[i] = vm.addr(ownerKeys[i]);
+            operators[i] = vm.addr(operatorKeys[i]);
+            vm.label(owners[i], string.concat("owner", vm.toString(i)));
+            stk.faucet(owners[i], 1_000e18);
+            vm.startPrank(owners[i]);
             stk.approve(address(staking), type(uint256).max);
-            staking.stake(MIN_STAKE);
+            stk.approve(address(arbitration), type(uint256).max);
+            staking.stake(STAKE);
+            staking.addOperator(operators[i], consent(operatorKeys[i], owners[i]));
             vm.stopPrank();
         }
     }
 
-    function openJob(bytes32 jobId, uint32 tasks, uint16 redundancy, uint128 price) internal {
+    function arbitrationParams() internal pure returns (Arbitration.Params memory) {
+        return Arbitration.Params({
+            arbiterCount: 3,
+            minArbiterStake: 10e18,
+            slashAmount: SLASH,
+            disputeBond: BOND,
+            arbiterPenalty: PENALTY,
+            commitWindow: 1 hours,
+            revealWindow: 1 hours,
+            arbiterShareBps: 5_000,
+            bountyBps: 1_000
+        });
+    }
+
+    function consent(uint256 operatorKey, address owner) internal view returns (bytes memory) {
+        return signDigest(operatorKey, staking.consentDigest(owner, vm.addr(operatorKey)));
+    }
+
+    function deposit(uint256 amount) internal {
         vm.prank(requester);
-        escrow.openJob(jobId, keccak256("module"), keccak256("inputs"), tasks, redundancy, price, uint64(block.timestamp + 1 days), MIN_STAKE);
+        lanes.deposit(amount);
     }
 
-    function cheque(bytes32 jobId, address provider, uint256 cumulative) internal view returns (JobEscrow.Cheque memory c, bytes memory sig) {
-        c = JobEscrow.Cheque({jobId: jobId, provider: provider, cumulativeAmount: cumulative});
-        sig = signDigest(requesterKey, escrow.chequeDigest(c));
+    function fund(address owner, uint256 amount) internal {
+        address[] memory o = new address[](1);
+        uint256[] memory a = new uint256[](1);
+        o[0] = owner;
+        a[0] = amount;
+        vm.prank(requester);
+        lanes.fundLanes(o, a);
     }
 
-    function receipt(bytes32 jobId, uint32 task, bytes32 output, uint256 who) internal view returns (JobEscrow.Receipt memory r, bytes memory sig) {
-        r = JobEscrow.Receipt({jobId: jobId, taskIndex: task, outputHash: output, provider: providers[who]});
-        sig = signDigest(providerKeys[who], escrow.receiptDigest(r));
+    function cheque(uint256 signerKey, address owner, uint256 cumulative) internal view returns (PaymentLanes.Cheque memory c, bytes memory sig) {
+        c = PaymentLanes.Cheque({requester: vm.addr(signerKey), owner: owner, cumulativeAmount: cumulative});
+        sig = signDigest(signerKey, lanes.chequeDigest(c));
+    }
+
+    function receipt(bytes32 taskHash, bytes32 output, uint256 operatorKey) internal view returns (Arbitration.Receipt memory r, bytes memory sig) {
+        r = Arbitration.Receipt({taskHash: taskHash, outputHash: output, operator: vm.addr(operatorKey)});
+        sig = signDigest(operatorKey, arbitration.receiptDigest(r));
     }
 }
