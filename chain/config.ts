@@ -4,8 +4,12 @@ import type { Address } from 'viem'
 export interface ChainConfig {
   rpcUrl: string
   chainId: number
-  escrow: Address
+  /** PaymentLanes: requesters' deposits, one lane per (requester, provider owner), cheques, claims. */
+  lanes: Address
+  /** Staking: owners' stake, their operator keys, unbonding. */
   staking: Address
+  /** Arbitration: disputes over conflicting receipts, decided by drawn arbiters. */
+  arbitration: Address
   paymentToken: Address
   stakingToken: Address
   treasury: Address

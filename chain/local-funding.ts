@@ -5,6 +5,7 @@ import type { ChainConfig } from './config.ts'
 import { stakingAbi, testTokenAbi } from './generated/contracts.ts'
 import { TabmeshError } from '../errors/base.ts'
 import { sendContractTx } from './send-tx.ts'
+import { ownerOfOperator, registerOperator } from './operators.ts'
 import type { ContractTxRequest } from './send-tx.ts'
 
 /** What a generated local key gets: gas, test tokens, and a stake so it can take paid jobs at once. */
@@ -16,7 +17,7 @@ export const LOCAL_STAKE = parseUnits('100', 18)
 
 /**
  * Local chain only (`chain.local`): gives `account` gas (anvil_setBalance) and faucet tokens, and
- * stakes `stake` if its stake is lower; payment tokens only when asked (requesters need them, providers earn them). Used by `tabmesh dev`, `tabmesh provide` and tabs on the local
+ * stakes `stake` if its stake is lower, as its own owner with itself as operator (the burner-only flow); payment tokens only when asked (requesters need them, providers earn them). Used by `tabmesh dev`, `tabmesh provide` and tabs on the local
  * mesh so a newcomer's providers can take paid jobs without touching a wallet.
  * @throws TabmeshError NOT_LOCAL on a real network
  */
@@ -35,6 +36,10 @@ export async function fundLocalAccount (chain: ChainConfig, account: LocalAccoun
   }
   const stake = options.stake ?? 0n
   if (stake === 0n) return
+  const owner = await ownerOfOperator(publicClient, chain, account.address)
+  // An operator a wallet registered (Wallet page, `provide --owner`): the wallet owns the stake, not this key.
+  if (owner !== undefined && owner.toLowerCase() !== account.address.toLowerCase()) return
+  if (owner === undefined) await registerOperator({ chain, publicClient, owner: wallet, operator: account })
   const current = await publicClient.readContract({ address: chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [account.address] })
   if (current >= stake) return
   if (await balanceOf(chain.stakingToken) < stake - current) {

@@ -8,6 +8,8 @@ export interface ContractTxRequest {
   abi: readonly unknown[]
   functionName: string
   args: readonly unknown[]
+  /** Gas limit; default: the node's estimate. */
+  gas?: bigint
 }
 
 /**
@@ -17,8 +19,21 @@ export interface ContractTxRequest {
  * @throws TabmeshError `errorCode` when the transaction is mined but reverted
  */
 export async function sendContractTx (publicClient: TabmeshPublicClient, walletClient: TabmeshWalletClient, request: ContractTxRequest, errorCode = 'TX_REVERTED'): Promise<Hex> {
-  const hash = await walletClient.writeContract(request as never)
-  const receipt = await publicClient.waitForTransactionReceipt({ hash })
-  if (receipt.status !== 'success') throw new TabmeshError(errorCode, `${request.functionName} reverted (${hash})`)
-  return hash
+  // One account's transactions go one at a time: concurrent sends (a lane top-up and a dispute, two
+  // disputes) would otherwise pick the same nonce and one would be dropped.
+  const key = `${walletClient.chain.id}/${walletClient.account.address.toLowerCase()}`
+  const previous = queues.get(key) ?? Promise.resolve()
+  const send = previous.then(async () => {
+    const hash = await walletClient.writeContract(request as never)
+    const receipt = await publicClient.waitForTransactionReceipt({ hash })
+    if (receipt.status !== 'success') throw new TabmeshError(errorCode, `${request.functionName} reverted (${hash})`)
+    return hash
+  })
+  const settled = send.catch(() => {})
+  queues.set(key, settled)
+  settled.finally(() => { if (queues.get(key) === settled) queues.delete(key) }).catch(() => {})
+  return await send
 }
+
+/** The last pending transaction per chain and account (see sendContractTx). */
+const queues = new Map<string, Promise<unknown>>()

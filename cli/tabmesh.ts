@@ -29,7 +29,9 @@ import { DEFAULT_ANVIL_PORT, startLocalChain, testAccount } from '../chain/local
 import { loadOrCreateEvmAccount } from './keys.ts'
 import { fsChequeStore } from '../mesh/payment/fs-cheque-store.ts'
 import { ProviderPayments } from '../mesh/payment/provider-payments.ts'
-import { RequesterPayments } from '../mesh/payment/requester-payments.ts'
+import { lanesCommand, disputeCommand } from './money-commands.ts'
+import { ownerOfOperator } from '../chain/operators.ts'
+import { publicClientFor } from '../chain/clients.ts'
 import { createMeshNode } from '../mesh/node/create-node.ts'
 
 const USAGE = `tabmesh — a browser-native compute mesh
@@ -38,17 +40,22 @@ const USAGE = `tabmesh — a browser-native compute mesh
       local chain (anvil + contracts) + relay + two Node providers (N workers each) + the web app on 127.0.0.1;
       writes .tabmesh/local.json, prints the URL
   tabmesh relay [--host 127.0.0.1] [--port 9090]
-  tabmesh provide [--bootstrap MULTIADDR]... [--workers N] [--price UNITS]
-      reports tasks and earnings; keeps its payout key in .tabmesh/providers/N.key across runs
+  tabmesh provide [--bootstrap MULTIADDR]... [--workers N] [--price UNITS] [--owner ADDRESS]
+      reports tasks and earnings; keeps its operator key in .tabmesh/providers/N.key across runs; paid work
+      pays the owner (default: the operator key itself; with --owner, that wallet registers the key —
+      Wallet page "Register an operator"); claims what it holds when it stops
   tabmesh submit MODULE.wasm INPUT_FILE... [--redundancy 2] [--timeout MS] [--memory-pages N]
                  [--fuel N] [--arg ARG]... [--json] [--bootstrap MULTIADDR]...
                  [--replicate-all | --spot-check RATE]   (adaptive replication: trusted providers'
                  tasks are replicated at RATE, default 0.1; --replicate-all replicates every task)
       each input file is one task; prints each accepted output (--json: one JSON line per task + a summary);
       says at once when fewer providers are online than each task needs, and keeps waiting; Ctrl-C cancels
-      paid: [--price TOKENS] [--min-stake TOKENS] [--deadline SECONDS]   (payment token, e.g. --price 0.001)
-  tabmesh claim                     claim every cheque this machine's providers hold
-  tabmesh refund JOB_ID             refund a paid job's unspent deposit once its deadline has passed
+      paid: [--price TOKENS] [--min-stake TOKENS]   (payment token, e.g. --price 0.001; paid over payment lanes)
+  tabmesh claim                     claim every cheque this machine's providers hold (pays their owners)
+  tabmesh lanes [list] | fund OWNER AMOUNT | close OWNER | finish OWNER
+                                    the requester's payment lanes: unspent funds come back after a close's
+                                    challenge window (2 min on the local chain, 24 h by default elsewhere)
+  tabmesh dispute [ID]              disputes: parties, arbiters, votes, who was slashed
 
 Exit codes: 0 done · 1 some tasks failed · 2 usage mistake (nothing was sent) · 3 mesh or chain
 unreachable · 130 interrupted (the job was cancelled).
@@ -59,7 +66,7 @@ Without --bootstrap, provide and submit use .tabmesh/local.json from \`tabmesh d
 /** Node providers `tabmesh dev` starts: enough for the default redundancy of 2. */
 const LOCAL_PROVIDERS = 2
 
-const COMMANDS = ['dev', 'relay', 'provide', 'submit', 'claim', 'refund', 'help']
+const COMMANDS = ['dev', 'relay', 'provide', 'submit', 'claim', 'lanes', 'dispute', 'help']
 
 async function main (argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -69,7 +76,8 @@ async function main (argv: string[]): Promise<number> {
     case 'provide': return await provide(rest)
     case 'submit': return await submit(rest)
     case 'claim': return await claim(rest)
-    case 'refund': return await refund(rest)
+    case 'lanes': { const chain = await localChain(); return await lanesCommand(rest, chain, requesterAccount(chain)) }
+    case 'dispute': return await disputeCommand(rest, await localChain())
     case undefined: case 'help': case '--help': case '-h':
       console.log(USAGE)
       return 0
@@ -112,7 +120,7 @@ async function dev (args: string[]): Promise<number> {
   web app   ${web.url}   ← open it: the tab becomes a provider
   relay     ${relay.multiaddrs.join('\n            ')}
 ${providers.map(p => `  provider  ${p.node.peerId.toString()} (${plural(p.pool.size, 'worker')}, score ${(p.agent.scoreMilli / 1000).toFixed(1)} tasks/s, payout ${p.payments?.address ?? '—'})`).join('\n')}
-  chain     ${local.chain.rpcUrl} (anvil, chain id ${local.chain.chainId}) escrow ${local.chain.escrow} staking ${local.chain.staking}
+  chain     ${local.chain.rpcUrl} (anvil, chain id ${local.chain.chainId}) lanes ${local.chain.lanes} staking ${local.chain.staking} arbitration ${local.chain.arbitration}
   config    ${file}
 try:  npx tabmesh submit jobs/primes/build/primes.wasm <input files>   (Ctrl-C stops the mesh)`)
   await waitForSignal()
@@ -134,7 +142,8 @@ async function relay (args: string[]): Promise<number> {
 }
 
 async function provide (args: string[]): Promise<number> {
-  const { values } = parse(args, { bootstrap: { type: 'string', multiple: true }, workers: { type: 'string' }, price: { type: 'string' } })
+  const { values } = parse(args, { bootstrap: { type: 'string', multiple: true }, workers: { type: 'string' }, price: { type: 'string' }, owner: { type: 'string' } })
+  if (values.owner !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(values.owner)) throw new CliError('USAGE', '--owner must be a 0x address (the wallet that registers this provider\'s operator key)')
   const workers = intOption('workers', values.workers, 1, 1024)
   const price = values.price !== undefined ? String(intOption('price', values.price, 0)) : undefined
   const config = values.bootstrap === undefined ? await localConfig() : undefined
@@ -145,7 +154,7 @@ async function provide (args: string[]): Promise<number> {
   const handle = await startNodeProvider({
     bootstrap,
     ...(chain !== undefined && slot !== undefined
-      ? { chain, account: await loadOrCreateEvmAccount(slot.keyFile), chequeFile: slot.chequeFile }
+      ? { chain, account: await loadOrCreateEvmAccount(slot.keyFile), chequeFile: slot.chequeFile, ...(values.owner !== undefined ? { owner: values.owner as `0x${string}` } : {}) }
       : {}),
     ...(workers !== undefined ? { workers } : {}),
     ...(price !== undefined ? { price } : {}),
@@ -159,7 +168,7 @@ async function provide (args: string[]): Promise<number> {
     await slot?.release()
     throw err
   }
-  console.log(`providing as ${handle.node.peerId.toString()} with ${plural(handle.pool.size, 'worker')} (score ${(handle.agent.scoreMilli / 1000).toFixed(1)} tasks/s)${handle.payments !== undefined ? `, payout ${handle.payments.address} (key ${slot!.keyFile})` : ''}`)
+  console.log(`providing as ${handle.node.peerId.toString()} with ${plural(handle.pool.size, 'worker')} (score ${(handle.agent.scoreMilli / 1000).toFixed(1)} tasks/s)${handle.payments !== undefined ? `, operator ${handle.payments.address} (key ${slot!.keyFile}) for owner ${handle.payments.owner}` : ''}`)
   handle.agent.addEventListener('task:end', (e) => {
     const d = (e as CustomEvent<{ jobId: string, taskIndex: number, outcome?: string, durationMs?: number }>).detail
     console.log(`task ${d.jobId.slice(0, 10)}…#${d.taskIndex} ${d.outcome ?? ''} ${d.durationMs ?? 0} ms`)
@@ -181,6 +190,11 @@ async function provide (args: string[]): Promise<number> {
     report()
   }
   await waitForSignal()
+  if (payments !== undefined) {
+    // Leaving: claim what this operator holds so its owner is paid even if it never comes back.
+    payments.autoClaim = false
+    await payments.claimAll().catch((err: unknown) => { console.error(`could not claim on the way out: ${oneLine(err)} (tabmesh claim retries)`) })
+  }
   await handle.stop()
   await slot?.release()
   return 0
@@ -198,8 +212,7 @@ async function submit (args: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
     bootstrap: { type: 'string', multiple: true },
     price: { type: 'string' },
-    'min-stake': { type: 'string' },
-    deadline: { type: 'string', default: '120' }
+    'min-stake': { type: 'string' }
   }, true)
   const [modulePath, ...inputPaths] = positionals
   if (modulePath === undefined || inputPaths.length === 0) throw new CliError('USAGE', 'usage: tabmesh submit MODULE.wasm INPUT_FILE... (tabmesh help)')
@@ -211,7 +224,6 @@ async function submit (args: string[]): Promise<number> {
   const fuel = intOption('fuel', values.fuel, 1)
   const price = amountOption('price', values.price, PAYMENT_TOKEN)
   const minStake = amountOption('min-stake', values['min-stake'], STAKING_TOKEN)
-  const deadline = intOption('deadline', values.deadline, 10, 365 * 24 * 3600)!
   const module = await readInput(modulePath)
   if (!WebAssembly.validate(module)) throw new CliError('INVALID_MODULE', `${modulePath} is not a WebAssembly module${module.length >= 4 && module[0] === 0 && module[1] === 0x61 ? ' (it does not validate)' : ' (it lacks the \\0asm header)'}`)
   const inputs = await Promise.all(inputPaths.map(readInput))
@@ -245,8 +257,7 @@ async function submit (args: string[]): Promise<number> {
       ...(paid
         ? {
             pricePerTask: price,
-            minStake: minStake ?? 0n,
-            deadlineSeconds: deadline
+            minStake: minStake ?? 0n
           }
         : {}),
       limits: {
@@ -279,19 +290,19 @@ async function submit (args: string[]): Promise<number> {
       console.error(`job ${summary.jobId}: ${summary.accepted} accepted${trusted}, ${summary.failed} failed, ${plural(summary.runs, 'task run')} in ${(summary.durationMs / 1000).toFixed(2)} s`)
     }
     if (paidJob !== undefined) {
-      if (!values.json) console.error(`settling: providers claim now; the unspent deposit is refunded after the ${deadline} s deadline…`)
+      if (!values.json) console.error('settling: delivering the last cheques and waiting for any dispute to be decided…')
       const s = await paidJob.settlement
       const settlement = {
         settlement: true,
         jobId: job.id,
         paid: formatUnits(s.paid, 6),
-        refunded: formatUnits(s.refunded, 6),
         fee: formatUnits(s.fee, 6),
         slashed: formatUnits(s.slashed, 18),
+        disputes: s.disputes.map(d => ({ id: d.id.toString(), status: d.status })),
         transactions: s.transactions
       }
       if (values.json) console.log(JSON.stringify(settlement))
-      else console.error(`settled: paid ${settlement.paid} tUSD, fee ${settlement.fee} tUSD, refunded ${settlement.refunded} tUSD, slashed ${settlement.slashed} tSTK\ntransactions: ${s.transactions.join(' ')}`)
+      else console.error(`settled: paid ${settlement.paid} tUSD by cheque (providers' owners get it less the ${settlement.fee} tUSD fee when they claim), slashed ${settlement.slashed} tSTK${s.disputes.length > 0 ? ` in ${plural(s.disputes.length, 'dispute')} (tabmesh dispute)` : ''}; what the lanes still hold stays for your next job (tabmesh lanes)\ntransactions: ${s.transactions.join(' ')}`)
     }
     return failed > 0 ? EXIT.tasksFailed : EXIT.ok
   } catch (err) {
@@ -392,29 +403,17 @@ async function claim (args: string[]): Promise<number> {
   const chain = await localChain()
   let claimedAny = false
   for (const { keyFile, chequeFile } of await providerKeys(stateDir())) {
-    const payments = new ProviderPayments({ chain, account: await loadOrCreateEvmAccount(keyFile), store: fsChequeStore(chequeFile) })
+    const account = await loadOrCreateEvmAccount(keyFile)
+    // Cheques pay the owner the operator acts for on chain (itself when it registered itself).
+    const owner = await ownerOfOperator(publicClientFor(chain), chain, account.address) ?? account.address
+    const payments = new ProviderPayments({ chain, account, owner, store: fsChequeStore(chequeFile) })
     payments.autoClaim = false
     const hash = await payments.claimAll()
     if (hash === undefined) continue
     claimedAny = true
-    console.log(`claimed ${formatTokenAmount(payments.earnings().claimed, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)} in total for ${payments.address} in ${hash}`)
+    console.log(`claimed ${formatTokenAmount(payments.earnings().claimed, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)} in total for owner ${payments.owner} (operator ${payments.address}) in ${hash}`)
   }
   if (!claimedAny) console.log('nothing to claim: every cheque this machine\'s providers hold is already claimed (no transaction sent)')
-  return 0
-}
-
-async function refund (args: string[]): Promise<number> {
-  const [jobId] = args
-  if (jobId === undefined || !/^0x[0-9a-fA-F]{64}$/.test(jobId) || args.length > 1) throw new CliError('USAGE', 'usage: tabmesh refund JOB_ID (0x + 64 hex digits)')
-  const chain = await localChain()
-  const node = await createMeshNode({ profile: 'node', listen: [] })
-  try {
-    const payments = new RequesterPayments({ node, chain, account: requesterAccount(chain) })
-    const hash = await payments.refundWhenDue(jobId as Hex)
-    console.log(hash === undefined ? 'nothing left to refund' : `refunded in ${hash}`)
-  } finally {
-    await node.stop()
-  }
   return 0
 }
 

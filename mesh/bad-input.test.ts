@@ -37,7 +37,7 @@ const FLOOD_LIMIT = 20
 const PEER = '12D3KooWLrw7U11gwU9n9HRfxe2w6kX86UwTfr1WyRHg4vtmXiVD'
 
 function ad (fields: Partial<CapacityAd> = {}): CapacityAd {
-  return { peerId: PEER, payoutAddress: '', workers: 2, scoreMilli: 1000, tier: 'tab', price: '0', multiaddrs: [], timestampMs: BigInt(Date.now()), busy: 0, stake: '', ...fields }
+  return { peerId: PEER, owner: '', operator: '', binding: new Uint8Array(0), workers: 2, scoreMilli: 1000, tier: 'tab', price: '0', multiaddrs: [], timestampMs: BigInt(Date.now()), busy: 0, stake: '', ...fields }
 }
 
 describe('capacity ads are validated', () => {
@@ -57,7 +57,9 @@ describe('capacity ads are validated', () => {
     rejects(CapacityAd.encode(ad({ tier: 'mainframe' })), PEER, /tier/)
     rejects(CapacityAd.encode(ad({ workers: 0 })), PEER, /worker count/)
     rejects(CapacityAd.encode(ad({ price: '-1' })), PEER, /price/)
-    rejects(CapacityAd.encode(ad({ payoutAddress: '0x1234' })), PEER, /payout address/)
+    rejects(CapacityAd.encode(ad({ owner: '0x1234' })), PEER, /owner is not/)
+    rejects(CapacityAd.encode(ad({ operator: '0x1234' })), PEER, /operator is not/)
+    rejects(CapacityAd.encode(ad({ binding: new Uint8Array(64) })), PEER, /binding/)
   })
 })
 
@@ -199,7 +201,7 @@ describe('task and blob protocols reject bad input and keep serving', () => {
     try {
       await unsigned.dial(multiaddr(relay.multiaddrs[0]!))
       const adFor = (peerId: string, multiaddrs: Uint8Array[]): Uint8Array => CapacityAd.encode(ad({ peerId, multiaddrs, timestampMs: BigInt(Date.now()) }))
-      const stopSigned = publishCapacityAds(raw, () => ({ payoutAddress: '', workers: 1, scoreMilli: 1000, tier: 'node', price: '0', busy: 0, stake: '' }))
+      const stopSigned = publishCapacityAds(raw, () => ({ owner: '', operator: '', binding: new Uint8Array(0), workers: 1, scoreMilli: 1000, tier: 'node', price: '0', busy: 0, stake: '' }))
       try {
         const deadline = Date.now() + 20_000
         while (Date.now() < deadline && client.providers().every(p => p.ad.peerId !== raw.peerId.toString())) {

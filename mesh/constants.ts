@@ -1,7 +1,8 @@
 /** Protocol ids (libp2p multistream-select names). */
 export const TASK_PROTOCOL = '/tabmesh/task/1.0.0'
 export const BLOB_PROTOCOL = '/tabmesh/blob/1.0.0'
-export const CHEQUE_PROTOCOL = '/tabmesh/cheque/1.0.0'
+/** 2.0.0: cheques are per payment lane (requester × owner), cumulative across jobs. */
+export const CHEQUE_PROTOCOL = '/tabmesh/cheque/2.0.0'
 /** Gossipsub topic for capacity ads. */
 export const CAPACITY_TOPIC = 'tabmesh/capacity/1'
 
@@ -41,5 +42,18 @@ export const CHEQUES_PER_PEER_PER_SECOND = 1_000
 
 /** A result may wait this long for its cheque (the other replicas must finish first), ms. */
 export const CHEQUE_GRACE_MS = 15_000
-/** A provider serves a requester whose cheques lag by at most this many delivered results (past the grace). */
+/** A provider serves a lane whose cheques lag by at most this many delivered results (past the grace). */
 export const MAX_UNPAID_TASKS = 1
+/**
+ * A provider takes no paid task on a lane that closes within this long, ms: it must have time to
+ * finish the task, get its cheque and land a claim before the challenge window ends (10 s of task,
+ * a few blocks of claim; the local chain's window is 2 min, real networks' 24 h).
+ */
+export const LANE_CLOSE_MARGIN_MS = 60_000
+/** A provider claims a lane once this many tasks' worth of its cheques is unclaimed (and always when the lane starts closing). */
+export const CLAIM_THRESHOLD_TASKS = 100
+/**
+ * A requester funds each lane for this many tasks ahead of what it owes: enough that a provider is
+ * never stopped at its credit limit mid-job for want of a top-up, small enough that a close returns it soon.
+ */
+export const LANE_PREFUND_TASKS = 50

@@ -11,14 +11,12 @@ import { JobScheduler } from '../mesh/requester/scheduler.ts'
 import type { TaskLimits } from '../worker-runtime/limits.ts'
 import { resolveLimits } from '../worker-runtime/limits.ts'
 import { Job } from './job.ts'
-import { encodePacked, keccak256 } from 'viem'
 import type { Address, Hex, LocalAccount } from 'viem'
 import type { ChainConfig } from '../chain/config.ts'
 import type { TabmeshWalletClient } from '../chain/clients.ts'
 import { RequesterPayments } from '../mesh/payment/requester-payments.ts'
-import type { Settlement } from '../mesh/payment/requester-payments.ts'
-import { outputHashOf } from '../mesh/payment/signatures.ts'
-import type { AcceptedReceipts, FaultEvidence } from '../mesh/requester/types.ts'
+import { preparePaidJob } from '../mesh/payment/paid-job.ts'
+import type { Settlement } from '../mesh/payment/paid-job.ts'
 import { ReputationBook } from '../mesh/requester/reputation.ts'
 import { ProviderLoad } from '../mesh/requester/provider-load.ts'
 import type { ReputationPolicy } from '../mesh/requester/reputation.ts'
@@ -36,7 +34,7 @@ export interface CreateClientParameters {
   allowLocalDials?: boolean
   /** The contracts, for paid jobs (`pricePerTask`). */
   chain?: ChainConfig
-  /** The requester's key: opens jobs, signs cheques, slashes, refunds. */
+  /** The requester's key: funds payment lanes, signs cheques, opens disputes. */
   account?: LocalAccount
   /** Instead of `account`: a viem wallet client with an account, e.g. over an injected (EIP-1193) wallet. */
   walletClient?: TabmeshWalletClient
@@ -72,29 +70,23 @@ export interface SubmitParameters {
   jobId?: string
   signal?: AbortSignal
   /**
-   * Pay for the job through JobEscrow: payment-token base units per task run (e.g. 1000n = 0.001 tUSD).
-   * Needs `chain` and `account` on the client. The job is opened on chain before it runs.
+   * Pay for the job over payment lanes: payment-token base units per task run (e.g. 1000n = 0.001 tUSD).
+   * Needs `chain` and `account` (or `walletClient`) on the client. No transaction opens the job: each
+   * eligible provider owner's lane is funded as needed and every accepted run is paid by cheque.
    */
   pricePerTask?: bigint
-  /** Stake (staking-token base units) a provider needs to take a paid job; also what a fault proof slashes. */
+  /** Stake (staking-token base units) a provider's owner needs to take a paid job. Default: any stake above zero. */
   minStake?: bigint
-  /** Seconds from now until the unspent deposit can be refunded. Default 3600. */
-  deadlineSeconds?: number
-  /** Refund automatically once the deadline passes (default true). */
-  autoRefund?: boolean
 }
 
 /** A paid job's on-chain side. */
 export interface PaidJob {
   jobId: Hex
-  /** Transaction hashes so far: approve, openJob, slashes, refund. */
+  /** Transaction hashes so far: deposit, fundLanes, disputes. */
   transactions: Hex[]
-  /** Resolves after the job is done, providers have claimed and (with autoRefund) the refund is made. */
+  /** Resolves after the job is done, its cheques are delivered and its disputes have ended. */
   settlement: Promise<Settlement>
 }
-
-/** How long to wait for providers' claims to land before totalling the settlement, ms. */
-const CLAIM_WAIT_MS = 60_000
 
 export interface TabmeshClient {
   readonly node: MeshNode
@@ -109,8 +101,8 @@ export interface TabmeshClient {
   paidJobs: Map<string, PaidJob>
   /** What this client has learnt of providers (adaptive replication), shared by all its jobs. */
   reputation: ReputationBook
-  /** Refunds a paid job's unspent deposit once its deadline has passed. */
-  refund: (jobId: Hex, options?: { signal?: AbortSignal }) => Promise<Hex | undefined>
+  /** The money side of paid jobs (lanes, cheques, closes), when the client has a chain and an account. */
+  payments: RequesterPayments | undefined
 }
 
 /**
@@ -139,7 +131,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
   const served = new Set<string>()
   const stopServing = await serveBlobs(node, async (cid) => served.has(cid.toString()) ? await blobs.get(cid) : undefined)
 
-  const findProvider = (payout: Address): ProviderEntry | undefined => directory.live().find(e => e.ad.payoutAddress.toLowerCase() === payout.toLowerCase())
+  const findProvider = (owner: Address): ProviderEntry | undefined => directory.live().find(e => e.ad.owner.toLowerCase() === owner.toLowerCase())
   const payments = params.chain === undefined
     ? undefined
     : params.walletClient !== undefined
@@ -153,10 +145,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
     node,
     paidJobs,
     reputation,
-    async refund (jobId, options = {}) {
-      if (payments === undefined) throw new TabmeshError('NO_CHAIN', 'refund needs a client created with chain and account')
-      return await payments.refundWhenDue(jobId, options)
-    },
+    payments,
     submit (p) {
       const redundancy = p.redundancy ?? 2
       const jobId = p.jobId ?? randomJobId()
@@ -179,25 +168,20 @@ export async function createClient (params: CreateClientParameters = {}): Promis
           await blobs.put(cid, bytes)
           served.add(cid.toString())
         }
-        let policy
+        let paidJob
         if (paid) {
           if (payments === undefined) throw new TabmeshError('NO_CHAIN', 'a paid job (pricePerTask) needs a client created with chain and account (or walletClient)')
-          const minStake = p.minStake ?? 0n
-          const leaves = withCids.map(i => outputHashOf(i.cid))
-          transactions.push(...await payments.openJob({
-            jobId: jobId as Hex,
-            moduleHash: outputHashOf(moduleCid),
-            inputsRoot: keccak256(encodePacked(leaves.map(() => 'bytes32'), leaves)),
+          if (p.pricePerTask! <= 0n) throw new TabmeshError('INVALID_ARGUMENT', 'pricePerTask must be positive (leave it out for a free job)')
+          paidJob = await preparePaidJob({
+            payments,
+            node,
+            jobId,
+            price: p.pricePerTask!,
+            minStake: p.minStake ?? 0n,
             taskCount: inputs.length,
             redundancy,
-            pricePerTask: p.pricePerTask!,
-            deadline: BigInt(Math.floor(Date.now() / 1000) + (p.deadlineSeconds ?? 3600)),
-            minStake
-          }))
-          policy = {
-            chain: payments.chain,
-            eligible: (e: { ad: { payoutAddress: string } }) => e.ad.payoutAddress !== '' && (payments.knownStake(e.ad.payoutAddress as Address) ?? -1n) >= minStake
-          }
+            ...(p.signal !== undefined ? { signal: p.signal } : {})
+          })
         }
         const s = new JobScheduler(node, directory, {
           jobId,
@@ -210,10 +194,13 @@ export async function createClient (params: CreateClientParameters = {}): Promis
           env: Object.entries(p.env ?? {}).map(([k, v]) => `${k}=${v}`),
           maxProvidersPerTask: p.maxProvidersPerTask ?? redundancy * 2 + 1,
           ...(p.verification !== 'replicate' && redundancy > 1 ? { verification: { book: reputation } } : {}),
-          ...(policy !== undefined ? { paid: policy } : {})
+          ...(paidJob !== undefined ? { paid: paidJob.policy } : {})
         }, { load, ...(p.signal !== undefined ? { signal: p.signal } : {}) })
-        if (paid && payments !== undefined) resolveSettled(settlePaidJob(s, payments, jobId as Hex, p, transactions))
-        s.done.finally(() => {
+        const settlement = paidJob?.attach(s).then(r => { transactions.push(...r.transactions.filter(h => !transactions.includes(h))); return r })
+        if (settlement !== undefined) resolveSettled(settlement)
+        // A paid job's data stays served until its disputes end: arbiters fetch it from this peer.
+        const over: Promise<unknown> = settlement ?? s.done
+        over.finally(() => {
           for (const { cid } of withCids) { served.delete(cid.toString()); blobs.delete(cid) }
         }).catch(() => {})
         return s
@@ -238,42 +225,6 @@ export async function createClient (params: CreateClientParameters = {}): Promis
     }
   }
   return client
-}
-
-/** Pays each provider whose output was accepted (by quorum or on trust), slashes on faults, then finishes and refunds. */
-async function settlePaidJob (s: JobScheduler, payments: RequesterPayments, jobId: Hex, p: SubmitParameters, transactions: Hex[]): Promise<Settlement> {
-  const price = p.pricePerTask!
-  const pending: Array<Promise<unknown>> = []
-  let owed = 0n
-  s.addEventListener('receipts', (e) => {
-    for (const r of (e as CustomEvent<AcceptedReceipts>).detail.receipts) {
-      owed += price
-      pending.push(payments.pay(jobId, r.peer, r.receipt.provider, price).catch(() => {}))
-    }
-  })
-  s.addEventListener('fault', (e) => {
-    const fault = (e as CustomEvent<FaultEvidence>).detail
-    if ((p.minStake ?? 0n) > 0n && fault.faultyReceipt !== undefined) {
-      pending.push(payments.slash(fault).then(hash => { transactions.push(hash) }, () => {}))
-    }
-  })
-  await s.done.catch(() => {})
-  await Promise.all(pending)
-  await payments.finish(jobId)
-  // Providers claim on their final cheque: wait until the claims cover what was owed, redelivering
-  // final cheques to providers that left before theirs and come back (same payout address).
-  const deadline = Date.now() + CLAIM_WAIT_MS
-  while (Date.now() < deadline) {
-    const so = await payments.settlement(jobId, transactions)
-    if (so.paid >= owed) break
-    await payments.redeliver(jobId)
-    await new Promise(resolve => setTimeout(resolve, 500))
-  }
-  if (p.autoRefund !== false) {
-    const hash = await payments.refundWhenDue(jobId, p.signal !== undefined ? { signal: p.signal } : {})
-    if (hash !== undefined) transactions.push(hash)
-  }
-  return await payments.settlement(jobId, transactions)
 }
 
 function randomJobId (): string {

@@ -4,7 +4,8 @@
  */
 export { createClient } from './client.ts'
 export type { CreateClientParameters, SubmitParameters, TabmeshClient, PaidJob } from './client.ts'
-export type { Settlement } from '../mesh/payment/requester-payments.ts'
+export type { Settlement } from '../mesh/payment/paid-job.ts'
+export type { DisputeStatus } from '../mesh/payment/disputes.ts'
 export type { ChainConfig } from '../chain/config.ts'
 export { Job } from './job.ts'
 export type { JobProgress, JobSummary, TaskOutcome, TaskStatus, TaskState, FaultEvidence } from '../mesh/requester/types.ts'

@@ -1,16 +1,22 @@
-import type { Hex } from 'viem'
+import type { Address, Hex } from 'viem'
 
-/** A provider's latest cheque for one job, and what it has claimed of it. */
+/** A provider's newest cheque on one payment lane (requester → owner), and what it has claimed of it. */
 export interface ChequeRecord {
-  jobId: Hex
-  requester: Hex
-  /** Cumulative amount of the latest cheque, base units, decimal string. */
+  /** `${requester}/${owner}`, lower-case: the store key. */
+  lane: string
+  requester: Address
+  owner: Address
+  /** Cumulative amount of the newest cheque, payment-token base units, decimal string. */
   cumulativeAmount: string
   signature: Hex
-  /** Cumulative amount already claimed on chain, decimal string. */
+  /** Cumulative amount the lane has paid out on chain (as last seen), decimal string. */
   claimed: string
-  final: boolean
   updatedAt: number
+}
+
+/** The store key of the lane `requester` → `owner`. */
+export function laneKey (requester: string, owner: string): string {
+  return `${requester.toLowerCase()}/${owner.toLowerCase()}`
 }
 
 /** Where a provider keeps its cheques until it claims them: a file in Node, IndexedDB in a tab. */
@@ -19,8 +25,13 @@ export interface ChequeStore {
   put: (record: ChequeRecord) => Promise<void>
 }
 
+/** True for a record of the lane format (older, per-job records from before lanes are ignored). */
+export function isLaneRecord (r: Partial<ChequeRecord>): r is ChequeRecord {
+  return typeof r.lane === 'string' && typeof r.owner === 'string' && typeof r.requester === 'string'
+}
+
 export class MemoryChequeStore implements ChequeStore {
   private readonly records = new Map<string, ChequeRecord>()
   async all (): Promise<ChequeRecord[]> { return [...this.records.values()] }
-  async put (record: ChequeRecord): Promise<void> { this.records.set(record.jobId, record) }
+  async put (record: ChequeRecord): Promise<void> { this.records.set(record.lane, record) }
 }

@@ -1,50 +1,62 @@
-// A paid job on a real local chain (anvil + the deployed contracts) over a loopback libp2p mesh:
-// cheques pay the honest providers exactly, a lying provider is outvoted and slashed, the rest is refunded.
+// Paid jobs on a real local chain (anvil + the deployed contracts) over a loopback libp2p mesh of
+// six Node providers (each its own owner and operator): payment lanes and cheques pay the honest
+// providers exactly, a lying provider is disputed and slashed by three drawn arbiters, two
+// requester-controlled identities cannot slash an honest owner, and a requester that stops paying and
+// closes its lane gets no more work than the credit limit while the provider claims what it holds.
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { createTestClient, http } from 'viem'
+import { createTestClient, createWalletClient, http, keccak256 } from 'viem'
+import type { Address, Hex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { chainOf, publicClientFor } from '../../chain/clients.ts'
 import { freePort } from '../../chain/free-port.ts'
-import { jobEscrowAbi, stakingAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
-import { LOCAL_STAKE } from '../../chain/local-funding.ts'
+import { paymentLanesAbi, stakingAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
+import { LOCAL_STAKE, fundLocalAccount } from '../../chain/local-funding.ts'
+import { LOCAL_ARBITRATION } from '../../chain/deploy.ts'
 import { startLocalChain, testAccount } from '../../chain/local-stack.ts'
 import type { LocalChain } from '../../chain/local-stack.ts'
+import { encodeTaskSpec } from '../../chain/task-hash.ts'
 import { tempDir } from '../../e2e/browser.ts'
 import { startRelay } from '../../relay/start-relay.ts'
 import type { RelayHandle } from '../../relay/start-relay.ts'
 import { createClient } from '../../sdk/index.ts'
 import type { TabmeshClient, TaskOutcome } from '../../sdk/index.ts'
+import { resolveLimits } from '../../worker-runtime/limits.ts'
 import { bundledPrimesPath, startNodeProvider } from '../provider/node-provider.ts'
+import type { NodeProviderHandle } from '../provider/node-provider.ts'
+import { taskSpecOf } from '../provider/agent.ts'
 import { pbStream } from '@libp2p/utils'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { serveBlobs } from '../blob/protocol.ts'
 import { cidOf } from '../cid.ts'
 import { MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL } from '../constants.ts'
-import { connectDirect, toMultiaddrs } from '../node/connections.ts'
+import { connectDirect } from '../node/connections.ts'
 import { createMeshNode } from '../node/create-node.ts'
+import type { MeshNode } from '../node/create-node.ts'
 import { TaskRequest, TaskResponse } from '../protocol/messages.js'
+import { openDispute, settleDispute } from './disputes.ts'
 import { RequesterPayments } from './requester-payments.ts'
-import { chequeSigner, outputHashOf, signCheque } from './signatures.ts'
-import { createWalletClient } from 'viem'
-import type { NodeProviderHandle } from '../provider/node-provider.ts'
+import { fromHex, signTyped, typedSigner } from './signatures.ts'
 
 const primes = readFileSync(bundledPrimesPath())
 const PRICE = 1_000n // 0.001 tUSD per task run
+const PROVIDERS = 6
+const LIAR = 2
 
-describe('paid job on anvil: cheques, claims, slashing, refund', () => {
+describe('paid jobs on anvil: lanes, cheques, claims, disputes', () => {
   let local: LocalChain
   let relay: RelayHandle
   const providers: NodeProviderHandle[] = []
   let client: TabmeshClient
   const dir = tempDir('tabmesh-paid-')
+  const stakeOf = async (owner: Address): Promise<bigint> => await publicClientFor(local.chain).readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [owner] })
 
   before(async () => {
     local = await startLocalChain({ dir, port: await freePort() })
     relay = await startRelay({ port: 0 })
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < PROVIDERS; i++) {
       providers.push(await startNodeProvider({
         bootstrap: relay.multiaddrs,
         workers: 1,
@@ -52,11 +64,11 @@ describe('paid job on anvil: cheques, claims, slashing, refund', () => {
         chequeFile: join(dir, `cheques-${i}.json`),
         chain: local.chain,
         account: privateKeyToAccount(generatePrivateKey()),
-        faultyOutputs: i === 2
+        faultyOutputs: i === LIAR
       }))
     }
     client = await createClient({ bootstrap: relay.multiaddrs, chain: local.chain, account: testAccount(1) })
-    await client.waitForProviders(3, { signal: AbortSignal.timeout(30_000) })
+    await client.waitForProviders(PROVIDERS, { signal: AbortSignal.timeout(30_000) })
   })
 
   after(async () => {
@@ -66,89 +78,163 @@ describe('paid job on anvil: cheques, claims, slashing, refund', () => {
     await local?.anvil.stop()
   })
 
-  it('pays accepted tasks × price, slashes the liar, refunds the rest', async () => {
+  it('pays every accepted run by cheque on its owner\'s lane; the liar is disputed and slashed by three arbiters', async () => {
     const pub = publicClientFor(local.chain)
-    const balance = async (token: `0x${string}`, who: `0x${string}`): Promise<bigint> => await pub.readContract({ address: token, abi: testTokenAbi, functionName: 'balanceOf', args: [who] })
     const requester = testAccount(1).address
-    const before = {
-      requester: await balance(local.chain.paymentToken, requester),
-      treasury: await balance(local.chain.paymentToken, local.chain.treasury)
-    }
-    for (const p of providers) assert.equal(await pub.readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [p.payments!.address] }), LOCAL_STAKE)
+    for (const p of providers) assert.equal(await stakeOf(p.payments!.owner), LOCAL_STAKE)
 
-    // Six real tasks and one every provider fails on (bad input): failed tasks are not paid, so part
-    // of the deposit must come back.
+    // Six real tasks and one every provider fails on (bad input): an agreed failure is paid like an output.
     const inputs = [...Array.from({ length: 6 }, (_, i) => `${i * 100_000} ${(i + 1) * 100_000}`), 'not a range']
-    const job = client.submit({ module: primes, inputs, redundancy: 2, verification: 'replicate', pricePerTask: PRICE, minStake: LOCAL_STAKE, deadlineSeconds: 600 })
+    const job = client.submit({ module: primes, inputs, redundancy: 2, verification: 'replicate', pricePerTask: PRICE, minStake: LOCAL_STAKE })
     const outcomes: TaskOutcome[] = []
     for await (const r of job.results()) outcomes.push(r)
     const summary = await job.done
     assert.equal(summary.accepted, 6)
     assert.equal(summary.failed, 1)
     let total = 0
-    const acceptedBy = new Map<string, number>()
+    const runsBy = new Map<string, number>()
     for (const r of outcomes) {
-      if (r.index === 6) { assert.equal(!r.ok && r.error.code, 'EXIT_NONZERO'); continue }
-      assert.ok(r.ok)
-      total += Number(new TextDecoder().decode(r.output))
-      for (const peer of r.providers) acceptedBy.set(peer, (acceptedBy.get(peer) ?? 0) + 1)
+      if (r.index === 6) assert.equal(!r.ok && r.error.code, 'EXIT_NONZERO')
+      else total += Number(new TextDecoder().decode(r.ok ? r.output : new Uint8Array()))
+      for (const peer of r.providers) runsBy.set(peer, (runsBy.get(peer) ?? 0) + 1)
     }
     assert.equal(total, 49_098, 'π(6·10^5)')
-    const liar = providers[2]!
-    assert.equal(acceptedBy.get(liar.node.peerId.toString()), undefined, 'the liar is never in a quorum')
+    const liar = providers[LIAR]!
+    const liarId = liar.node.peerId.toString()
+    assert.ok(outcomes.every(r => r.index === 6 || !r.providers.includes(liarId)), 'the liar is never in a quorum on an output (it fails bad input like everyone)')
     assert.ok(summary.faults.length > 0 && summary.faults.every(f => f.provider === liar.node.peerId.toString()), 'only the liar is reported')
+    assert.ok(summary.faults.every(f => f.faultyReceipt !== undefined && f.taskSpec !== undefined), 'every fault carries signed receipts')
 
-    // Let the deadline pass on chain so the SDK's automatic refund can run.
-    const test = createTestClient({ chain: chainOf(local.chain), mode: 'anvil', transport: http(local.chain.rpcUrl) })
-    await test.increaseTime({ seconds: 700 })
-    await test.mine({ blocks: 1 })
     const settlement = await client.paidJobs.get(job.id)!.settlement
+    const expectedPaid = 7n * 2n * PRICE
+    assert.equal(settlement.paid, expectedPaid, 'every task paid twice (redundancy 2)')
+    assert.equal(settlement.fee, expectedPaid / 100n)
+    assert.equal(settlement.disputes.length, summary.faults.length, 'one dispute per signed wrong result')
+    assert.ok(settlement.disputes.every(d => d.status === 'resolved'), `disputes resolved: ${JSON.stringify(settlement.disputes, (_k, v) => typeof v === 'bigint' ? v.toString() : v)}`)
+    assert.equal(settlement.slashed, BigInt(summary.faults.length) * LOCAL_ARBITRATION.slashAmount, 'the liar lost the slash amount per dispute')
+    assert.equal(await stakeOf(liar.payments!.owner), LOCAL_STAKE - settlement.slashed, 'slashed on chain')
 
-    const deposit = 7n * 2n * PRICE
-    let paidTotal = 0n
-    for (const p of providers.slice(0, 2)) {
-      const expected = BigInt(acceptedBy.get(p.node.peerId.toString()) ?? 0) * PRICE
-      assert.equal(await balance(local.chain.paymentToken, p.payments!.address), expected, 'paid exactly accepted tasks × price')
-      paidTotal += expected
+    // Each provider holds its lane's cheque for exactly its accepted runs and claims it: its owner
+    // receives runs × price less the 1% fee; the lane never pays more than it was funded.
+    let claimedTotal = 0n
+    for (const p of providers) {
+      const runs = BigInt(runsBy.get(p.node.peerId.toString()) ?? 0)
+      assert.equal(p.payments!.held(requester), runs * PRICE, `cheque held by provider ${providers.indexOf(p)}`)
+      if (runs === 0n) { assert.notEqual(p, providers[0]); continue }
+      await p.payments!.claim(requester)
+      const [funded, claimed] = await pub.readContract({ address: local.chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [requester, p.payments!.owner] })
+      assert.equal(claimed, runs * PRICE, 'claimed = cheque')
+      assert.ok(funded >= claimed, 'lane solvent')
+      assert.equal(await pub.readContract({ address: local.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [p.payments!.owner] }), runs * PRICE - runs * PRICE / 100n, 'owner paid, less the fee')
+      claimedTotal += claimed
     }
-    assert.equal(paidTotal, deposit - 2n * PRICE, 'every accepted task paid twice (redundancy 2), the failed one not at all')
-    assert.equal(await balance(local.chain.paymentToken, liar.payments!.address), 0n)
-    const fee = paidTotal / 100n
-    assert.equal(await balance(local.chain.paymentToken, local.chain.treasury) - before.treasury, fee, 'treasury got 1% of what was paid')
-    assert.equal(before.requester - await balance(local.chain.paymentToken, requester), paidTotal + fee, 'the requester got the rest back')
-    assert.deepEqual({ paid: settlement.paid, fee: settlement.fee, slashed: settlement.slashed }, { paid: paidTotal, fee, slashed: LOCAL_STAKE })
-    assert.equal(settlement.refunded, deposit + deposit / 100n - paidTotal - fee, 'refund = unspent deposit + unspent fee reserve')
-
-    assert.equal(await pub.readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [liar.payments!.address] }), 0n, 'the liar was slashed on chain')
-    const [, , , , refunded] = await pub.readContract({ address: local.chain.escrow, abi: jobEscrowAbi, functionName: 'jobs', args: [job.id as `0x${string}`] })
-    assert.equal(refunded, true)
+    assert.equal(claimedTotal, expectedPaid)
+    assert.equal(await pub.readContract({ address: local.chain.lanes, abi: paymentLanesAbi, functionName: 'feesAccrued' }), expectedPaid / 100n, '1% of the claims accrued to the treasury')
+    assert.equal(await pub.readContract({ address: local.chain.lanes, abi: paymentLanesAbi, functionName: 'unspent', args: [requester, liar.payments!.owner] }) >= 0n, true)
   })
 
-  it('stops serving a requester that falls more than one task behind on cheques', async () => {
+  it('two requester-controlled identities that contradict an honest receipt are slashed; the honest owner keeps its stake', async () => {
+    // A task the honest providers ran in the last job, and one honest provider's receipt of it.
+    const job = client.submit({ module: primes, inputs: ['0 5000'], redundancy: 2, verification: 'replicate', pricePerTask: PRICE })
+    const [outcome] = await Array.fromAsync(job.results())
+    assert.ok(outcome?.ok === true && outcome.receipts !== undefined && outcome.receipts.length === 2)
+    await client.paidJobs.get(job.id)!.settlement
+    const honest = outcome.receipts[0]!
+    const moduleCid = await cidOf(primes)
+    const input = new TextEncoder().encode('0 5000')
+    const inputCid = await cidOf(input)
+    const limits = resolveLimits(undefined)
+    const taskSpec = encodeTaskSpec(taskSpecOf({ moduleCid: moduleCid.bytes, inputCid: inputCid.bytes, args: ['task'], env: [], limits: { timeoutMs: limits.timeoutMs, memoryPages: limits.memoryPages, fuel: limits.fuel ?? 0n, maxOutputBytes: limits.maxOutputBytes } }))
+    assert.equal(keccak256(taskSpec), honest.receipt.taskHash, 'the receipt commits to this task description')
+
+    // The requester's two Sybils: registered, staked owners of their own, signing a wrong output.
+    const sybils = [privateKeyToAccount(generatePrivateKey()), privateKeyToAccount(generatePrivateKey())]
+    for (const s of sybils) await fundLocalAccount(local.chain, s, { stake: LOCAL_STAKE })
+    const wrong: Hex = keccak256(new TextEncoder().encode('a result the requester would rather see'))
+    const receipts = [
+      { receipt: honest.receipt, signature: honest.signature },
+      ...await Promise.all(sybils.map(async s => {
+        const receipt = { taskHash: honest.receipt.taskHash, outputHash: wrong, operator: s.address }
+        return { receipt, signature: await signTyped(s, local.chain, 'Receipt', receipt) }
+      }))
+    ]
+    // The data arbiters fetch: served by a peer the providers are connected to.
+    const server = await serving(providers, [[moduleCid.toString(), primes], [inputCid.toString(), input]])
+    try {
+      const wallet = createWalletClient({ account: testAccount(1), chain: chainOf(local.chain), transport: http(local.chain.rpcUrl) })
+      const pub = publicClientFor(local.chain)
+      const started = Date.now()
+      const { id } = await openDispute({ chain: local.chain, publicClient: pub, wallet, taskSpec, locator: server.peerId.toString(), receipts })
+      const { state, slashed } = await settleDispute({ chain: local.chain, publicClient: pub, wallet, id, signal: AbortSignal.timeout(180_000) })
+      console.log(`dispute ${id} ${state.status} in ${Date.now() - started} ms`)
+      assert.equal(state.status, 'resolved')
+      assert.ok(state.arbiters.every(a => ![honest.owner, ...sybils.map(s => s.address)].some(p => p.toLowerCase() === a.toLowerCase())), 'no party arbitrates')
+      assert.equal(await stakeOf(honest.owner), LOCAL_STAKE, 'the honest owner keeps its stake')
+      for (const s of sybils) assert.equal(await stakeOf(s.address), LOCAL_STAKE - LOCAL_ARBITRATION.slashAmount, 'each Sybil is slashed')
+      assert.equal(slashed, 2n * LOCAL_ARBITRATION.slashAmount)
+    } finally {
+      await server.stop()
+    }
+  })
+
+  it('a requester that stops paying and closes its lane gets at most the credit limit; the provider claims every cheque before the window ends', async () => {
     const provider = await startNodeProvider({
       bootstrap: relay.multiaddrs, workers: 1, cacheDir: join(dir, 'blobs-strict'), chequeFile: join(dir, 'cheques-strict.json'),
       chain: local.chain, account: privateKeyToAccount(generatePrivateKey()), chequeGraceMs: 0
     })
     const freeloader = await createMeshNode({ profile: 'node', bootstrap: relay.multiaddrs })
     try {
-      // A requester that opens a paid job on chain, then never sends a cheque.
+      const owner = provider.payments!.owner
+      const payer = new RequesterPayments({ node: freeloader, chain: local.chain, account: testAccount(2) })
+      await payer.ensureFunded([owner], 10n * PRICE)
       const moduleCid = await cidOf(primes)
       await serveBlobs(freeloader, async cid => cid.equals(moduleCid) ? primes : undefined)
-      const jobId = `0x${'ab'.repeat(32)}` as const
-      await new RequesterPayments({ node: freeloader, chain: local.chain, account: testAccount(2) }).openJob({
-        jobId, moduleHash: outputHashOf(moduleCid), inputsRoot: outputHashOf(moduleCid), taskCount: 10, redundancy: 1, pricePerTask: PRICE, deadline: BigInt(Math.floor(Date.now() / 1000) + 3600), minStake: 0n
-      })
       const connection = await connectDirect(freeloader, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
-      const outcomes: string[] = []
-      for (let i = 0; i < 4; i++) {
+      const binding = fromHex(await payer.binding(freeloader.peerId.toString()))
+      const send = async (i: number, requesterBinding = binding): Promise<string> => {
         const input = new TextEncoder().encode(`0 ${1000 * (i + 1)}`)
         const stream = await connection.newStream(TASK_PROTOCOL)
         const pb = pbStream(stream, { maxDataLength: MAX_TASK_MESSAGE_BYTES })
-        await pb.write({ jobId, taskIndex: i, moduleCid: moduleCid.bytes, inputCid: (await cidOf(input)).bytes, args: ['primes'], env: [], limits: undefined, input, paid: true }, TaskRequest)
+        await pb.write({ jobId: `0x${'ab'.repeat(32)}`, taskIndex: i, moduleCid: moduleCid.bytes, inputCid: (await cidOf(input)).bytes, args: ['primes'], env: [], limits: undefined, input, paid: true, requester: payer.address, price: PRICE.toString(), requesterBinding }, TaskRequest)
         const res = await pb.read(TaskResponse)
-        outcomes.push(res.ok ? `ok signed=${res.receiptSignature.length === 65}` : res.failure!.code)
+        await stream.close().catch(() => {})
+        return res.ok ? `ok signed=${res.receiptSignature.length === 65}` : res.failure!.code
       }
-      assert.deepEqual(outcomes, ['ok signed=true', 'ok signed=true', 'UNPAID', 'UNPAID'], 'one task of credit, then refused')
+      // A binding made for another peer id proves nothing: refused before any work.
+      const stolen = fromHex(await payer.binding('12D3KooWLrw7U11gwU9n9HRfxe2w6kX86UwTfr1WyRHg4vtmXiVD'))
+      assert.equal(await send(0, stolen), 'BAD_REQUEST')
+      // Two tasks paid by cheque, then the requester stops paying and starts closing the lane.
+      assert.equal(await send(0), 'ok signed=true')
+      await payer.pay('job', provider.node.peerId.toString(), owner, PRICE)
+      assert.equal(await send(1), 'ok signed=true')
+      await payer.pay('job', provider.node.peerId.toString(), owner, PRICE)
+      await payer.startClose(owner)
+      const outcomes: string[] = []
+      for (let i = 2; i < 6; i++) outcomes.push(await send(i))
+      assert.deepEqual(outcomes, ['ok signed=true', 'ok signed=true', 'UNPAID', 'UNPAID'], 'one task of credit past the grace, then refused')
+      // The provider saw the close and claimed the cheques it holds at once.
+      const pub = publicClientFor(local.chain)
+      const deadline = Date.now() + 20_000
+      let claimed = 0n
+      while (Date.now() < deadline && claimed < 2n * PRICE) {
+        [, claimed] = await pub.readContract({ address: local.chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [payer.address, owner] })
+        await new Promise(resolve => setTimeout(resolve, 250))
+      }
+      assert.equal(claimed, 2n * PRICE, 'every cheque it held was claimed inside the challenge window')
+      // Paid up again, but within the last LANE_CLOSE_MARGIN_MS of the window it takes nothing.
+      await payer.pay('job', provider.node.peerId.toString(), owner, 2n * PRICE)
+      const test = createTestClient({ chain: chainOf(local.chain), mode: 'anvil', transport: http(local.chain.rpcUrl) })
+      await test.increaseTime({ seconds: 61 })
+      await test.mine({ blocks: 1 })
+      assert.equal(await send(6), 'UNPAID', 'a lane closing within the margin gets no work')
+      await test.increaseTime({ seconds: 60 })
+      await test.mine({ blocks: 1 })
+      const before = await pub.readContract({ address: local.chain.lanes, abi: paymentLanesAbi, functionName: 'deposits', args: [payer.address] })
+      await payer.finishClose(owner)
+      const after = await pub.readContract({ address: local.chain.lanes, abi: paymentLanesAbi, functionName: 'deposits', args: [payer.address] })
+      const [funded, claimedAtEnd] = await pub.readContract({ address: local.chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [payer.address, owner] })
+      assert.equal(after - before, 10n * PRICE - claimedAtEnd, 'the requester got back only what was never claimed')
+      assert.equal(funded, claimedAtEnd)
     } finally {
       await freeloader.stop()
       await provider.stop()
@@ -159,9 +245,18 @@ describe('paid job on anvil: cheques, claims, slashing, refund', () => {
     const address = testAccount(3).address
     // No private key in this process: anvil holds it, as a browser wallet would.
     const wallet = createWalletClient({ account: address, chain: chainOf(local.chain), transport: http(local.chain.rpcUrl) })
-    const cheque = { jobId: `0x${'cd'.repeat(32)}` as const, provider: testAccount(4).address, cumulativeAmount: 12_345n }
-    const signature = await signCheque(wallet as never, local.chain, cheque)
-    assert.equal(await chequeSigner(local.chain, cheque, signature), address)
-    assert.notEqual(await chequeSigner(local.chain, { ...cheque, cumulativeAmount: 12_346n }, signature), address)
+    const cheque = { requester: address, owner: testAccount(4).address, cumulativeAmount: 12_345n }
+    const signature = await signTyped(wallet, local.chain, 'Cheque', cheque)
+    assert.equal(await typedSigner(local.chain, 'Cheque', cheque, signature), address)
+    assert.notEqual(await typedSigner(local.chain, 'Cheque', { ...cheque, cumulativeAmount: 12_346n }, signature), address)
   })
 })
+
+/** A peer serving `blobs` (CID string → bytes), connected directly to every provider. */
+async function serving (providers: NodeProviderHandle[], blobs: Array<[string, Uint8Array]>): Promise<MeshNode> {
+  const node = await createMeshNode({ profile: 'node', bootstrap: [] })
+  const byCid = new Map(blobs)
+  await serveBlobs(node, async cid => byCid.get(cid.toString()))
+  for (const p of providers) await connectDirect(node, peerIdFromString(p.node.peerId.toString()), p.node.getMultiaddrs())
+  return node
+}

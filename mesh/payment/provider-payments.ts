@@ -3,202 +3,292 @@ import { TabmeshError } from '../../errors/base.ts'
 import { publicClientFor, walletClientFor } from '../../chain/clients.ts'
 import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clients.ts'
 import type { ChainConfig } from '../../chain/config.ts'
-import { jobEscrowAbi, stakingAbi } from '../../chain/generated/contracts.ts'
+import { paymentLanesAbi, stakingAbi } from '../../chain/generated/contracts.ts'
 import { sendContractTx } from '../../chain/send-tx.ts'
-import { CHEQUE_GRACE_MS, MAX_UNPAID_TASKS } from '../constants.ts'
+import { CHEQUE_GRACE_MS, CLAIM_THRESHOLD_TASKS, LANE_CLOSE_MARGIN_MS, MAX_UNPAID_TASKS } from '../constants.ts'
+import { isLaneRecord, laneKey } from './cheque-store.ts'
 import type { ChequeRecord, ChequeStore } from './cheque-store.ts'
-import { chequeSigner, signReceipt } from './signatures.ts'
-
-/** A job as the escrow holds it, the parts a provider needs. */
-export interface OnChainJob {
-  requester: Address
-  pricePerTask: bigint
-  minStake: bigint
-  deadline: bigint
-  refunded: boolean
-}
+import { signTyped, signedBy } from './signatures.ts'
 
 export interface ProviderEarnings {
-  /** Sum of the latest cheques' amounts, base units. */
+  /** Sum of the newest cheques' cumulative amounts over all lanes, payment-token base units. */
   received: bigint
   claimed: bigint
   claimable: bigint
 }
 
-/** Stake reads are cached this long (ms): the admission check runs on every paid task. */
+/** A lane as PaymentLanes holds it (payment-token base units; closesAt unix seconds, 0 = open). */
+export interface LaneState {
+  funded: bigint
+  claimed: bigint
+  closesAt: bigint
+}
+
+/** Why a paid task is refused: `UNPAID` (the lane cannot cover it, or its cheques lag) or `BAD_REQUEST`. */
+export interface PaidRefusal {
+  code: 'UNPAID' | 'BAD_REQUEST'
+  message: string
+}
+
+/** A delivered paid task not yet covered by a cheque. */
+interface Unpaid {
+  price: bigint
+  at: number
+}
+
+/** A lane's state is re-read when an admission would fail on it and the copy is older than this, ms (events usually refresh it first). */
+const LANE_REFRESH_MS = 1_000
+/** Delivered-but-unpaid entries older than this are written off, ms: a requester that never pays loses this provider's work for that long per lane. */
+const UNPAID_FORGET_MS = 10 * 60_000
+/** How often closing lanes are checked for a claim that must land before the window ends, ms. */
+const CLOSE_WATCH_MS = 5_000
+/** Owner stake reads are cached this long (ms): the capacity ad shows it. */
 const STAKE_CACHE_MS = 5_000
 
-/** A cheque was refused: wrong signer, lower than the last one, or for an unknown job. */
+/** A cheque was refused: wrong signer, wrong lane, or lower than the one held. */
 export class ChequeRejectedError extends TabmeshError {
   constructor (reason: string) { super('CHEQUE_REJECTED', reason) }
 }
 
+export interface ProviderPaymentsOptions {
+  chain: ChainConfig
+  /** The operator key: signs receipts and peer bindings, sends claims (needs gas; claims pay the owner). */
+  account: LocalAccount
+  /** The owner paid and slashed (default: the operator itself — the burner-only flow). */
+  owner?: Address
+  store: ChequeStore
+  /** How long a delivered result may wait for its cheque, ms (default CHEQUE_GRACE_MS). */
+  chequeGraceMs?: number
+}
+
 /**
- * A provider's money side: signs EIP-712 receipts with its payout key, checks and keeps the
- * requester's cheques, refuses requesters that fall more than MAX_UNPAID_TASKS behind (after
- * CHEQUE_GRACE_MS for the other replicas), and claims on chain when a job's final cheque arrives.
- * Events: `change` (earnings changed), `claimed` (CustomEvent<{ jobId, hash, amount }>, amount in base units).
+ * A provider operator's money side over payment lanes (contracts/src/PaymentLanes.sol):
+ * - before a paid task, checks the requester's lane to this owner covers everything delivered and not
+ *   yet paid plus this task, that the lane is not closing within LANE_CLOSE_MARGIN_MS, and that the
+ *   requester is at most MAX_UNPAID_TASKS behind on cheques (after the grace) — all per lane, i.e. per
+ *   requester address, whatever peer id it uses;
+ * - keeps each lane's newest cheque (checked against the lane when it arrives);
+ * - claims when a lane's unclaimed credit passes CLAIM_THRESHOLD_TASKS tasks, and always before a
+ *   started close's window ends. Lane state comes from PaymentLanes' events (watched from now on,
+ *   never scanned from block 0) with a read on first use.
+ * Events: `change` (earnings changed), `claimed` (CustomEvent<{ requester?, hash, amount }>, base units).
  */
 export class ProviderPayments extends EventTarget {
+  /** The operator address. */
   readonly address: Address
+  /** The owner paid for this operator's work. */
+  readonly owner: Address
   readonly chain: ChainConfig
   private readonly account: LocalAccount
   private readonly store: ChequeStore
-  private readonly publicClient: TabmeshPublicClient
-  private readonly walletClient: TabmeshWalletClient
-  private readonly jobs = new Map<string, Promise<OnChainJob>>()
-  /** requester peer → jobId → delivery times of paid, accepted-looking results. */
-  private readonly deliveries = new Map<string, Map<string, number[]>>()
-  private readonly latest = new Map<string, ChequeRecord>()
-  private loaded: Promise<void>
+  readonly publicClient: TabmeshPublicClient
+  /** The operator's wallet client (claims, arbiter votes). */
+  readonly walletClient: TabmeshWalletClient
   private readonly graceMs: number
+  private readonly latest = new Map<string, ChequeRecord>()
+  private readonly laneStates = new Map<string, { state: LaneState, at: number }>()
+  private readonly unpaid = new Map<string, Unpaid[]>()
+  /** Newest cheque amount per lane known at first contact in this process (what unpaid tasks add to). */
+  private readonly prices = new Map<string, bigint>()
+  private readonly bindings = new Map<string, Promise<Hex>>()
+  private readonly claiming = new Map<string, Promise<Hex | undefined>>()
+  private readonly loaded: Promise<void>
   private stakeCache: { value: bigint, at: number } | undefined
-  /** Claim as soon as a job's final cheque arrives (default true); otherwise cheques wait for `claim`/`claimAll`. */
+  /** Chain time minus this machine's clock, ms (lanes close by block timestamps). */
+  private chainOffsetMs = 0
+  private unwatch: (() => void) | undefined
+  private closeTimer: ReturnType<typeof setInterval> | undefined
+  /** Claim by the threshold and before closes end (default true); otherwise cheques wait for `claim`/`claimAll`. */
   autoClaim = true
 
-  /** @param options.chequeGraceMs how long a delivered result may wait for its cheque (default CHEQUE_GRACE_MS) */
-  constructor (options: { chain: ChainConfig, account: LocalAccount, store: ChequeStore, chequeGraceMs?: number }) {
+  constructor (options: ProviderPaymentsOptions) {
     super()
     this.chain = options.chain
     this.account = options.account
     this.address = options.account.address
+    this.owner = options.owner ?? options.account.address
     this.store = options.store
     this.graceMs = options.chequeGraceMs ?? CHEQUE_GRACE_MS
     this.publicClient = publicClientFor(options.chain)
     this.walletClient = walletClientFor(options.chain, options.account)
-    this.loaded = this.store.all().then(records => { for (const r of records) this.latest.set(r.jobId, r) })
+    this.loaded = this.store.all().then(records => {
+      for (const r of records) if (isLaneRecord(r) && r.owner.toLowerCase() === this.owner.toLowerCase()) this.latest.set(r.lane, r)
+    })
   }
 
-  /** Reads (once) the job from the escrow. @throws TabmeshError UNKNOWN_JOB when it is not open on chain */
-  async job (jobId: Hex): Promise<OnChainJob> {
-    let entry = this.jobs.get(jobId)
-    if (entry === undefined) {
-      entry = this.publicClient.readContract({ address: this.chain.escrow, abi: jobEscrowAbi, functionName: 'jobs', args: [jobId] }).then(j => {
-        const [requester, deadline, , , refunded, pricePerTask, minStake] = j
-        if (requester === '0x0000000000000000000000000000000000000000') throw new TabmeshError('UNKNOWN_JOB', `job ${jobId} is not open on chain`)
-        return { requester, deadline: BigInt(deadline), pricePerTask, minStake, refunded }
-      })
-      this.jobs.set(jobId, entry)
-      entry.catch(() => { this.jobs.delete(jobId) })
-    }
-    return await entry
+  /** Watches this owner's lanes on chain and claims before closes end. Idempotent. */
+  start (): void {
+    if (this.unwatch !== undefined) return
+    this.unwatch = this.publicClient.watchContractEvent({
+      address: this.chain.lanes,
+      abi: paymentLanesAbi,
+      args: { owner: this.owner },
+      onLogs: (logs) => {
+        const touched = new Set<Address>()
+        for (const log of logs) {
+          if ('requester' in log.args && log.args.requester !== undefined) touched.add(log.args.requester)
+        }
+        for (const requester of touched) void this.readLane(requester).then(() => { this.closeWatch(requester) }, () => {})
+      },
+      onError: () => {}
+    })
+    this.closeTimer = setInterval(() => { for (const r of this.latest.values()) this.closeWatch(r.requester) }, CLOSE_WATCH_MS)
   }
 
-  /** This provider's active stake, read from chain at most every STAKE_CACHE_MS. */
+  stop (): void {
+    this.unwatch?.()
+    this.unwatch = undefined
+    clearInterval(this.closeTimer)
+  }
+
+  /** The owner's active stake, read from chain at most every STAKE_CACHE_MS. */
   async stake (): Promise<bigint> {
     if (this.stakeCache !== undefined && Date.now() - this.stakeCache.at < STAKE_CACHE_MS) return this.stakeCache.value
-    const value = await this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [this.address] })
+    const value = await this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [this.owner] })
     this.stakeCache = { value, at: Date.now() }
     return value
   }
 
-  /** Why a paid task from this requester must be refused now, or undefined to accept it. */
-  async refusal (requesterPeer: string, jobId: Hex): Promise<string | undefined> {
-    let job: OnChainJob
-    try {
-      job = await this.job(jobId)
-    } catch (err) {
-      return (err as Error).message
+  /** This operator's EIP-712 PeerBinding of `peerId` to its owner (for capacity ads), cached. */
+  async binding (peerId: string): Promise<Hex> {
+    let b = this.bindings.get(peerId)
+    if (b === undefined) {
+      b = signTyped(this.account, this.chain, 'PeerBinding', { peerId, owner: this.owner })
+      this.bindings.set(peerId, b)
     }
-    if (job.refunded) return `job ${jobId} was refunded`
-    const stake = await this.stake()
-    if (stake < job.minStake) return `this provider's stake ${stake} is below the job's minimum ${job.minStake}`
-    await this.loaded
-    const now = Date.now()
-    let overdue = 0
-    for (const [id, times] of this.deliveries.get(requesterPeer) ?? []) {
-      const price = (await this.job(id as Hex)).pricePerTask
-      const paidTasks = price > 0n ? Number(BigInt(this.latest.get(id)?.cumulativeAmount ?? '0') / price) : times.length
-      overdue += times.slice(paidTasks).filter(t => now - t >= this.graceMs).length
-    }
-    return overdue > MAX_UNPAID_TASKS ? `the requester is ${overdue} tasks behind on cheques` : undefined
+    return await b
   }
 
-  async signReceipt (jobId: Hex, taskIndex: number, outputHash: Hex): Promise<Hex> {
-    return await signReceipt(this.account, this.chain, { jobId, taskIndex, outputHash, provider: this.address })
+  /** Signs the EIP-712 receipt "task `taskHash` gave output `outputHash`" with the operator key. */
+  async signReceipt (taskHash: Hex, outputHash: Hex): Promise<Hex> {
+    return await signTyped(this.account, this.chain, 'Receipt', { taskHash, outputHash, operator: this.address })
   }
 
-  recordDelivery (requesterPeer: string, jobId: Hex): void {
-    const jobs = this.deliveries.get(requesterPeer) ?? new Map<string, number[]>()
-    const times = jobs.get(jobId) ?? []
-    times.push(Date.now())
-    jobs.set(jobId, times)
-    this.deliveries.set(requesterPeer, jobs)
+  /** The lane `requester` → owner, from the cache or the chain. */
+  async lane (requester: Address, maxAgeMs = Infinity): Promise<LaneState> {
+    const cached = this.laneStates.get(requester.toLowerCase())
+    if (cached !== undefined && Date.now() - cached.at <= maxAgeMs) return cached.state
+    return await this.readLane(requester)
   }
 
   /**
-   * Checks and keeps a cheque. Claims at once when it is final.
-   * @throws ChequeRejectedError when the signer is not the job's requester or the amount went down
+   * Why a paid task of `price` from `requester` (who proved its address with `requesterBinding` over
+   * `requesterPeer`) must be refused now, or undefined to take it.
    */
-  async acceptCheque (jobId: Hex, cumulativeAmount: bigint, signature: Hex, final: boolean): Promise<void> {
+  async refusal (requester: string, requesterPeer: string, requesterBinding: Hex, price: bigint): Promise<PaidRefusal | undefined> {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(requester)) return { code: 'BAD_REQUEST', message: 'a paid task must name the requester\'s address' }
+    const payer = requester as Address
+    if (!await signedBy(this.chain, 'PeerBinding', { peerId: requesterPeer, owner: payer }, requesterBinding, payer)) {
+      return { code: 'BAD_REQUEST', message: `the requester's binding does not prove peer ${requesterPeer} speaks for ${payer}` }
+    }
     await this.loaded
-    const job = await this.job(jobId).catch((err: Error) => { throw new ChequeRejectedError(err.message) })
-    const signer = await chequeSigner(this.chain, { jobId, provider: this.address, cumulativeAmount }, signature)
-    if (signer?.toLowerCase() !== job.requester.toLowerCase()) throw new ChequeRejectedError(`cheque signed by ${signer ?? 'nobody'}, not the job's requester ${job.requester}`)
-    const previous = this.latest.get(jobId)
-    if (previous !== undefined && BigInt(previous.cumulativeAmount) > cumulativeAmount) throw new ChequeRejectedError('cheque amount went down')
+    const key = laneKey(payer, this.owner)
+    const unpaid = this.pending(key)
+    const now = Date.now()
+    const chainNow = now + this.chainOffsetMs
+    const overdue = unpaid.filter(u => now - u.at >= this.graceMs).length
+    if (overdue > MAX_UNPAID_TASKS) return { code: 'UNPAID', message: `the requester is ${overdue} tasks behind on cheques` }
+    const exposure = this.paidUpTo(key) + unpaid.reduce((sum, u) => sum + u.price, 0n) + price
+    let lane = await this.lane(payer)
+    if (exposure > lane.funded || lane.closesAt !== 0n) lane = await this.lane(payer, LANE_REFRESH_MS)
+    if (exposure > lane.funded) return { code: 'UNPAID', message: `the lane from ${payer} holds ${lane.funded - lane.claimed} unspent, less than the ${exposure - lane.claimed} this task would put at risk: fund the lane` }
+    // A closing lane is judged by the chain's clock (closes are block timestamps), read fresh.
+    const closingNow = lane.closesAt === 0n ? chainNow : Math.max(chainNow, Number((await this.publicClient.getBlock()).timestamp) * 1000)
+    if (lane.closesAt !== 0n && Number(lane.closesAt) * 1000 - closingNow < LANE_CLOSE_MARGIN_MS) {
+      return { code: 'UNPAID', message: `the lane from ${payer} is closing: fund it again to reopen it` }
+    }
+    this.prices.set(key, price)
+    return undefined
+  }
+
+  /** Counts a paid result as delivered on the lane (call once it reached the requester). */
+  recordDelivery (requester: Address, price: bigint): void {
+    const key = laneKey(requester, this.owner)
+    this.pending(key).push({ price, at: Date.now() })
+  }
+
+  /**
+   * Checks and keeps a cheque; covers delivered tasks with it; claims when the lane's unclaimed credit
+   * passes the threshold or the lane is closing.
+   * @returns the highest cumulative amount held for the lane, base units
+   * @throws ChequeRejectedError when the cheque is not for this owner, not signed by its requester, or lower than the one held
+   */
+  async acceptCheque (requester: Address, owner: Address, cumulativeAmount: bigint, signature: Hex): Promise<bigint> {
+    await this.loaded
+    if (owner.toLowerCase() !== this.owner.toLowerCase()) throw new ChequeRejectedError(`cheque pays ${owner}, not this provider's owner ${this.owner}`)
+    if (!await signedBy(this.chain, 'Cheque', { requester, owner: this.owner, cumulativeAmount }, signature, requester)) {
+      throw new ChequeRejectedError(`cheque not signed by its requester ${requester}`)
+    }
+    const key = laneKey(requester, this.owner)
+    const previous = this.latest.get(key)
+    const held = BigInt(previous?.cumulativeAmount ?? '0')
+    if (cumulativeAmount < held) throw new ChequeRejectedError(`cheque amount ${cumulativeAmount} is below the ${held} already held for this lane`)
+    let covered = cumulativeAmount - this.paidUpTo(key)
+    const unpaid = this.pending(key)
+    while (unpaid.length > 0 && covered >= unpaid[0]!.price) covered -= unpaid.shift()!.price
     const record: ChequeRecord = {
-      jobId,
-      requester: job.requester,
+      lane: key,
+      requester,
+      owner: this.owner,
       cumulativeAmount: cumulativeAmount.toString(),
       signature,
       claimed: previous?.claimed ?? '0',
-      final: final || (previous?.final ?? false),
       updatedAt: Date.now()
     }
-    this.latest.set(jobId, record)
+    this.latest.set(key, record)
     await this.store.put(record)
     this.dispatchEvent(new Event('change'))
-    if (final) {
-      // The job is over: its delivery records are no longer needed to judge this requester.
-      for (const jobs of this.deliveries.values()) jobs.delete(jobId)
-      if (this.autoClaim) void this.claim(jobId).catch(() => {})
+    const price = this.prices.get(key) ?? 0n
+    if (this.autoClaim && price > 0n && cumulativeAmount - BigInt(record.claimed) >= price * BigInt(CLAIM_THRESHOLD_TASKS)) {
+      void this.claim(requester).catch(() => {})
     }
+    this.closeWatch(requester)
+    return cumulativeAmount
   }
 
-  /** Claims the latest cheque of `jobId`. @returns the transaction hash, or undefined if nothing is owed */
-  async claim (jobId: Hex): Promise<Hex | undefined> {
-    await this.loaded
-    const record = this.latest.get(jobId)
-    if (record === undefined || BigInt(record.cumulativeAmount) <= BigInt(record.claimed)) return undefined
-    const hash = await sendContractTx(this.publicClient, this.walletClient, {
-      address: this.chain.escrow,
-      abi: jobEscrowAbi,
-      functionName: 'claim',
-      args: [{ jobId, provider: this.address, cumulativeAmount: BigInt(record.cumulativeAmount) }, record.signature]
-    }, 'CLAIM_FAILED')
-    const amount = BigInt(record.cumulativeAmount) - BigInt(record.claimed)
-    record.claimed = record.cumulativeAmount
-    await this.store.put(record)
-    this.dispatchEvent(new CustomEvent('claimed', { detail: { jobId, hash, amount } }))
-    this.dispatchEvent(new Event('change'))
-    return hash
+  /** Claims the newest cheque of the lane from `requester`. @returns the transaction hash, or undefined if nothing is owed */
+  async claim (requester: Address): Promise<Hex | undefined> {
+    const key = laneKey(requester, this.owner)
+    const running = this.claiming.get(key)
+    if (running !== undefined) return await running
+    const next = this.claimNow(key).finally(() => { this.claiming.delete(key) })
+    this.claiming.set(key, next)
+    return await next
   }
 
-  /** Claims every unclaimed cheque in one `claimMany` transaction. @returns its hash, or undefined */
+  /** Claims every lane with unclaimed cheques in one `claimMany`. @returns its hash, or undefined when nothing is owed */
   async claimAll (): Promise<Hex | undefined> {
     await this.loaded
-    const candidates = [...this.latest.values()].filter(r => BigInt(r.cumulativeAmount) > BigInt(r.claimed))
-    // Another process with this key (or a claim by anyone on our behalf) may have claimed already: ask
-    // the escrow, so that nothing-to-claim never costs a transaction.
-    const open: typeof candidates = []
-    for (const r of candidates) {
-      const onChain = await this.publicClient.readContract({ address: this.chain.escrow, abi: jobEscrowAbi, functionName: 'claimed', args: [r.jobId, this.address] })
-      if (onChain >= BigInt(r.cumulativeAmount)) { r.claimed = r.cumulativeAmount; await this.store.put(r) } else open.push(r)
+    const open: ChequeRecord[] = []
+    for (const r of this.latest.values()) {
+      if (BigInt(r.cumulativeAmount) <= BigInt(r.claimed)) continue
+      // Another process with this key, or anyone on our behalf, may have claimed already: ask the
+      // chain, so that nothing-to-claim never costs a transaction.
+      const lane = await this.readLane(r.requester)
+      if (await this.syncClaimed(r, lane)) open.push(r)
     }
-    if (open.length < candidates.length) this.dispatchEvent(new Event('change'))
     if (open.length === 0) return undefined
     const hash = await sendContractTx(this.publicClient, this.walletClient, {
-      address: this.chain.escrow,
-      abi: jobEscrowAbi,
+      address: this.chain.lanes,
+      abi: paymentLanesAbi,
       functionName: 'claimMany',
-      args: [open.map(r => ({ jobId: r.jobId, provider: this.address, cumulativeAmount: BigInt(r.cumulativeAmount) })), open.map(r => r.signature)]
+      args: [open.map(r => ({ requester: r.requester, owner: r.owner, cumulativeAmount: BigInt(r.cumulativeAmount) })), open.map(r => r.signature)]
     }, 'CLAIM_FAILED')
     let amount = 0n
-    for (const r of open) { amount += BigInt(r.cumulativeAmount) - BigInt(r.claimed); r.claimed = r.cumulativeAmount; await this.store.put(r) }
-    this.dispatchEvent(new CustomEvent('claimed', { detail: { jobId: undefined, hash, amount } }))
+    for (const r of open) {
+      const lane = await this.readLane(r.requester)
+      amount += lane.claimed - BigInt(r.claimed)
+      r.claimed = lane.claimed.toString()
+      await this.store.put(r)
+    }
+    this.dispatchEvent(new CustomEvent('claimed', { detail: { hash, amount } }))
     this.dispatchEvent(new Event('change'))
     return hash
+  }
+
+  /** The highest cumulative amount held for the lane from `requester`, base units. */
+  held (requester: Address): bigint {
+    return BigInt(this.latest.get(laneKey(requester, this.owner))?.cumulativeAmount ?? '0')
   }
 
   earnings (): ProviderEarnings {
@@ -206,5 +296,73 @@ export class ProviderPayments extends EventTarget {
     let claimed = 0n
     for (const r of this.latest.values()) { received += BigInt(r.cumulativeAmount); claimed += BigInt(r.claimed) }
     return { received, claimed, claimable: received - claimed }
+  }
+
+  private pending (key: string): Unpaid[] {
+    let list = this.unpaid.get(key)
+    if (list === undefined) { list = []; this.unpaid.set(key, list) }
+    const cutoff = Date.now() - UNPAID_FORGET_MS
+    while (list.length > 0 && list[0]!.at < cutoff) list.shift()
+    return list
+  }
+
+  /** What the lane has paid or promised this owner so far: the newest cheque, or the chain's claimed total if higher. */
+  private paidUpTo (key: string): bigint {
+    const held = BigInt(this.latest.get(key)?.cumulativeAmount ?? '0')
+    const claimed = this.laneStates.get(key.split('/')[0]!)?.state.claimed ?? 0n
+    return held > claimed ? held : claimed
+  }
+
+  private async readLane (requester: Address): Promise<LaneState> {
+    const [[funded, claimed, closesAt], block] = await Promise.all([
+      this.publicClient.readContract({ address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [requester, this.owner] }),
+      this.publicClient.getBlock()
+    ])
+    this.chainOffsetMs = Math.max(0, Number(block.timestamp) * 1000 - Date.now())
+    const state = { funded, claimed, closesAt: BigInt(closesAt) }
+    this.laneStates.set(requester.toLowerCase(), { state, at: Date.now() })
+    return state
+  }
+
+  /** Updates a record's claimed total from the lane; true when the record still has something to claim. */
+  private async syncClaimed (r: ChequeRecord, lane: LaneState): Promise<boolean> {
+    if (lane.claimed > BigInt(r.claimed)) {
+      r.claimed = lane.claimed.toString()
+      await this.store.put(r)
+      this.dispatchEvent(new Event('change'))
+    }
+    const target = BigInt(r.cumulativeAmount) < lane.funded ? BigInt(r.cumulativeAmount) : lane.funded
+    return target > lane.claimed
+  }
+
+  /** A closing lane with an unclaimed cheque is claimed at once. */
+  private closeWatch (requester: Address): void {
+    if (!this.autoClaim) return
+    const key = laneKey(requester, this.owner)
+    const record = this.latest.get(key)
+    const lane = this.laneStates.get(requester.toLowerCase())?.state
+    if (record === undefined || lane === undefined || lane.closesAt === 0n) return
+    if (BigInt(record.cumulativeAmount) > lane.claimed) void this.claim(requester).catch(() => {})
+  }
+
+  private async claimNow (key: string): Promise<Hex | undefined> {
+    await this.loaded
+    const record = this.latest.get(key)
+    if (record === undefined) return undefined
+    const lane = await this.readLane(record.requester)
+    if (!await this.syncClaimed(record, lane)) return undefined
+    const hash = await sendContractTx(this.publicClient, this.walletClient, {
+      address: this.chain.lanes,
+      abi: paymentLanesAbi,
+      functionName: 'claim',
+      args: [{ requester: record.requester, owner: record.owner, cumulativeAmount: BigInt(record.cumulativeAmount) }, record.signature]
+    }, 'CLAIM_FAILED')
+    const after = await this.readLane(record.requester)
+    const amount = after.claimed - BigInt(record.claimed)
+    record.claimed = after.claimed.toString()
+    await this.store.put(record)
+    this.dispatchEvent(new CustomEvent('claimed', { detail: { requester: record.requester, hash, amount } }))
+    this.dispatchEvent(new Event('change'))
+    return hash
   }
 }

@@ -1,70 +1,61 @@
-import { parseEventLogs } from 'viem'
-import type { Account } from 'viem'
-import type { Address, Hex } from 'viem'
+import type { Account, Address, Hex } from 'viem'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { pbStream } from '@libp2p/utils'
+import type { Connection } from '@libp2p/interface'
 import { PAYMENT_TOKEN, formatTokenAmount } from '../../chain/tokens.ts'
 import { TabmeshError } from '../../errors/base.ts'
 import { publicClientFor, walletClientFor } from '../../chain/clients.ts'
 import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clients.ts'
 import type { ChainConfig } from '../../chain/config.ts'
-import { jobEscrowAbi, stakingAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
+import { paymentLanesAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
 import { sendContractTx } from '../../chain/send-tx.ts'
-import type { Connection } from '@libp2p/interface'
 import type { ProviderEntry } from '../ads/directory.ts'
 import { CHEQUE_PROTOCOL, DIAL_TIMEOUT_MS } from '../constants.ts'
 import { connectDirect, toMultiaddrs, unlimitedConnection } from '../node/connections.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { ChequeAck, ChequeMessage } from '../protocol/messages.js'
-import type { FaultEvidence } from '../requester/types.ts'
-import { fromHex, signCheque } from './signatures.ts'
+import { laneKey } from './cheque-store.ts'
+import { fromHex, signTyped } from './signatures.ts'
 
-export interface OpenJobParameters {
-  jobId: Hex
-  moduleHash: Hex
-  inputsRoot: Hex
-  taskCount: number
-  redundancy: number
-  /** Payment-token base units per task run. */
-  pricePerTask: bigint
-  /** Unix seconds. */
-  deadline: bigint
-  /** Staking-token base units. */
-  minStake: bigint
-}
-
-/** What a paid job cost, in payment-token base units (slashed: staking-token base units). */
-export interface Settlement {
-  paid: bigint
-  fee: bigint
-  refunded: bigint
-  slashed: bigint
-  transactions: Hex[]
+/** Per-lane bookkeeping of the requester. */
+interface LaneBook {
+  owner: Address
+  /** A peer of the owner's last seen serving us. */
+  peer: string
+  /** What the lane had paid or promised before this process: the chain's claimed total, or the cheque the provider holds; undefined until read. */
+  baseline: bigint | undefined
+  /** What this process added (the sum of `jobs`). */
+  owed: bigint
+  /** Highest amount the provider acknowledged holding. */
+  delivered: bigint
+  /** Amounts per job id this process added to the lane. */
+  jobs: Map<string, bigint>
 }
 
 export type RequesterPaymentsOptions = {
   node: MeshNode
   chain: ChainConfig
-  /** A live provider advertising this payout address (the client's directory), to redeliver cheques to a provider that came back. */
-  findProvider?: (payout: Address) => ProviderEntry | undefined
+  /** A live provider advertising `owner`, to redeliver cheques to a provider that came back under a new peer id. */
+  findProvider?: (owner: Address) => ProviderEntry | undefined
 } & ({ account: Account } | { walletClient: TabmeshWalletClient })
 
 /**
- * The requester's money side: opens jobs on JobEscrow (approve + openJob), sends every provider a new
- * cumulative cheque after each task it helped accept (`/tabmesh/cheque/1.0.0`), a final one when the
- * job is done, submits fault proofs, refunds after the deadline and totals the settlement from events.
+ * The requester's money side over payment lanes (contracts/src/PaymentLanes.sol): deposits and funds
+ * one lane per provider owner (`fundLanes`, batched), and after each accepted task signs that lane's
+ * new cumulative EIP-712 cheque and sends it over `/tabmesh/cheque/2.0.0`. Lanes live across jobs:
+ * what is left stays for the next job until `startClose`/`finishClose`.
  */
 export class RequesterPayments {
   readonly chain: ChainConfig
   readonly address: Address
-  private readonly node: MeshNode
   readonly publicClient: TabmeshPublicClient
-  private readonly walletClient: TabmeshWalletClient
-  /** jobId → provider payout → { peer, cumulative owed, cumulative the provider acknowledged } */
-  private readonly owed = new Map<string, Map<Address, { peer: string, amount: bigint, delivered: bigint }>>()
-  private readonly findProvider: (payout: Address) => ProviderEntry | undefined
+  readonly walletClient: TabmeshWalletClient
+  private readonly node: MeshNode
+  private readonly books = new Map<string, LaneBook>()
+  private readonly findProvider: (owner: Address) => ProviderEntry | undefined
   private readonly sends = new Map<string, Promise<void>>()
-  private readonly stakes = new Map<Address, { value: bigint, at: number }>()
+  private readonly bindings = new Map<string, Promise<Hex>>()
+  private funding: Promise<unknown> = Promise.resolve()
 
   /**
    * @param options.account a local key (`privateKeyToAccount`), or
@@ -80,163 +71,180 @@ export class RequesterPayments {
     this.address = this.walletClient.account.address
   }
 
-  /** Approves the deposit and opens the job. @returns the two transaction hashes */
-  async openJob (p: OpenJobParameters): Promise<Hex[]> {
-    const feeBps = await this.publicClient.readContract({ address: this.chain.escrow, abi: jobEscrowAbi, functionName: 'feeBps' })
-    const deposit = BigInt(p.taskCount) * BigInt(p.redundancy) * p.pricePerTask
-    const total = deposit + (deposit * BigInt(feeBps)) / 10_000n
-    const balance = await this.publicClient.readContract({ address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [this.address] })
-    if (balance < total) {
-      const fix = this.chain.local ? 'get test tokens with the Faucet on the Wallet page (or `cast send` from a funded anvil account)' : `send ${PAYMENT_TOKEN.symbol} to ${this.address}`
-      throw new TabmeshError('INSUFFICIENT_BALANCE', `this job costs up to ${formatTokenAmount(total, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)} (${p.taskCount} tasks × redundancy ${p.redundancy} × ${formatTokenAmount(p.pricePerTask, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)} + ${Number(feeBps) / 100}% fee) but ${this.address} holds ${formatTokenAmount(balance, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)}: ${fix}, or lower the price`)
+  /** The requester's EIP-712 PeerBinding of `peerId` to its address (sent with paid tasks), signed once per peer id. */
+  async binding (peerId: string): Promise<Hex> {
+    let b = this.bindings.get(peerId)
+    if (b === undefined) {
+      b = signTyped(this.walletClient, this.chain, 'PeerBinding', { peerId, owner: this.address })
+      this.bindings.set(peerId, b)
+      b.catch(() => { this.bindings.delete(peerId) })
     }
-    const approve = await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'approve', args: [this.chain.escrow, total] }, 'OPEN_JOB_FAILED')
-    const open = await sendContractTx(this.publicClient, this.walletClient, {
-      address: this.chain.escrow,
-      abi: jobEscrowAbi,
-      functionName: 'openJob',
-      args: [p.jobId, p.moduleHash, p.inputsRoot, p.taskCount, p.redundancy, p.pricePerTask, p.deadline, p.minStake]
-    }, 'OPEN_JOB_FAILED')
-    this.owed.set(p.jobId, new Map())
-    return [approve, open]
+    return await b
   }
 
-  /** On-chain stake of `payout`, cached for 3 s. */
-  async stakeOf (payout: Address): Promise<bigint> {
-    const cached = this.stakes.get(payout)
-    if (cached !== undefined && Date.now() - cached.at < 3_000) return cached.value
-    const value = await this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [payout] })
-    this.stakes.set(payout, { value, at: Date.now() })
-    return value
-  }
-
-  /** Last known stake without waiting (undefined until first read); starts a refresh. */
-  knownStake (payout: Address): bigint | undefined {
-    void this.stakeOf(payout).catch(() => {})
-    return this.stakes.get(payout)?.value
-  }
-
-  /** Adds `amount` to what `payout` is owed for `jobId` and sends it the new cumulative cheque. */
-  pay (jobId: Hex, peer: string, payout: Address, amount: bigint): Promise<void> {
-    const owed = this.owed.get(jobId) ?? new Map()
-    this.owed.set(jobId, owed)
-    const entry = owed.get(payout) ?? { peer, amount: 0n, delivered: 0n }
-    entry.amount += amount
-    owed.set(payout, entry)
-    return this.send(jobId, payout, false)
-  }
-
-  /** Sends every provider of the job its final cheque (it then claims). */
-  async finish (jobId: Hex): Promise<void> {
-    const owed = this.owed.get(jobId) ?? new Map()
-    await Promise.allSettled([...owed.keys()].map(async payout => { await this.send(jobId, payout, true) }))
+  /** Protocol fee in basis points, read from PaymentLanes. */
+  async feeBps (): Promise<number> {
+    return await this.publicClient.readContract({ address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'feeBps' })
   }
 
   /**
-   * Payout addresses whose provider has not acknowledged everything it is owed for `jobId` (it left
-   * before its last cheque).
+   * Makes every lane to `owners` hold at least `perLane` more than this requester has signed on it:
+   * deposits the shortfall (approve + deposit) and funds all lanes in one `fundLanes`.
+   * Calls are serialized. @returns the transaction hashes (none when every lane was already funded)
+   * @throws TabmeshError INSUFFICIENT_BALANCE when the wallet cannot cover the deposit
    */
-  undelivered (jobId: Hex): Address[] {
-    return [...(this.owed.get(jobId) ?? new Map()).entries()].filter(([, e]) => e.delivered < e.amount).map(([payout]) => payout)
+  async ensureFunded (owners: Address[], perLane: bigint, options: { signal?: AbortSignal } = {}): Promise<Hex[]> {
+    const run = this.funding.then(async () => await this.fund(owners, perLane, options.signal))
+    this.funding = run.catch(() => {})
+    return await run
   }
 
   /**
-   * Sends the final cheque again to every undelivered payout address, reaching it under any peer id
-   * that now advertises it — a closed tab that reopens, a restarted Node provider. No cheque is lost
-   * while the requester runs; a provider must come back before the job's deadline to claim.
+   * Adds `amount` to what the lane to `owner` owes (for `jobId`) and sends the owner's provider (`peer`)
+   * the new cumulative cheque.
    */
-  async redeliver (jobId: Hex): Promise<void> {
-    await Promise.allSettled(this.undelivered(jobId).map(async payout => { await this.send(jobId, payout, true) }))
+  async pay (jobId: string, peer: string, owner: Address, amount: bigint): Promise<void> {
+    const book = await this.book(owner, peer)
+    book.peer = peer
+    book.owed += amount
+    book.jobs.set(jobId, (book.jobs.get(jobId) ?? 0n) + amount)
+    await this.send(book, jobId, false)
   }
 
-  /** Submits a fault proof. @returns the slash transaction hash */
-  async slash (evidence: FaultEvidence): Promise<Hex> {
-    if (evidence.faultyReceipt === undefined || evidence.quorumReceipts === undefined) throw new TabmeshError('NO_FAULT_PROOF', 'the fault has no signed receipts')
-    return await sendContractTx(this.publicClient, this.walletClient, {
-      address: this.chain.escrow,
-      abi: jobEscrowAbi,
-      functionName: 'slash',
-      args: [
-        evidence.faultyReceipt.receipt,
-        evidence.faultyReceipt.signature,
-        evidence.quorumReceipts.map(r => r.receipt),
-        evidence.quorumReceipts.map(r => r.signature)
-      ]
-    }, 'SLASH_FAILED')
+  /** What this requester's cheques added for `jobId`, over all lanes, payment-token base units. */
+  paidFor (jobId: string): bigint {
+    let total = 0n
+    for (const book of this.books.values()) total += book.jobs.get(jobId) ?? 0n
+    return total
+  }
+
+  /** Owners whose provider has not acknowledged the newest cheque (it left before it arrived). */
+  undelivered (): Address[] {
+    return [...this.books.values()].filter(b => b.baseline !== undefined && b.delivered < b.baseline + b.owed).map(b => b.owner)
+  }
+
+  /** Sends every lane `jobId` used its newest cheque again, marked final for the job. */
+  async finish (jobId: string): Promise<void> {
+    await Promise.allSettled([...this.books.values()].filter(b => b.jobs.has(jobId)).map(async b => { await this.send(b, jobId, true) }))
   }
 
   /**
-   * Waits until the deadline has passed on chain, then refunds the unspent deposit.
-   * @returns the refund transaction hash, or undefined when nothing was left
+   * Sends the newest cheque again to every lane whose provider has not acknowledged it, under any peer
+   * id that now advertises its owner — a closed tab that reopens, a restarted Node provider.
    */
-  async refundWhenDue (jobId: Hex, options: { signal?: AbortSignal, pollMs?: number } = {}): Promise<Hex | undefined> {
-    while (true) {
-      options.signal?.throwIfAborted()
-      const [, deadline, , , refunded, , , remaining, feeRemaining] = await this.publicClient.readContract({ address: this.chain.escrow, abi: jobEscrowAbi, functionName: 'jobs', args: [jobId] })
-      if (refunded || (remaining === 0n && feeRemaining === 0n)) return undefined
-      const block = await this.publicClient.getBlock()
-      if (block.timestamp > BigInt(deadline) || BigInt(Math.floor(Date.now() / 1000)) > BigInt(deadline)) {
-        if (remaining === 0n && feeRemaining === 0n) return undefined
-        try {
-          const hash = await this.walletClient.writeContract({ address: this.chain.escrow, abi: jobEscrowAbi, functionName: 'refund', args: [jobId] })
-          const receipt = await this.publicClient.waitForTransactionReceipt({ hash })
-          if (receipt.status === 'success') return hash
-        } catch (err) {
-          // The next block's timestamp may still be at the deadline: try again shortly.
-          if (!/DeadlineNotReached/.test(String(err))) throw err
-        }
+  async redeliver (jobId: string): Promise<void> {
+    await Promise.allSettled(this.undelivered().map(async owner => { await this.send(this.books.get(owner.toLowerCase())!, jobId, true) }))
+  }
+
+  /** Starts closing the lane to `owner` (its unspent funds come back after the challenge window). @returns the transaction hash */
+  async startClose (owner: Address): Promise<Hex> {
+    return await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'startClose', args: [owner] }, 'LANE_CLOSE_FAILED')
+  }
+
+  /** Finishes a due close: the lane's unspent funds return to this requester's deposit. @returns the transaction hash */
+  async finishClose (owner: Address): Promise<Hex> {
+    return await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'finishClose', args: [owner] }, 'LANE_CLOSE_FAILED')
+  }
+
+  private async book (owner: Address, peer: string): Promise<LaneBook> {
+    const key = owner.toLowerCase()
+    let book = this.books.get(key)
+    if (book === undefined) {
+      book = { owner, peer, baseline: undefined, owed: 0n, delivered: 0n, jobs: new Map() }
+      this.books.set(key, book)
+    }
+    if (book.baseline === undefined) {
+      // Cheques are cumulative over the lane's life: continue from what the lane already paid out
+      // (a provider that holds a newer cheque says so in its ack, and we continue from there).
+      const [, claimed] = await this.publicClient.readContract({ address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [this.address, owner] })
+      book.baseline ??= claimed
+    }
+    return book
+  }
+
+  private async fund (owners: Address[], perLane: bigint, signal?: AbortSignal): Promise<Hex[]> {
+    const unique = [...new Map(owners.map(o => [o.toLowerCase(), o])).values()]
+    const topUps: Array<{ owner: Address, amount: bigint }> = []
+    for (const owner of unique) {
+      signal?.throwIfAborted()
+      const book = await this.book(owner, '')
+      const [funded] = await this.publicClient.readContract({ address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [this.address, owner] })
+      const want = book.baseline! + book.owed + perLane
+      if (funded < want) topUps.push({ owner, amount: want - funded })
+    }
+    if (topUps.length === 0) return []
+    const total = topUps.reduce((sum, t) => sum + t.amount, 0n)
+    const hashes: Hex[] = []
+    const deposited = await this.publicClient.readContract({ address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'deposits', args: [this.address] })
+    if (deposited < total) {
+      const need = total - deposited
+      const balance = await this.publicClient.readContract({ address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [this.address] })
+      if (balance < need) {
+        const fix = this.chain.local ? 'get test tokens with the Faucet on the Wallet page (or `cast send` from a funded anvil account)' : `send ${PAYMENT_TOKEN.symbol} to ${this.address}`
+        throw new TabmeshError('INSUFFICIENT_BALANCE', `funding ${topUps.length} payment lane${topUps.length === 1 ? '' : 's'} needs ${formatTokenAmount(need, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)} more but ${this.address} holds ${formatTokenAmount(balance, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)}: ${fix}, or lower the price`)
       }
-      await new Promise(resolve => setTimeout(resolve, options.pollMs ?? 2_000))
+      signal?.throwIfAborted()
+      hashes.push(await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'approve', args: [this.chain.lanes, need] }, 'FUND_LANES_FAILED'))
+      hashes.push(await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'deposit', args: [need] }, 'FUND_LANES_FAILED'))
     }
+    signal?.throwIfAborted()
+    hashes.push(await sendContractTx(this.publicClient, this.walletClient, {
+      address: this.chain.lanes,
+      abi: paymentLanesAbi,
+      functionName: 'fundLanes',
+      args: [topUps.map(t => t.owner), topUps.map(t => t.amount)]
+    }, 'FUND_LANES_FAILED'))
+    return hashes
   }
 
-  /** Totals what happened to the job's money, from the escrow's and staking's events. */
-  async settlement (jobId: Hex, transactions: Hex[]): Promise<Settlement> {
-    const escrowLogs = await this.publicClient.getContractEvents({ address: this.chain.escrow, abi: jobEscrowAbi, fromBlock: 0n, args: { jobId } as never })
-    let paid = 0n
-    let fee = 0n
-    let refunded = 0n
-    let slashed = 0n
-    for (const log of parseEventLogs({ abi: jobEscrowAbi, logs: escrowLogs })) {
-      if (log.eventName === 'ChequeClaimed' && log.args.jobId === jobId) { paid += log.args.amount; fee += log.args.fee }
-      if (log.eventName === 'JobRefunded' && log.args.jobId === jobId) refunded += log.args.amount
-      if (log.eventName === 'ProviderSlashed' && log.args.jobId === jobId) slashed += log.args.amount
+  /** The provider's connection, or one to whichever live peer now advertises its owner. */
+  private async connectionTo (book: LaneBook): Promise<Connection | undefined> {
+    if (book.peer !== '') {
+      const existing = unlimitedConnection(this.node, peerIdFromString(book.peer))
+      if (existing !== undefined) return existing
     }
-    return { paid, fee, refunded, slashed, transactions }
-  }
-
-  /** The provider's connection, or one to whichever live peer now advertises its payout address. */
-  private async connectionTo (entry: { peer: string }, payout: Address): Promise<Connection | undefined> {
-    const existing = unlimitedConnection(this.node, peerIdFromString(entry.peer))
-    if (existing !== undefined) return existing
-    const back = this.findProvider(payout)
+    const back = this.findProvider(book.owner)
     if (back === undefined) return undefined
     try {
       const connection = await connectDirect(this.node, peerIdFromString(back.ad.peerId), toMultiaddrs(back.ad.multiaddrs), { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
-      entry.peer = back.ad.peerId
+      book.peer = back.ad.peerId
       return connection
     } catch {
       return undefined
     }
   }
 
-  private send (jobId: Hex, payout: Address, final: boolean): Promise<void> {
-    const key = `${jobId}/${payout}`
+  private send (book: LaneBook, jobId: string, final: boolean): Promise<void> {
+    const key = laneKey(this.address, book.owner)
     const previous = this.sends.get(key) ?? Promise.resolve()
     const next = previous.then(async () => {
-      const entry = this.owed.get(jobId)?.get(payout)
-      if (entry === undefined) return
-      const cumulativeAmount = entry.amount
-      const signature = await signCheque(this.walletClient, this.chain, { jobId, provider: payout, cumulativeAmount })
-      const connection = await this.connectionTo(entry, payout)
-      if (connection === undefined) return // the provider left; it holds its previous cheque, and `finish` retries
-      const stream = await connection.newStream(CHEQUE_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
-      const pb = pbStream(stream, { maxDataLength: 4096 })
-      await pb.write({ jobId: fromHex(jobId), cumulativeAmount: cumulativeAmount.toString(), signature: fromHex(signature), final }, ChequeMessage)
-      const ack = await pb.read(ChequeAck, { signal: AbortSignal.timeout(10_000) })
-      await stream.close().catch(() => {})
-      if (!ack.ok) throw new TabmeshError('CHEQUE_REFUSED', `provider ${entry.peer} refused the cheque: ${ack.error}`)
-      if (cumulativeAmount > entry.delivered) entry.delivered = cumulativeAmount
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const cumulativeAmount = book.baseline! + book.owed
+        const signature = await signTyped(this.walletClient, this.chain, 'Cheque', { requester: this.address, owner: book.owner, cumulativeAmount })
+        const connection = await this.connectionTo(book)
+        if (connection === undefined) return // the provider left; `redeliver` retries
+        const stream = await connection.newStream(CHEQUE_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
+        const pb = pbStream(stream, { maxDataLength: 4096 })
+        await pb.write({
+          jobId: /^0x[0-9a-fA-F]{64}$/.test(jobId) ? fromHex(jobId) : new Uint8Array(0),
+          cumulativeAmount: cumulativeAmount.toString(),
+          signature: fromHex(signature),
+          final,
+          requester: this.address,
+          owner: book.owner
+        }, ChequeMessage)
+        const ack = await pb.read(ChequeAck, { signal: AbortSignal.timeout(10_000) })
+        await stream.close().catch(() => {})
+        const held = /^\d{1,78}$/.test(ack.held) ? BigInt(ack.held) : 0n
+        if (ack.ok) {
+          if (cumulativeAmount > book.delivered) book.delivered = cumulativeAmount
+          return
+        }
+        // This process started from the chain's claimed total but the provider holds a newer cheque of
+        // ours (an earlier run's): continue from there and send again.
+        if (held <= cumulativeAmount - book.owed || attempt > 0) throw new TabmeshError('CHEQUE_REFUSED', `provider ${book.peer} refused the cheque: ${ack.error}`)
+        book.baseline = held
+      }
     })
     this.sends.set(key, next.catch(() => {}))
     return next

@@ -38,6 +38,9 @@ export interface TaskRequest {
     limits?: TaskLimits;
     input: Uint8Array;
     paid: boolean;
+    requester: string;
+    price: string;
+    requesterBinding: Uint8Array;
 }
 export declare namespace TaskRequest {
     const codec: () => Codec<TaskRequest>;
@@ -91,9 +94,21 @@ export declare namespace TaskRequest {
         field: '$.paid';
         value: boolean;
     }
+    interface TaskRequestRequesterFieldEvent {
+        field: '$.requester';
+        value: string;
+    }
+    interface TaskRequestPriceFieldEvent {
+        field: '$.price';
+        value: string;
+    }
+    interface TaskRequestRequesterBindingFieldEvent {
+        field: '$.requesterBinding';
+        value: Uint8Array;
+    }
     function encode(obj: Partial<TaskRequest>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): TaskRequest;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): Generator<TaskRequestJobIdFieldEvent | TaskRequestTaskIndexFieldEvent | TaskRequestModuleCidFieldEvent | TaskRequestInputCidFieldEvent | TaskRequestArgsFieldEvent | TaskRequestEnvFieldEvent | TaskRequestLimitsTimeoutMsFieldEvent | TaskRequestLimitsMemoryPagesFieldEvent | TaskRequestLimitsFuelFieldEvent | TaskRequestLimitsMaxOutputBytesFieldEvent | TaskRequestInputFieldEvent | TaskRequestPaidFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): Generator<TaskRequestJobIdFieldEvent | TaskRequestTaskIndexFieldEvent | TaskRequestModuleCidFieldEvent | TaskRequestInputCidFieldEvent | TaskRequestArgsFieldEvent | TaskRequestEnvFieldEvent | TaskRequestLimitsTimeoutMsFieldEvent | TaskRequestLimitsMemoryPagesFieldEvent | TaskRequestLimitsFuelFieldEvent | TaskRequestLimitsMaxOutputBytesFieldEvent | TaskRequestInputFieldEvent | TaskRequestPaidFieldEvent | TaskRequestRequesterFieldEvent | TaskRequestPriceFieldEvent | TaskRequestRequesterBindingFieldEvent>;
 }
 export interface TaskFailure {
     code: string;
@@ -131,7 +146,7 @@ export interface TaskResponse {
     fuelUsed: bigint;
     failure?: TaskFailure;
     receiptSignature: Uint8Array;
-    payoutAddress: string;
+    operator: string;
 }
 export declare namespace TaskResponse {
     const codec: () => Codec<TaskResponse>;
@@ -175,19 +190,21 @@ export declare namespace TaskResponse {
         field: '$.receiptSignature';
         value: Uint8Array;
     }
-    interface TaskResponsePayoutAddressFieldEvent {
-        field: '$.payoutAddress';
+    interface TaskResponseOperatorFieldEvent {
+        field: '$.operator';
         value: string;
     }
     function encode(obj: Partial<TaskResponse>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskResponse>): TaskResponse;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskResponse>): Generator<TaskResponseOkFieldEvent | TaskResponseOutputFieldEvent | TaskResponseOutputCidFieldEvent | TaskResponseDurationMsFieldEvent | TaskResponseFuelUsedFieldEvent | TaskResponseFailureCodeFieldEvent | TaskResponseFailureMessageFieldEvent | TaskResponseFailureExitCodeFieldEvent | TaskResponseFailureStderrTailFieldEvent | TaskResponseReceiptSignatureFieldEvent | TaskResponsePayoutAddressFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskResponse>): Generator<TaskResponseOkFieldEvent | TaskResponseOutputFieldEvent | TaskResponseOutputCidFieldEvent | TaskResponseDurationMsFieldEvent | TaskResponseFuelUsedFieldEvent | TaskResponseFailureCodeFieldEvent | TaskResponseFailureMessageFieldEvent | TaskResponseFailureExitCodeFieldEvent | TaskResponseFailureStderrTailFieldEvent | TaskResponseReceiptSignatureFieldEvent | TaskResponseOperatorFieldEvent>;
 }
 export interface ChequeMessage {
     jobId: Uint8Array;
     cumulativeAmount: string;
     signature: Uint8Array;
     final: boolean;
+    requester: string;
+    owner: string;
 }
 export declare namespace ChequeMessage {
     const codec: () => Codec<ChequeMessage>;
@@ -207,13 +224,22 @@ export declare namespace ChequeMessage {
         field: '$.final';
         value: boolean;
     }
+    interface ChequeMessageRequesterFieldEvent {
+        field: '$.requester';
+        value: string;
+    }
+    interface ChequeMessageOwnerFieldEvent {
+        field: '$.owner';
+        value: string;
+    }
     function encode(obj: Partial<ChequeMessage>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChequeMessage>): ChequeMessage;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChequeMessage>): Generator<ChequeMessageJobIdFieldEvent | ChequeMessageCumulativeAmountFieldEvent | ChequeMessageSignatureFieldEvent | ChequeMessageFinalFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChequeMessage>): Generator<ChequeMessageJobIdFieldEvent | ChequeMessageCumulativeAmountFieldEvent | ChequeMessageSignatureFieldEvent | ChequeMessageFinalFieldEvent | ChequeMessageRequesterFieldEvent | ChequeMessageOwnerFieldEvent>;
 }
 export interface ChequeAck {
     ok: boolean;
     error: string;
+    held: string;
 }
 export declare namespace ChequeAck {
     const codec: () => Codec<ChequeAck>;
@@ -225,9 +251,13 @@ export declare namespace ChequeAck {
         field: '$.error';
         value: string;
     }
+    interface ChequeAckHeldFieldEvent {
+        field: '$.held';
+        value: string;
+    }
     function encode(obj: Partial<ChequeAck>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChequeAck>): ChequeAck;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChequeAck>): Generator<ChequeAckOkFieldEvent | ChequeAckErrorFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChequeAck>): Generator<ChequeAckOkFieldEvent | ChequeAckErrorFieldEvent | ChequeAckHeldFieldEvent>;
 }
 export interface BlobRequest {
     cid: Uint8Array;
@@ -262,7 +292,7 @@ export declare namespace BlobResponse {
 }
 export interface CapacityAd {
     peerId: string;
-    payoutAddress: string;
+    owner: string;
     workers: number;
     scoreMilli: number;
     tier: string;
@@ -271,6 +301,8 @@ export interface CapacityAd {
     timestampMs: bigint;
     busy: number;
     stake: string;
+    operator: string;
+    binding: Uint8Array;
 }
 export declare namespace CapacityAd {
     const codec: () => Codec<CapacityAd>;
@@ -278,8 +310,8 @@ export declare namespace CapacityAd {
         field: '$.peerId';
         value: string;
     }
-    interface CapacityAdPayoutAddressFieldEvent {
-        field: '$.payoutAddress';
+    interface CapacityAdOwnerFieldEvent {
+        field: '$.owner';
         value: string;
     }
     interface CapacityAdWorkersFieldEvent {
@@ -315,7 +347,15 @@ export declare namespace CapacityAd {
         field: '$.stake';
         value: string;
     }
+    interface CapacityAdOperatorFieldEvent {
+        field: '$.operator';
+        value: string;
+    }
+    interface CapacityAdBindingFieldEvent {
+        field: '$.binding';
+        value: Uint8Array;
+    }
     function encode(obj: Partial<CapacityAd>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CapacityAd>): CapacityAd;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CapacityAd>): Generator<CapacityAdPeerIdFieldEvent | CapacityAdPayoutAddressFieldEvent | CapacityAdWorkersFieldEvent | CapacityAdScoreMilliFieldEvent | CapacityAdTierFieldEvent | CapacityAdPriceFieldEvent | CapacityAdMultiaddrsFieldEvent | CapacityAdTimestampMsFieldEvent | CapacityAdBusyFieldEvent | CapacityAdStakeFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CapacityAd>): Generator<CapacityAdPeerIdFieldEvent | CapacityAdOwnerFieldEvent | CapacityAdWorkersFieldEvent | CapacityAdScoreMilliFieldEvent | CapacityAdTierFieldEvent | CapacityAdPriceFieldEvent | CapacityAdMultiaddrsFieldEvent | CapacityAdTimestampMsFieldEvent | CapacityAdBusyFieldEvent | CapacityAdStakeFieldEvent | CapacityAdOperatorFieldEvent | CapacityAdBindingFieldEvent>;
 }

@@ -167,6 +167,18 @@ export var TaskRequest;
                     w.uint32(72);
                     w.bool(obj.paid);
                 }
+                if ((obj.requester != null && obj.requester !== '')) {
+                    w.uint32(82);
+                    w.string(obj.requester);
+                }
+                if ((obj.price != null && obj.price !== '')) {
+                    w.uint32(90);
+                    w.string(obj.price);
+                }
+                if ((obj.requesterBinding != null && obj.requesterBinding.byteLength > 0)) {
+                    w.uint32(98);
+                    w.bytes(obj.requesterBinding);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -179,7 +191,10 @@ export var TaskRequest;
                     args: [],
                     env: [],
                     input: uint8ArrayAlloc(0),
-                    paid: false
+                    paid: false,
+                    requester: '',
+                    price: '',
+                    requesterBinding: uint8ArrayAlloc(0)
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -227,6 +242,18 @@ export var TaskRequest;
                         }
                         case 9: {
                             obj.paid = reader.bool();
+                            break;
+                        }
+                        case 10: {
+                            obj.requester = reader.string();
+                            break;
+                        }
+                        case 11: {
+                            obj.price = reader.string();
+                            break;
+                        }
+                        case 12: {
+                            obj.requesterBinding = reader.bytes();
                             break;
                         }
                         default: {
@@ -314,6 +341,27 @@ export var TaskRequest;
                             yield {
                                 field: `${prefix}.paid`,
                                 value: reader.bool()
+                            };
+                            break;
+                        }
+                        case 10: {
+                            yield {
+                                field: `${prefix}.requester`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 11: {
+                            yield {
+                                field: `${prefix}.price`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 12: {
+                            yield {
+                                field: `${prefix}.requesterBinding`,
+                                value: reader.bytes()
                             };
                             break;
                         }
@@ -495,9 +543,9 @@ export var TaskResponse;
                     w.uint32(58);
                     w.bytes(obj.receiptSignature);
                 }
-                if ((obj.payoutAddress != null && obj.payoutAddress !== '')) {
+                if ((obj.operator != null && obj.operator !== '')) {
                     w.uint32(66);
-                    w.string(obj.payoutAddress);
+                    w.string(obj.operator);
                 }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
@@ -510,7 +558,7 @@ export var TaskResponse;
                     durationMs: 0,
                     fuelUsed: 0n,
                     receiptSignature: uint8ArrayAlloc(0),
-                    payoutAddress: ''
+                    operator: ''
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -547,7 +595,7 @@ export var TaskResponse;
                             break;
                         }
                         case 8: {
-                            obj.payoutAddress = reader.string();
+                            obj.operator = reader.string();
                             break;
                         }
                         default: {
@@ -612,7 +660,7 @@ export var TaskResponse;
                         }
                         case 8: {
                             yield {
-                                field: `${prefix}.payoutAddress`,
+                                field: `${prefix}.operator`,
                                 value: reader.string()
                             };
                             break;
@@ -665,6 +713,14 @@ export var ChequeMessage;
                     w.uint32(32);
                     w.bool(obj.final);
                 }
+                if ((obj.requester != null && obj.requester !== '')) {
+                    w.uint32(42);
+                    w.string(obj.requester);
+                }
+                if ((obj.owner != null && obj.owner !== '')) {
+                    w.uint32(50);
+                    w.string(obj.owner);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -673,7 +729,9 @@ export var ChequeMessage;
                     jobId: uint8ArrayAlloc(0),
                     cumulativeAmount: '',
                     signature: uint8ArrayAlloc(0),
-                    final: false
+                    final: false,
+                    requester: '',
+                    owner: ''
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -693,6 +751,14 @@ export var ChequeMessage;
                         }
                         case 4: {
                             obj.final = reader.bool();
+                            break;
+                        }
+                        case 5: {
+                            obj.requester = reader.string();
+                            break;
+                        }
+                        case 6: {
+                            obj.owner = reader.string();
                             break;
                         }
                         default: {
@@ -732,6 +798,20 @@ export var ChequeMessage;
                             yield {
                                 field: `${prefix}.final`,
                                 value: reader.bool()
+                            };
+                            break;
+                        }
+                        case 5: {
+                            yield {
+                                field: `${prefix}.requester`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 6: {
+                            yield {
+                                field: `${prefix}.owner`,
+                                value: reader.string()
                             };
                             break;
                         }
@@ -775,13 +855,18 @@ export var ChequeAck;
                     w.uint32(18);
                     w.string(obj.error);
                 }
+                if ((obj.held != null && obj.held !== '')) {
+                    w.uint32(26);
+                    w.string(obj.held);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
             }, (reader, length, opts = {}) => {
                 const obj = {
                     ok: false,
-                    error: ''
+                    error: '',
+                    held: ''
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -793,6 +878,10 @@ export var ChequeAck;
                         }
                         case 2: {
                             obj.error = reader.string();
+                            break;
+                        }
+                        case 3: {
+                            obj.held = reader.string();
                             break;
                         }
                         default: {
@@ -817,6 +906,13 @@ export var ChequeAck;
                         case 2: {
                             yield {
                                 field: `${prefix}.error`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 3: {
+                            yield {
+                                field: `${prefix}.held`,
                                 value: reader.string()
                             };
                             break;
@@ -1013,9 +1109,9 @@ export var CapacityAd;
                     w.uint32(10);
                     w.string(obj.peerId);
                 }
-                if ((obj.payoutAddress != null && obj.payoutAddress !== '')) {
+                if ((obj.owner != null && obj.owner !== '')) {
                     w.uint32(18);
-                    w.string(obj.payoutAddress);
+                    w.string(obj.owner);
                 }
                 if ((obj.workers != null && obj.workers !== 0)) {
                     w.uint32(24);
@@ -1051,13 +1147,21 @@ export var CapacityAd;
                     w.uint32(82);
                     w.string(obj.stake);
                 }
+                if ((obj.operator != null && obj.operator !== '')) {
+                    w.uint32(90);
+                    w.string(obj.operator);
+                }
+                if ((obj.binding != null && obj.binding.byteLength > 0)) {
+                    w.uint32(98);
+                    w.bytes(obj.binding);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
             }, (reader, length, opts = {}) => {
                 const obj = {
                     peerId: '',
-                    payoutAddress: '',
+                    owner: '',
                     workers: 0,
                     scoreMilli: 0,
                     tier: '',
@@ -1065,7 +1169,9 @@ export var CapacityAd;
                     multiaddrs: [],
                     timestampMs: 0n,
                     busy: 0,
-                    stake: ''
+                    stake: '',
+                    operator: '',
+                    binding: uint8ArrayAlloc(0)
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -1076,7 +1182,7 @@ export var CapacityAd;
                             break;
                         }
                         case 2: {
-                            obj.payoutAddress = reader.string();
+                            obj.owner = reader.string();
                             break;
                         }
                         case 3: {
@@ -1114,6 +1220,14 @@ export var CapacityAd;
                             obj.stake = reader.string();
                             break;
                         }
+                        case 11: {
+                            obj.operator = reader.string();
+                            break;
+                        }
+                        case 12: {
+                            obj.binding = reader.bytes();
+                            break;
+                        }
                         default: {
                             reader.skipType(tag & 7);
                             break;
@@ -1138,7 +1252,7 @@ export var CapacityAd;
                         }
                         case 2: {
                             yield {
-                                field: `${prefix}.payoutAddress`,
+                                field: `${prefix}.owner`,
                                 value: reader.string()
                             };
                             break;
@@ -1201,6 +1315,20 @@ export var CapacityAd;
                             yield {
                                 field: `${prefix}.stake`,
                                 value: reader.string()
+                            };
+                            break;
+                        }
+                        case 11: {
+                            yield {
+                                field: `${prefix}.operator`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 12: {
+                            yield {
+                                field: `${prefix}.binding`,
+                                value: reader.bytes()
                             };
                             break;
                         }

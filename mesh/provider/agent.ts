@@ -15,7 +15,10 @@ import { CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND, MAX_TASK_MESSAGE_BYTES, T
 import { peerRateLimit } from '../node/peer-rate-limit.ts'
 import type { PeerRateLimit } from '../node/peer-rate-limit.ts'
 import type { ProviderPayments } from '../payment/provider-payments.ts'
-import { outputHashOf, fromHex, toHex } from '../payment/signatures.ts'
+import { failureHashOf, outputHashOf, fromHex, toHex } from '../payment/signatures.ts'
+import { taskHashOf } from '../../chain/task-hash.ts'
+import type { TaskSpec } from '../../chain/task-hash.ts'
+import { ArbiterRole } from '../payment/arbiter.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { ChequeAck, ChequeMessage, TaskRequest, TaskResponse } from '../protocol/messages.js'
 import type { TaskFailure } from '../protocol/messages.js'
@@ -30,7 +33,6 @@ export interface ProviderAgentOptions {
   tier: ProviderTier
   /** Price per task in payment-token base units (decimal string). */
   price?: string
-  payoutAddress?: string
   /** Benchmark score, tasks/s × 1000 (see mesh/provider/benchmark.ts). */
   scoreMilli?: number
   /** Longest task timeout this provider accepts, ms. */
@@ -48,6 +50,8 @@ export interface ProviderAgentOptions {
   faultyOutputs?: boolean | number
   /** Task requests one peer may send per second before RATE_LIMITED (default TASK_REQUESTS_PER_PEER_PER_SECOND). */
   taskRequestsPerPeerPerSecond?: number
+  /** Serve as an arbiter when the owner is drawn for a dispute (default true with `payments`). */
+  arbiter?: boolean
 }
 
 /** 120 s: the longest single task a provider agrees to run by default. */
@@ -93,6 +97,9 @@ export class ProviderAgent extends EventTarget {
   private paused = false
   private stake = 0n
   private stakeTimer: ReturnType<typeof setInterval> | undefined
+  /** The operator's PeerBinding over this node's peer id (ads carry it). */
+  private binding: Uint8Array = new Uint8Array(0)
+  private arbiterRole: ArbiterRole | undefined
   private readonly taskLimit: PeerRateLimit
   private readonly chequeLimit = peerRateLimit(CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND)
   private rateLimited = 0
@@ -116,9 +123,17 @@ export class ProviderAgent extends EventTarget {
       const refreshStake = (): void => { payments.stake().then(v => { this.stake = v }, () => {}) }
       refreshStake()
       this.stakeTimer = setInterval(refreshStake, 5_000)
+      this.binding = fromHex(await payments.binding(node.peerId.toString()))
+      payments.start()
+      if (this.options.arbiter !== false) {
+        this.arbiterRole = new ArbiterRole({ payments, node, run: async (spec, connection) => await this.arbitrate(spec, connection) })
+        this.arbiterRole.start()
+      }
     }
     this.stopAds = publishCapacityAds(node, () => ({
-      payoutAddress: this.options.payments?.address ?? this.options.payoutAddress ?? '',
+      owner: this.options.payments?.owner ?? '',
+      operator: this.options.payments?.address ?? '',
+      binding: this.binding,
       workers: this.options.pool.size,
       scoreMilli: this.scoreMilli,
       tier: this.options.tier,
@@ -131,6 +146,8 @@ export class ProviderAgent extends EventTarget {
   async stop (): Promise<void> {
     this.stopAds?.()
     clearInterval(this.stakeTimer)
+    this.arbiterRole?.stop()
+    this.options.payments?.stop()
     await this.options.node.unhandle(TASK_PROTOCOL)
     if (this.options.payments !== undefined) await this.options.node.unhandle(CHEQUE_PROTOCOL)
   }
@@ -168,7 +185,7 @@ export class ProviderAgent extends EventTarget {
     const info: ProviderTaskEvent = { jobId: request.jobId, taskIndex: request.taskIndex, requester }
     const maxQueued = this.options.maxQueued ?? this.options.pool.size
     let response: TaskResponse
-    const refusal = request.paid ? await this.paidRefusal(requester, request.jobId) : undefined
+    const refusal = request.paid ? await this.paidRefusal(request, requester) : undefined
     if (refusal !== undefined) {
       response = failure(refusal.code, refusal.message)
     } else if (this.paused || this.running >= this.options.pool.size + maxQueued) {
@@ -180,7 +197,7 @@ export class ProviderAgent extends EventTarget {
       this.changed()
       try {
         response = await this.execute(request, connection)
-        if (response.ok && request.paid) response = await this.sign(request, requester, response)
+        if (request.paid) response = await this.sign(request, response)
       } finally {
         this.running--
       }
@@ -195,6 +212,8 @@ export class ProviderAgent extends EventTarget {
     try {
       await pb.write(response, TaskResponse, { signal: AbortSignal.timeout(60_000) })
       await stream.close()
+      // Delivered: the lane owes it now (a result that never reached the requester is not counted).
+      if (request.paid && response.receiptSignature.length > 0) this.options.payments!.recordDelivery(request.requester as `0x${string}`, BigInt(request.price))
     } catch (err) {
       stream.abort(err instanceof Error ? err : new Error(String(err)))
     }
@@ -267,44 +286,77 @@ export class ProviderAgent extends EventTarget {
         fuelUsed: result.fuelUsed ?? 0n,
         failure: undefined,
         receiptSignature: new Uint8Array(0),
-        payoutAddress: ''
+        operator: ''
       }
     } catch (err) {
       return failure('INTERNAL', `the provider failed to run the task: ${String(err)}`)
     }
   }
 
-  private async paidRefusal (requester: string, jobId: string): Promise<{ code: ProviderFailureCode, message: string } | undefined> {
+  private async paidRefusal (request: TaskRequest, requesterPeer: string): Promise<{ code: ProviderFailureCode, message: string } | undefined> {
     const payments = this.options.payments
-    if (payments === undefined) return { code: 'BAD_REQUEST', message: 'this provider takes no paid jobs (no payout account)' }
-    if (!/^0x[0-9a-fA-F]{64}$/.test(jobId)) return { code: 'BAD_REQUEST', message: 'a paid job id must be 32 bytes of hex' }
-    const reason = await payments.refusal(requester, jobId as `0x${string}`)
-    if (reason === undefined) return undefined
-    return { code: /behind on cheques/.test(reason) ? 'UNPAID' : 'BAD_REQUEST', message: reason }
+    if (payments === undefined) return { code: 'BAD_REQUEST', message: 'this provider takes no paid jobs (no operator key)' }
+    if (!/^\d{1,30}$/.test(request.price)) return { code: 'BAD_REQUEST', message: 'a paid task must carry its price as a decimal integer' }
+    const price = BigInt(request.price)
+    const asking = BigInt(this.options.price ?? '0')
+    if (price < asking || price === 0n) return { code: 'BAD_REQUEST', message: `the price ${price} is below this provider's ${asking > 0n ? asking : 1n}` }
+    return await payments.refusal(request.requester, requesterPeer, toHex(request.requesterBinding), price)
   }
 
-  /** Signs the EIP-712 receipt of a paid result and counts it as delivered (awaiting its cheque). */
-  private async sign (request: TaskRequest, requester: string, response: TaskResponse): Promise<TaskResponse> {
+  /**
+   * Signs the EIP-712 receipt of a paid result — an output, or a task outcome such as a trap — over
+   * the task hash (chain/task-hash.ts), so conflicting receipts can be disputed.
+   */
+  private async sign (request: TaskRequest, response: TaskResponse): Promise<TaskResponse> {
     const payments = this.options.payments!
-    const jobId = request.jobId as `0x${string}`
-    const signature = await payments.signReceipt(jobId, request.taskIndex, outputHashOf(cidFromBytes(response.outputCid)))
-    payments.recordDelivery(requester, jobId)
-    return { ...response, receiptSignature: fromHex(signature), payoutAddress: payments.address }
+    const outputHash = response.ok
+      ? outputHashOf(cidFromBytes(response.outputCid))
+      : response.failure !== undefined && isTaskOutcome(response.failure.code) ? failureHashOf(response.failure.code) : undefined
+    if (outputHash === undefined) return response
+    const signature = await payments.signReceipt(taskHashOf(taskSpecOf(request)), outputHash)
+    return { ...response, receiptSignature: fromHex(signature), operator: payments.address }
   }
 
-  /** `/tabmesh/cheque/1.0.0`: one ChequeMessage in, one ChequeAck out. */
+  /**
+   * Runs a disputed task as an arbiter: fetches its module and input over `connection` (a party that
+   * has them) and returns the output hash — or the task outcome's hash — every honest provider gets.
+   */
+  private async arbitrate (spec: TaskSpec, connection: Connection): Promise<`0x${string}`> {
+    const response = await this.execute({
+      jobId: 'dispute',
+      taskIndex: 0,
+      moduleCid: spec.moduleCid,
+      inputCid: spec.inputCid,
+      args: spec.args,
+      env: spec.env,
+      limits: { timeoutMs: spec.timeoutMs, memoryPages: spec.memoryPages, fuel: spec.fuel, maxOutputBytes: spec.maxOutputBytes },
+      input: new Uint8Array(0),
+      paid: false,
+      requester: '',
+      price: '',
+      requesterBinding: new Uint8Array(0)
+    }, connection)
+    if (response.ok) return outputHashOf(cidFromBytes(response.outputCid))
+    if (response.failure !== undefined && isTaskOutcome(response.failure.code)) return failureHashOf(response.failure.code)
+    throw new TabmeshError('ARBITRATION_FAILED', `could not run the disputed task: ${response.failure?.code ?? 'unknown'} ${response.failure?.message ?? ''}`)
+  }
+
+  /** `/tabmesh/cheque/2.0.0`: one ChequeMessage in, one ChequeAck out (with the amount held for the lane). */
   private async handleCheque (stream: Stream, connection: Connection): Promise<void> {
     const pb = pbStream(stream, { maxDataLength: 4096 })
     try {
       this.chequeLimit.take(connection.remotePeer.toString())
       const msg = await pb.read(ChequeMessage, { signal: AbortSignal.timeout(10_000) })
       let ack: ChequeAck
+      const payments = this.options.payments!
       try {
         if (!/^\d{1,78}$/.test(msg.cumulativeAmount)) throw new TabmeshError('CHEQUE_REJECTED', 'amount is not a decimal integer')
-        await this.options.payments!.acceptCheque(toHex(msg.jobId), BigInt(msg.cumulativeAmount), toHex(msg.signature), msg.final)
-        ack = { ok: true, error: '' }
+        if (!/^0x[0-9a-fA-F]{40}$/.test(msg.requester) || !/^0x[0-9a-fA-F]{40}$/.test(msg.owner)) throw new TabmeshError('CHEQUE_REJECTED', 'the lane\'s requester and owner must be 20-byte hex addresses')
+        const held = await payments.acceptCheque(msg.requester as `0x${string}`, msg.owner as `0x${string}`, BigInt(msg.cumulativeAmount), toHex(msg.signature))
+        ack = { ok: true, error: '', held: held.toString() }
       } catch (err) {
-        ack = { ok: false, error: err instanceof Error ? err.message : String(err) }
+        const held = /^0x[0-9a-fA-F]{40}$/.test(msg.requester) ? payments.held(msg.requester as `0x${string}`) : 0n
+        ack = { ok: false, error: err instanceof Error ? err.message : String(err), held: held.toString() }
       }
       await pb.write(ack, ChequeAck)
       await stream.close()
@@ -340,7 +392,21 @@ export class ProviderAgent extends EventTarget {
 
 function failure (code: TaskErrorCode | ProviderFailureCode, message: string, exitCode?: number, stderrTail?: string): TaskResponse {
   const f: TaskFailure = { code, message, exitCode: exitCode ?? 0, stderrTail: stderrTail ?? '' }
-  return { ok: false, output: new Uint8Array(0), outputCid: new Uint8Array(0), durationMs: 0, fuelUsed: 0n, failure: f, receiptSignature: new Uint8Array(0), payoutAddress: '' }
+  return { ok: false, output: new Uint8Array(0), outputCid: new Uint8Array(0), durationMs: 0, fuelUsed: 0n, failure: f, receiptSignature: new Uint8Array(0), operator: '' }
+}
+
+/** What a task's receipt commits to, from its request (the requester computes the same from what it sends). */
+export function taskSpecOf (request: Pick<TaskRequest, 'moduleCid' | 'inputCid' | 'args' | 'env' | 'limits'>): TaskSpec {
+  return {
+    moduleCid: request.moduleCid,
+    inputCid: request.inputCid,
+    args: request.args,
+    env: request.env,
+    timeoutMs: request.limits?.timeoutMs ?? 0,
+    memoryPages: request.limits?.memoryPages ?? 0,
+    fuel: request.limits?.fuel ?? 0n,
+    maxOutputBytes: request.limits?.maxOutputBytes ?? 0
+  }
 }
 
 /** True for failure codes that are the task's own deterministic outcome (every honest provider agrees). */

@@ -25,13 +25,14 @@ export interface StartNodeProviderParameters {
   /** Blob cache directory. */
   cacheDir: string
   price?: string
-  payoutAddress?: string
   /** jobs/primes module for the benchmark score; skipped when absent. */
   primesModulePath?: string
-  /** The contracts: with `account`, the provider takes paid jobs (receipts, cheques, claims). */
+  /** The contracts: with `account`, the provider takes paid jobs (receipts, cheques, claims, arbitration). */
   chain?: ChainConfig
-  /** Payout key (receipts, claims). */
+  /** The operator key (receipts, peer binding, claims, arbiter votes). */
   account?: LocalAccount
+  /** The owner the operator acts for (registered on chain by the owner). Default: the operator itself. */
+  owner?: `0x${string}`
   /** Where cheques are kept until claimed. */
   chequeFile?: string
   /** TEST ONLY: return wrong outputs (see ProviderAgent). */
@@ -58,8 +59,9 @@ export async function startNodeProvider (params: StartNodeProviderParameters): P
   let payments: ProviderPayments | undefined
   if (params.chain !== undefined && params.account !== undefined) {
     // On the local chain a new provider funds and stakes itself so it can take paid jobs at once.
-    if (params.chain.local) await fundLocalAccount(params.chain, params.account, { stake: LOCAL_STAKE })
-    payments = new ProviderPayments({ chain: params.chain, account: params.account, store: fsChequeStore(params.chequeFile ?? join(params.cacheDir, '..', 'cheques.json')), ...(params.chequeGraceMs !== undefined ? { chequeGraceMs: params.chequeGraceMs } : {}) })
+    // (An operator of another owner only gets gas: its owner stakes and registers it.)
+    if (params.chain.local) await fundLocalAccount(params.chain, params.account, { stake: params.owner === undefined || params.owner.toLowerCase() === params.account.address.toLowerCase() ? LOCAL_STAKE : 0n })
+    payments = new ProviderPayments({ chain: params.chain, account: params.account, ...(params.owner !== undefined ? { owner: params.owner } : {}), store: fsChequeStore(params.chequeFile ?? join(params.cacheDir, '..', 'cheques.json')), ...(params.chequeGraceMs !== undefined ? { chequeGraceMs: params.chequeGraceMs } : {}) })
   }
   const agent = new ProviderAgent({
     node,
@@ -69,8 +71,7 @@ export async function startNodeProvider (params: StartNodeProviderParameters): P
     ...(payments !== undefined ? { payments } : {}),
     ...(params.faultyOutputs !== undefined ? { faultyOutputs: params.faultyOutputs } : {}),
     ...(params.price !== undefined ? { price: params.price } : {}),
-    ...(params.taskRequestsPerPeerPerSecond !== undefined ? { taskRequestsPerPeerPerSecond: params.taskRequestsPerPeerPerSecond } : {}),
-    ...(params.payoutAddress !== undefined ? { payoutAddress: params.payoutAddress } : {})
+    ...(params.taskRequestsPerPeerPerSecond !== undefined ? { taskRequestsPerPeerPerSecond: params.taskRequestsPerPeerPerSecond } : {})
   })
   if (params.primesModulePath !== undefined) {
     agent.scoreMilli = await benchmarkPool(pool, new Uint8Array(await readFile(params.primesModulePath)))

@@ -26,12 +26,12 @@ describe('ReputationBook (adaptive replication)', () => {
     book.addEventListener('distrusted', e => { distrusted.push((e as CustomEvent<DistrustedDetail>).detail) })
     book.recordDisagreement('peerA', '0xab')
     assert.equal(book.isTrusted('peerA', '0xab'), false)
-    assert.deepEqual(distrusted, [{ peerId: 'peerA', payoutAddress: '0xab' }])
+    assert.deepEqual(distrusted, [{ peerId: 'peerA', owner: '0xab' }])
     assert.equal(book.get('peerA').disagreed, 1)
     assert.equal(book.weight('peerA', '0xab'), 0.5, 'a caught provider is used last')
   })
 
-  it('keeps reputation per peer id and per payout address: a new id with a caught address is not trusted', () => {
+  it('keeps reputation per peer id and per owner address: a new id with a caught address is not trusted', () => {
     const book = new ReputationBook({ trustThreshold: 2 })
     for (let i = 0; i < 2; i++) book.recordAgreement('old', '0x01')
     book.recordDisagreement('old', '0x01')

@@ -10,13 +10,13 @@ export const DEFAULT_TRUST_THRESHOLD = 10
 export const DEFAULT_SPOT_CHECK_RATE = 0.1
 
 export interface ReputationPolicy {
-  /** Consecutive agreeing results before a provider (peer id and payout address alike) is trusted. */
+  /** Consecutive agreeing results before a provider (peer id and owner address alike) is trusted. */
   trustThreshold: number
   /** Probability, (0, 1], that a trusted provider's task is replicated anyway. */
   spotCheckRate: number
 }
 
-/** What a requester knows of one provider (a peer id, or a payout address). */
+/** What a requester knows of one provider (a peer id, or a owner address). */
 export interface ProviderReputation {
   /** `peer:<peer id>` or `address:<0x… lower case>`. */
   key: string
@@ -35,7 +35,7 @@ export interface ProviderReputation {
 /** Fired as `distrusted` when a provider disagrees with a quorum: its unverified results must be re-checked. */
 export interface DistrustedDetail {
   peerId: string
-  payoutAddress: string
+  owner: string
 }
 
 /**
@@ -46,14 +46,14 @@ export interface DistrustedDetail {
  * replicated. One disagreement resets it to untrusted and fires `distrusted`, so schedulers re-check
  * the results they accepted from it on trust.
  *
- * Reputation is kept per peer id and per payout address: a provider is trusted only when both are,
+ * Reputation is kept per peer id and per owner address: a provider is trusted only when both are,
  * so a caught cheater gains nothing by a new peer id (same address) or a new address (same peer id).
  * One book is shared by all jobs of a client. See docs/verification.md for the odds that a wrong
  * result survives.
  *
  * @example
  * const book = new ReputationBook({ spotCheckRate: 0.1 })
- * if (book.shouldReplicate(peerId, payoutAddress)) { ... send to `redundancy` providers ... }
+ * if (book.shouldReplicate(peerId, owner)) { ... send to `redundancy` providers ... }
  */
 export class ReputationBook extends EventTarget {
   readonly policy: ReputationPolicy
@@ -74,32 +74,32 @@ export class ReputationBook extends EventTarget {
     this.random = random
   }
 
-  /** True when both the peer id and (if any) the payout address have a run of `trustThreshold` agreeing results. */
-  isTrusted (peerId: string, payoutAddress = ''): boolean {
-    return this.keys(peerId, payoutAddress).every(k => (this.records.get(k)?.consecutive ?? 0) >= this.policy.trustThreshold)
+  /** True when both the peer id and (if any) the owner address have a run of `trustThreshold` agreeing results. */
+  isTrusted (peerId: string, owner = ''): boolean {
+    return this.keys(peerId, owner).every(k => (this.records.get(k)?.consecutive ?? 0) >= this.policy.trustThreshold)
   }
 
   /** Whether a task about to go to this provider must be replicated: always when untrusted, else with probability `spotCheckRate`. */
-  shouldReplicate (peerId: string, payoutAddress = ''): boolean {
-    return !this.isTrusted(peerId, payoutAddress) || this.random() < this.policy.spotCheckRate
+  shouldReplicate (peerId: string, owner = ''): boolean {
+    return !this.isTrusted(peerId, owner) || this.random() < this.policy.spotCheckRate
   }
 
   /** The provider's result agreed with a quorum. */
-  recordAgreement (peerId: string, payoutAddress = ''): void {
-    for (const r of this.touch(peerId, payoutAddress)) { r.consecutive++; r.agreed++ }
+  recordAgreement (peerId: string, owner = ''): void {
+    for (const r of this.touch(peerId, owner)) { r.consecutive++; r.agreed++ }
     this.changed()
   }
 
   /** The provider's result was outvoted: untrusted again; fires `distrusted`. */
-  recordDisagreement (peerId: string, payoutAddress = ''): void {
-    for (const r of this.touch(peerId, payoutAddress)) { r.consecutive = 0; r.disagreed++ }
-    this.dispatchEvent(new CustomEvent<DistrustedDetail>('distrusted', { detail: { peerId, payoutAddress } }))
+  recordDisagreement (peerId: string, owner = ''): void {
+    for (const r of this.touch(peerId, owner)) { r.consecutive = 0; r.disagreed++ }
+    this.dispatchEvent(new CustomEvent<DistrustedDetail>('distrusted', { detail: { peerId, owner } }))
     this.changed()
   }
 
   /** A result was accepted from this provider on trust alone. */
-  recordUnverified (peerId: string, payoutAddress = ''): void {
-    for (const r of this.touch(peerId, payoutAddress)) r.unverified++
+  recordUnverified (peerId: string, owner = ''): void {
+    for (const r of this.touch(peerId, owner)) r.unverified++
     this.changed()
   }
 
@@ -108,7 +108,7 @@ export class ReputationBook extends EventTarget {
     return { ...(this.records.get(`peer:${peerId}`) ?? empty(`peer:${peerId}`)) }
   }
 
-  /** Every record, peer ids and payout addresses. */
+  /** Every record, peer ids and owner addresses. */
   list (): ProviderReputation[] {
     return [...this.records.values()].map(r => ({ ...r }))
   }
@@ -117,19 +117,19 @@ export class ReputationBook extends EventTarget {
    * Selection weight factor for a provider, [0.5, 2]: providers with a longer agreeing run are
    * preferred, and one caught lying (and not yet re-earning trust) is used last.
    */
-  weight (peerId: string, payoutAddress = ''): number {
-    const runs = this.keys(peerId, payoutAddress).map(k => this.records.get(k))
+  weight (peerId: string, owner = ''): number {
+    const runs = this.keys(peerId, owner).map(k => this.records.get(k))
     if (runs.some(r => r !== undefined && r.disagreed > 0 && r.consecutive < this.policy.trustThreshold)) return 0.5
     const run = Math.min(...runs.map(r => r?.consecutive ?? 0))
     return 1 + Math.min(run, this.policy.trustThreshold) / this.policy.trustThreshold
   }
 
-  private keys (peerId: string, payoutAddress: string): string[] {
-    return payoutAddress === '' ? [`peer:${peerId}`] : [`peer:${peerId}`, `address:${payoutAddress.toLowerCase()}`]
+  private keys (peerId: string, owner: string): string[] {
+    return owner === '' ? [`peer:${peerId}`] : [`peer:${peerId}`, `address:${owner.toLowerCase()}`]
   }
 
-  private touch (peerId: string, payoutAddress: string): ProviderReputation[] {
-    return this.keys(peerId, payoutAddress).map(k => {
+  private touch (peerId: string, owner: string): ProviderReputation[] {
+    return this.keys(peerId, owner).map(k => {
       let r = this.records.get(k)
       if (r === undefined) { r = empty(k); this.records.set(k, r) }
       r.updatedAt = Date.now()

@@ -1,4 +1,5 @@
 import { peerIdFromString } from '@libp2p/peer-id'
+import { keccak256 } from 'viem'
 import { pbStream } from '@libp2p/utils'
 import { AbortedError, TabmeshError } from '../../errors/base.ts'
 import type { ProviderEntry, ProviderDirectory } from '../ads/directory.ts'
@@ -7,9 +8,10 @@ import { INLINE_INPUT_BYTES, MAX_TASK_MESSAGE_BYTES, TASK_GRACE_MS, TASK_PROTOCO
 import { PeerUnreachableError, connectDirect, toMultiaddrs } from '../node/connections.ts'
 import { reportUnreachable } from '../node/reachability.ts'
 import type { MeshNode } from '../node/create-node.ts'
-import { isTaskOutcome } from '../provider/agent.ts'
+import { isTaskOutcome, taskSpecOf } from '../provider/agent.ts'
 import { TaskRequest, TaskResponse } from '../protocol/messages.js'
-import { outputHashOf, receiptSigner, toHex } from '../payment/signatures.ts'
+import { failureHashOf, fromHex, outputHashOf, signedBy, toHex } from '../payment/signatures.ts'
+import { encodeTaskSpec } from '../../chain/task-hash.ts'
 import type { DistrustedDetail } from './reputation.ts'
 import { ProviderLoad } from './provider-load.ts'
 import type { AcceptedReceipts, FaultEvidence, JobProgress, JobSpec, JobSummary, SignedReceipt, TaskFailureData, TaskOutcome, TaskState, TaskStatus } from './types.ts'
@@ -104,6 +106,7 @@ export class JobScheduler extends EventTarget {
   /** Providers that were part of a quorum in this job. */
   private readonly proven = new Set<string>()
   private readonly faults: FaultEvidence[] = []
+  private readonly taskSpecs = new Map<number, `0x${string}`>()
   private readonly started = performance.now()
   private accepted = 0
   private failed = 0
@@ -125,8 +128,8 @@ export class JobScheduler extends EventTarget {
   }
 
   private readonly onDistrusted = (evt: Event): void => {
-    const { peerId, payoutAddress } = (evt as CustomEvent<DistrustedDetail>).detail
-    const address = payoutAddress.toLowerCase()
+    const { peerId, owner } = (evt as CustomEvent<DistrustedDetail>).detail
+    const address = owner.toLowerCase()
     let reopened = 0
     for (const index of [...this.held.keys()]) {
       const task = this.tasks[index]!
@@ -235,14 +238,14 @@ export class JobScheduler extends EventTarget {
     const score = entry.ad.scoreMilli > 0 ? entry.ad.scoreMilli / 1000 : 1
     const price = Math.log10(1 + Number(entry.ad.price))
     const rtt = this.providers.get(entry.ad.peerId)?.rttMs ?? 50
-    const reputation = this.spec.verification?.book.weight(entry.ad.peerId, entry.ad.payoutAddress) ?? 1
+    const reputation = this.spec.verification?.book.weight(entry.ad.peerId, entry.ad.owner) ?? 1
     return reputation * score / (1 + price) / (1 + rtt / 100)
   }
 
   /** Outvoted in this job, or caught disagreeing and not yet trusted again. */
   private suspect (entry: ProviderEntry): boolean {
     return (this.providers.get(entry.ad.peerId)?.faults ?? 0) > 0 ||
-      (this.spec.verification?.book.weight(entry.ad.peerId, entry.ad.payoutAddress) ?? 1) < 1
+      (this.spec.verification?.book.weight(entry.ad.peerId, entry.ad.owner) ?? 1) < 1
   }
 
   private provider (peer: string): ProviderRecord {
@@ -275,7 +278,7 @@ export class JobScheduler extends EventTarget {
       if (task.need === undefined) {
         // First assignment decides: a trusted provider's task is replicated only when spot-checked.
         const book = this.spec.verification?.book
-        task.need = book !== undefined && !book.shouldReplicate(peer, entry.ad.payoutAddress) ? 1 : this.spec.redundancy
+        task.need = book !== undefined && !book.shouldReplicate(peer, entry.ad.owner) ? 1 : this.spec.redundancy
       }
       return task
     }
@@ -287,7 +290,7 @@ export class JobScheduler extends EventTarget {
     const provider = this.provider(peer)
     const controller = new AbortController()
     task.inflight.set(peer, controller)
-    task.payouts.set(peer, entry.ad.payoutAddress)
+    task.payouts.set(peer, entry.ad.owner)
     this.load.acquire(peer, this)
     this.setState(task)
     const deadline = this.spec.limits.timeoutMs + TASK_GRACE_MS
@@ -333,11 +336,11 @@ export class JobScheduler extends EventTarget {
       const cid = cidObj.toString()
       const receipt = this.spec.paid !== undefined ? await this.checkReceipt(task.index, entry, response, outputHashOf(cidObj)) : undefined
       if (this.spec.paid !== undefined && receipt === undefined) {
-        // Paid results must carry a valid receipt from the advertised payout address.
+        // Paid results must carry a valid receipt from the operator the ad binds to its owner.
         provider.failures++
         task.excluded.add(peer)
       } else {
-        if (receipt !== undefined) task.receipts.set(peer, { ...receipt, peer })
+        if (receipt !== undefined) task.receipts.set(peer, receipt)
         task.results.set(peer, cid)
         task.outputs.set(cid, response.output)
         task.excluded.add(peer)
@@ -346,7 +349,13 @@ export class JobScheduler extends EventTarget {
       }
     } else {
       const code = response.failure?.code ?? 'INTERNAL'
-      if (isTaskOutcome(code)) {
+      const receipt = this.spec.paid !== undefined && isTaskOutcome(code) ? await this.checkReceipt(task.index, entry, response, failureHashOf(code)) : undefined
+      if (isTaskOutcome(code) && this.spec.paid !== undefined && receipt === undefined) {
+        // A paid task's failure counts toward a quorum only with a receipt that can be disputed.
+        provider.failures++
+        task.excluded.add(peer)
+      } else if (isTaskOutcome(code)) {
+        if (receipt !== undefined) task.receipts.set(peer, receipt)
         provider.failures = 0
         const key = `error:${code}`
         task.results.set(peer, key)
@@ -356,6 +365,7 @@ export class JobScheduler extends EventTarget {
         this.runs++
       } else if (code === 'BUSY' || code === 'UNPAID' || code === 'RATE_LIMITED') {
         provider.backoffUntil = Date.now() + BUSY_BACKOFF_MS
+        if (code === 'UNPAID') this.spec.paid?.unpaid?.(entry)
       } else {
         // BAD_REQUEST / BLOB_UNAVAILABLE / INTERNAL: this provider cannot do this task.
         provider.failures++
@@ -378,17 +388,31 @@ export class JobScheduler extends EventTarget {
       env: this.spec.env,
       limits: { timeoutMs: limits.timeoutMs, memoryPages: limits.memoryPages, fuel: limits.fuel ?? 0n, maxOutputBytes: limits.maxOutputBytes },
       input: inline ?? new Uint8Array(0),
-      paid: this.spec.paid !== undefined
+      paid: this.spec.paid !== undefined,
+      requester: this.spec.paid?.requester ?? '',
+      price: this.spec.paid?.price.toString() ?? '',
+      requesterBinding: this.spec.paid !== undefined ? fromHex(this.spec.paid.binding) : new Uint8Array(0)
     }
   }
 
-  private async checkReceipt (taskIndex: number, entry: ProviderEntry, response: TaskResponse, outputHash: `0x${string}`): Promise<Omit<SignedReceipt, 'peer'> | undefined> {
-    const payout = entry.ad.payoutAddress
-    if (payout === '' || response.payoutAddress.toLowerCase() !== payout.toLowerCase() || response.receiptSignature.length !== 65) return undefined
-    const receipt = { jobId: this.spec.jobId as `0x${string}`, taskIndex, outputHash, provider: payout as `0x${string}` }
+  /** Task `index`'s description as receipts commit to it (cached: the same for every provider). */
+  private taskSpec (index: number): `0x${string}` {
+    let spec = this.taskSpecs.get(index)
+    if (spec === undefined) {
+      spec = encodeTaskSpec(taskSpecOf(this.request(index, undefined)))
+      this.taskSpecs.set(index, spec)
+    }
+    return spec
+  }
+
+  /** The provider's receipt when it is signed by the operator its (eligible, hence verified) ad binds to its owner. */
+  private async checkReceipt (taskIndex: number, entry: ProviderEntry, response: TaskResponse, outputHash: `0x${string}`): Promise<SignedReceipt | undefined> {
+    const operator = entry.ad.operator
+    if (operator === '' || response.operator.toLowerCase() !== operator.toLowerCase() || response.receiptSignature.length !== 65) return undefined
+    const receipt = { taskHash: keccak256(this.taskSpec(taskIndex)), outputHash, operator: operator as `0x${string}` }
     const signature = toHex(response.receiptSignature)
-    const signer = await receiptSigner(this.spec.paid!.chain, receipt, signature)
-    return signer?.toLowerCase() === payout.toLowerCase() ? { receipt, signature } : undefined
+    if (!await signedBy(this.spec.paid!.chain, 'Receipt', receipt, signature, receipt.operator)) return undefined
+    return { peer: entry.ad.peerId, owner: entry.ad.owner as `0x${string}`, receipt, signature }
   }
 
   private evaluate (task: TaskRecord): void {
@@ -411,9 +435,10 @@ export class JobScheduler extends EventTarget {
           const fault: FaultEvidence = { index: task.index, provider: p, reported: key, quorum: leadKey, quorumProviders: leadPeers }
           const faulty = task.receipts.get(p)
           const quorum = leadPeers.map(q => task.receipts.get(q)).filter((r): r is SignedReceipt => r !== undefined)
-          if (faulty !== undefined && quorum.length === leadPeers.length) { fault.faultyReceipt = faulty; fault.quorumReceipts = quorum }
+          if (faulty !== undefined && quorum.length === leadPeers.length) { fault.faultyReceipt = faulty; fault.quorumReceipts = quorum; fault.taskSpec = this.taskSpec(task.index) }
           this.faults.push(fault)
-          this.provider(p).faults++
+          // A signed wrong result in a paid job is disputed: the accused gets no more of this job's tasks.
+          this.provider(p).faults = fault.faultyReceipt !== undefined ? MAX_FAULTS_PER_JOB : this.provider(p).faults + 1
           book?.recordDisagreement(p, task.payouts.get(p) ?? '')
           this.dispatchEvent(new CustomEvent('fault', { detail: fault }))
         }
@@ -422,6 +447,9 @@ export class JobScheduler extends EventTarget {
         this.proven.add(p)
         book?.recordAgreement(p, task.payouts.get(p) ?? '')
       }
+      // The quorum did the work, whatever the outcome: a trap or an exit code agreed by `redundancy`
+      // providers is paid like an output (their receipts are as disputable).
+      if (leadKey.startsWith('error:')) this.emitReceipts(task, leadPeers)
       const outcome: TaskOutcome = leadKey.startsWith('error:')
         ? { index: task.index, ok: false, error: task.errors.get(leadKey)!, providers: leadPeers }
         : {

@@ -3,6 +3,7 @@ import type { CID } from 'multiformats/cid'
 import type { ProviderEntry } from '../ads/directory.ts'
 import type { ReputationBook } from './reputation.ts'
 import type { Receipt } from '../../chain/eip712.ts'
+import type { ChainConfig } from '../../chain/config.ts'
 import type { TaskErrorData } from '../../worker-runtime/errors.ts'
 import type { TaskLimits } from '../../worker-runtime/limits.ts'
 
@@ -20,7 +21,7 @@ export interface JobSpec {
   env: string[]
   /** Most distinct providers one task may be sent to (first round + escalations) before it fails with NO_QUORUM. */
   maxProvidersPerTask: number
-  /** Set for jobs paid through JobEscrow: providers must sign receipts; only eligible providers are used. */
+  /** Set for paid jobs (payment lanes): providers must sign receipts; only eligible providers are used. */
   paid?: PaidJobPolicy
   /**
    * Adaptive replication: trusted providers' tasks are replicated only as a spot-check sample
@@ -30,15 +31,26 @@ export interface JobSpec {
 }
 
 export interface PaidJobPolicy {
-  /** EIP-712 domain of the escrow that verifies receipts. */
-  chain: { chainId: number, escrow: Address }
-  /** Whether a provider may take this job (e.g. its verified stake meets the job's minimum). */
+  /** The contracts whose EIP-712 domains receipts and bindings are signed in. */
+  chain: Pick<ChainConfig, 'chainId' | 'lanes' | 'staking' | 'arbitration'>
+  /** The requester's address (its lanes pay) and its PeerBinding over this node's peer id, sent with every task. */
+  requester: Address
+  binding: Hex
+  /** Payment-token base units per task run. */
+  price: bigint
+  /**
+   * Whether a provider may take this job: its ad's operator binding is valid, the operator acts for the
+   * ad's owner on chain and the owner's stake meets the job's minimum (cached; false until known).
+   */
   eligible: (entry: ProviderEntry) => boolean
+  /** A provider answered UNPAID (its lane needs funds): the payer tops it up. */
+  unpaid?: (entry: ProviderEntry) => void
 }
 
-/** A provider's signed EIP-712 receipt for one output. */
+/** A provider's signed EIP-712 receipt for one output, and the owner its ad named. */
 export interface SignedReceipt {
   peer: string
+  owner: Address
   receipt: Receipt
   signature: Hex
 }
@@ -86,9 +98,11 @@ export interface FaultEvidence {
   /** What the quorum agreed on. */
   quorum: string
   quorumProviders: string[]
-  /** Paid jobs: the outvoted provider's signed receipt and the quorum's — a fault proof for JobEscrow.slash. */
+  /** Paid jobs: the outvoted provider's signed receipt and the quorum's — what a dispute is opened with. */
   faultyReceipt?: SignedReceipt
   quorumReceipts?: SignedReceipt[]
+  /** Paid jobs: the task's description (chain/task-hash.ts encodeTaskSpec), whose keccak256 the receipts sign. */
+  taskSpec?: Hex
 }
 
 export interface JobProgress {

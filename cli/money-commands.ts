@@ -1,0 +1,90 @@
+import type { Address, LocalAccount } from 'viem'
+import { isAddress } from 'viem'
+import { publicClientFor, walletClientFor } from '../chain/clients.ts'
+import type { ChainConfig } from '../chain/config.ts'
+import { arbitrationAbi, paymentLanesAbi } from '../chain/generated/contracts.ts'
+import { sendContractTx } from '../chain/send-tx.ts'
+import { PAYMENT_TOKEN, STAKING_TOKEN, formatTokenAmount, parseTokenAmount } from '../chain/tokens.ts'
+import { readDispute } from '../mesh/payment/disputes.ts'
+import { CliError } from './cli-error.ts'
+
+const usd = (v: bigint): string => formatTokenAmount(v, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)
+const stk = (v: bigint): string => formatTokenAmount(v, STAKING_TOKEN, STAKING_TOKEN.decimals)
+
+function owner (value: string | undefined, usage: string): Address {
+  if (value === undefined || !isAddress(value)) throw new CliError('USAGE', `${usage} (OWNER is a 0x address)`)
+  return value
+}
+
+/**
+ * `tabmesh lanes [list]` · `tabmesh lanes fund OWNER AMOUNT` · `tabmesh lanes close OWNER` ·
+ * `tabmesh lanes finish OWNER` — the requester's payment lanes (contracts/src/PaymentLanes.sol).
+ * @returns the exit code
+ */
+export async function lanesCommand (args: string[], chain: ChainConfig, account: LocalAccount): Promise<number> {
+  const publicClient = publicClientFor(chain)
+  const wallet = walletClientFor(chain, account)
+  const [action = 'list', ...rest] = args
+  const usage = 'usage: tabmesh lanes [list] | fund OWNER AMOUNT | close OWNER | finish OWNER'
+  const send = async (functionName: 'startClose' | 'finishClose', who: Address): Promise<void> => {
+    const hash = await sendContractTx(publicClient, wallet, { address: chain.lanes, abi: paymentLanesAbi, functionName, args: [who] }, 'LANE_FAILED')
+    console.log(`${functionName === 'startClose' ? 'closing' : 'closed'} the lane to ${who} in ${hash}`)
+  }
+  switch (action) {
+    case 'list': {
+      if (rest.length > 0) throw new CliError('USAGE', usage)
+      const funded = await publicClient.getContractEvents({ address: chain.lanes, abi: paymentLanesAbi, eventName: 'LaneFunded', args: { requester: account.address }, fromBlock: 'earliest' })
+      const owners = [...new Set(funded.map(l => l.args.owner).filter((o): o is Address => o !== undefined))]
+      const deposit = await publicClient.readContract({ address: chain.lanes, abi: paymentLanesAbi, functionName: 'deposits', args: [account.address] })
+      console.log(`requester ${account.address}: deposit ${usd(deposit)} (not in any lane)`)
+      if (owners.length === 0) console.log('no lanes yet: a paid job (tabmesh submit --price …) funds one per provider owner')
+      const now = BigInt(Math.floor(Date.now() / 1000))
+      for (const o of owners) {
+        const [f, c, closesAt] = await publicClient.readContract({ address: chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [account.address, o] })
+        const state = closesAt === 0n ? 'open' : BigInt(closesAt) <= now ? 'close due: tabmesh lanes finish ' + o : `closing in ${BigInt(closesAt) - now} s`
+        console.log(`lane → ${o}: funded ${usd(f)}, claimed ${usd(c)}, unspent ${usd(f - c)} · ${state}`)
+      }
+      return 0
+    }
+    case 'fund': {
+      const to = owner(rest[0], usage)
+      if (rest[1] === undefined || rest.length > 2) throw new CliError('USAGE', usage)
+      const amount = parseTokenAmount(rest[1], PAYMENT_TOKEN)
+      const { RequesterPayments } = await import('../mesh/payment/requester-payments.ts')
+      const { createMeshNode } = await import('../mesh/node/create-node.ts')
+      const node = await createMeshNode({ profile: 'node', listen: [] })
+      try {
+        const hashes = await new RequesterPayments({ node, chain, account }).ensureFunded([to], amount)
+        console.log(hashes.length === 0 ? 'the lane already holds that much beyond what it owes' : `funded in ${hashes.join(' ')}`)
+      } finally {
+        await node.stop()
+      }
+      return 0
+    }
+    case 'close': await send('startClose', owner(rest[0], usage)); return 0
+    case 'finish': await send('finishClose', owner(rest[0], usage)); return 0
+    default: throw new CliError('USAGE', usage)
+  }
+}
+
+/**
+ * `tabmesh dispute [ID]` — lists disputes (or shows one): parties, outputs, arbiters, votes, status.
+ * @returns the exit code
+ */
+export async function disputeCommand (args: string[], chain: ChainConfig): Promise<number> {
+  const publicClient = publicClientFor(chain)
+  if (args.length > 1 || (args[0] !== undefined && !/^\d+$/.test(args[0]))) throw new CliError('USAGE', 'usage: tabmesh dispute [ID]')
+  const count = await publicClient.readContract({ address: chain.arbitration, abi: arbitrationAbi, functionName: 'disputeCount' })
+  const ids = args[0] !== undefined ? [BigInt(args[0])] : Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1))
+  if (ids.length === 0) console.log('no disputes')
+  for (const id of ids) {
+    if (id < 1n || id > count) throw new CliError('NO_DISPUTE', `there is no dispute ${id} (disputes 1…${count})`)
+    const d = await readDispute({ chain, publicClient, id })
+    const slashed = await publicClient.getContractEvents({ address: chain.arbitration, abi: arbitrationAbi, eventName: 'OwnerSlashed', args: { id }, fromBlock: d.drawBlock - 1n })
+    console.log(`dispute ${id}: ${d.status} · opened by ${d.opener} · task ${d.taskHash}`)
+    d.parties.forEach((p, i) => { console.log(`  party   ${p} reported ${d.outputs[i]}`) })
+    d.arbiters.forEach((a, k) => { console.log(`  arbiter ${a} revealed ${/^0x0+$/.test(d.reveals[k] ?? '0x0') ? '—' : d.reveals[k]}`) })
+    for (const s of slashed) console.log(`  slashed ${s.args.owner} ${stk(s.args.amount ?? 0n)}`)
+  }
+  return 0
+}

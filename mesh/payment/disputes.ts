@@ -1,0 +1,147 @@
+import { parseEventLogs, stringToHex } from 'viem'
+import type { Address, Hex } from 'viem'
+import { TabmeshError } from '../../errors/base.ts'
+import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clients.ts'
+import type { ChainConfig } from '../../chain/config.ts'
+import type { Receipt } from '../../chain/eip712.ts'
+import { arbitrationAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
+import { sendContractTx } from '../../chain/send-tx.ts'
+
+/** Arbitration.Status, by name. */
+export const DISPUTE_STATUS = ['none', 'open', 'drawn', 'resolved', 'expired'] as const
+export type DisputeStatus = typeof DISPUTE_STATUS[number]
+
+/** A signed receipt as the scheduler keeps it. */
+export interface SignedReceipt {
+  receipt: Receipt
+  signature: Hex
+}
+
+/** A dispute as Arbitration holds it. Amounts in staking-token base units. */
+export interface DisputeState {
+  id: bigint
+  opener: Address
+  status: DisputeStatus
+  drawBlock: bigint
+  /** Unix seconds. */
+  commitDeadline: bigint
+  revealDeadline: bigint
+  taskHash: Hex
+  parties: readonly Address[]
+  outputs: readonly Hex[]
+  arbiters: readonly Address[]
+  reveals: readonly Hex[]
+}
+
+interface Clients {
+  chain: ChainConfig
+  publicClient: TabmeshPublicClient
+}
+
+export interface OpenDisputeParameters extends Clients {
+  wallet: TabmeshWalletClient
+  /** chain/task-hash.ts encodeTaskSpec of the task; its keccak256 is every receipt's task hash. */
+  taskSpec: Hex
+  /** Where arbiters fetch the module and input: UTF-8 libp2p peer ids, one per line. */
+  locator: string
+  receipts: SignedReceipt[]
+}
+
+export interface OpenDisputeReturnType {
+  id: bigint
+  transactions: Hex[]
+}
+
+/**
+ * Opens a dispute over receipts that disagree about one task (approves and posts the bond), then
+ * draws its arbiters in a later block.
+ * @throws TabmeshError DISPUTE_FAILED when a transaction reverts (receipts agree, unknown operator…)
+ * @example
+ * const { id } = await openDispute({ chain, publicClient, wallet, taskSpec, locator: node.peerId.toString(), receipts })
+ */
+export async function openDispute (p: OpenDisputeParameters): Promise<OpenDisputeReturnType> {
+  // approve + openDispute must not interleave with another dispute of this account (the second
+  // approve would replace the first's allowance before it is spent).
+  const key = p.wallet.account.address.toLowerCase()
+  const run = (opening.get(key) ?? Promise.resolve()).then(async () => await openNow(p))
+  const settled = run.catch(() => {})
+  opening.set(key, settled)
+  return await run
+}
+
+/** The last dispute being opened per account. */
+const opening = new Map<string, Promise<unknown>>()
+
+async function openNow (p: OpenDisputeParameters): Promise<OpenDisputeReturnType> {
+  const bond = await p.publicClient.readContract({ address: p.chain.arbitration, abi: arbitrationAbi, functionName: 'disputeBond' })
+  const transactions: Hex[] = []
+  if (bond > 0n) {
+    transactions.push(await sendContractTx(p.publicClient, p.wallet, { address: p.chain.stakingToken, abi: testTokenAbi, functionName: 'approve', args: [p.chain.arbitration, bond] }, 'DISPUTE_FAILED'))
+  }
+  const open = await sendContractTx(p.publicClient, p.wallet, {
+    address: p.chain.arbitration,
+    abi: arbitrationAbi,
+    functionName: 'openDispute',
+    args: [p.taskSpec, stringToHex(p.locator), p.receipts.map(r => r.receipt), p.receipts.map(r => r.signature)]
+  }, 'DISPUTE_FAILED')
+  transactions.push(open)
+  const receipt = await p.publicClient.getTransactionReceipt({ hash: open })
+  const opened = parseEventLogs({ abi: arbitrationAbi, logs: receipt.logs, eventName: 'DisputeOpened' })[0]
+  if (opened === undefined) throw new TabmeshError('DISPUTE_FAILED', 'openDispute emitted no DisputeOpened')
+  const id = opened.args.id
+  transactions.push(await drawArbiters({ ...p, id }))
+  return { id, transactions }
+}
+
+/** Draws the arbiters of `id` once its draw block has passed (waits for it). @returns the transaction hash */
+export async function drawArbiters (p: Clients & { wallet: TabmeshWalletClient, id: bigint, signal?: AbortSignal }): Promise<Hex> {
+  const state = await readDispute(p)
+  while (await p.publicClient.getBlockNumber() + 1n < state.drawBlock) {
+    p.signal?.throwIfAborted()
+    await new Promise(resolve => setTimeout(resolve, 1_000))
+  }
+  // The draw's gas depends on the block's randomness (how far the scan runs), so an estimate made
+  // against one block can fall short in the next: send twice the estimate (unused gas is refunded).
+  const estimate = await p.publicClient.estimateContractGas({ address: p.chain.arbitration, abi: arbitrationAbi, functionName: 'draw', args: [p.id], account: p.wallet.account })
+  return await sendContractTx(p.publicClient, p.wallet, { address: p.chain.arbitration, abi: arbitrationAbi, functionName: 'draw', args: [p.id], gas: estimate * 2n + 100_000n }, 'DISPUTE_FAILED')
+}
+
+/** Reads dispute `id`. */
+export async function readDispute (p: Clients & { id: bigint }): Promise<DisputeState> {
+  const [opener, status, drawBlock, commitDeadline, revealDeadline, taskHash, parties, outputs, arbiters, , reveals] =
+    await p.publicClient.readContract({ address: p.chain.arbitration, abi: arbitrationAbi, functionName: 'dispute', args: [p.id] })
+  return { id: p.id, opener, status: DISPUTE_STATUS[status] ?? 'none', drawBlock: BigInt(drawBlock), commitDeadline: BigInt(commitDeadline), revealDeadline: BigInt(revealDeadline), taskHash, parties, outputs, arbiters, reveals }
+}
+
+/**
+ * Waits until dispute `id` is resolved or expired, calling `resolve` when it can (anyone may).
+ * @returns the final state and what was slashed (staking-token base units)
+ * @throws AbortError when `signal` fires first
+ */
+export async function settleDispute (p: Clients & { wallet: TabmeshWalletClient, id: bigint, signal?: AbortSignal, pollMs?: number }): Promise<{ state: DisputeState, slashed: bigint }> {
+  while (true) {
+    p.signal?.throwIfAborted()
+    const state = await readDispute(p)
+    if (state.status === 'resolved' || state.status === 'expired') return { state, slashed: await slashedIn(p, p.id, state.drawBlock) }
+    if (state.status === 'drawn') {
+      const block = await p.publicClient.getBlock()
+      const allRevealed = await everyoneRevealed(p, p.id, state.arbiters.length, state.drawBlock)
+      if (allRevealed || block.timestamp > state.revealDeadline) {
+        await sendContractTx(p.publicClient, p.wallet, { address: p.chain.arbitration, abi: arbitrationAbi, functionName: 'resolve', args: [p.id] }, 'DISPUTE_FAILED').catch(() => {})
+        continue
+      }
+    }
+    await new Promise(resolve => setTimeout(resolve, p.pollMs ?? 1_000))
+  }
+}
+
+/** Stake slashed from parties and silent arbiters in dispute `id` (its OwnerSlashed events from `fromBlock`, the dispute's draw block). */
+export async function slashedIn (p: Clients, id: bigint, fromBlock: bigint): Promise<bigint> {
+  const logs = await p.publicClient.getContractEvents({ address: p.chain.arbitration, abi: arbitrationAbi, eventName: 'OwnerSlashed', args: { id }, fromBlock: fromBlock - 1n })
+  return logs.reduce((sum, log) => sum + (log.args.amount ?? 0n), 0n)
+}
+
+async function everyoneRevealed (p: Clients, id: bigint, arbiters: number, fromBlock: bigint): Promise<boolean> {
+  const logs = await p.publicClient.getContractEvents({ address: p.chain.arbitration, abi: arbitrationAbi, eventName: 'VoteRevealed', args: { id }, fromBlock: fromBlock - 1n })
+  return logs.length >= arbiters
+}
