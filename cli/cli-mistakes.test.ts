@@ -49,7 +49,7 @@ describe('cli mistakes: one line each, exit codes, nothing sent', () => {
     mkdirSync(join(stale, '.tabmesh'))
     writeFileSync(join(stale, '.tabmesh', 'local.json'), JSON.stringify({
       bootstrap: [`/ip4/127.0.0.1/tcp/${deadPort}/ws/p2p/${DEAD_PEER}`],
-      chain: { rpcUrl: `http://127.0.0.1:${deadPort}`, chainId: 31337, escrow: `0x${'1'.repeat(40)}`, staking: `0x${'2'.repeat(40)}`, paymentToken: `0x${'3'.repeat(40)}`, stakingToken: `0x${'4'.repeat(40)}`, treasury: `0x${'5'.repeat(40)}`, local: true },
+      chain: { rpcUrl: `http://127.0.0.1:${deadPort}`, chainId: 31337, lanes: `0x${'1'.repeat(40)}`, staking: `0x${'2'.repeat(40)}`, arbitration: `0x${'6'.repeat(40)}`, paymentToken: `0x${'3'.repeat(40)}`, stakingToken: `0x${'4'.repeat(40)}`, treasury: `0x${'5'.repeat(40)}`, local: true },
       startedAt: new Date().toISOString()
     }))
   })
@@ -64,7 +64,9 @@ describe('cli mistakes: one line each, exit codes, nothing sent', () => {
     ['--redundancy 0', ['submit', PRIMES, 'in.txt', '--redundancy', '0'], /--redundancy must be a whole number from 1 to 16, got "0"/],
     ['--timeout abc', ['submit', PRIMES, 'in.txt', '--timeout', 'abc'], /--timeout must be a whole number/],
     ['submit without inputs', ['submit', PRIMES], /usage: tabmesh submit MODULE\.wasm INPUT_FILE/],
-    ['a malformed job id', ['refund', 'xyz'], /usage: tabmesh refund JOB_ID/],
+    ['a malformed lane owner', ['lanes', 'close', 'xyz'], /usage: tabmesh lanes .*OWNER is a 0x address/],
+    ['a lane amount that is not a number', ['lanes', 'fund', `0x${'a'.repeat(40)}`, 'lots'], /"lots" is not an amount of tUSD/],
+    ['a malformed dispute id', ['dispute', '1e3'], /usage: tabmesh dispute \[ID\]/],
     ['provide --workers 0', ['provide', '--workers', '0'], /--workers must be a whole number from 1/]
   ]
   for (const [what, args, pattern] of usage) {

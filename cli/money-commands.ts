@@ -16,6 +16,26 @@ function owner (value: string | undefined, usage: string): Address {
   return value
 }
 
+const LANES_USAGE = 'usage: tabmesh lanes [list] | fund OWNER AMOUNT | close OWNER | finish OWNER'
+
+/** Checks `tabmesh lanes` arguments before anything touches the network. @throws CliError USAGE */
+export function checkLanesArgs (args: string[]): void {
+  const [action = 'list', ...rest] = args
+  if (action === 'list' && rest.length === 0) return
+  if ((action === 'close' || action === 'finish') && rest.length === 1) { owner(rest[0], LANES_USAGE); return }
+  if (action === 'fund' && rest.length === 2) {
+    owner(rest[0], LANES_USAGE)
+    try { parseTokenAmount(rest[1]!, PAYMENT_TOKEN) } catch (err) { throw new CliError('USAGE', `AMOUNT: ${err instanceof Error ? err.message : String(err)}`) }
+    return
+  }
+  throw new CliError('USAGE', LANES_USAGE)
+}
+
+/** Checks `tabmesh dispute` arguments. @throws CliError USAGE */
+export function checkDisputeArgs (args: string[]): void {
+  if (args.length > 1 || (args[0] !== undefined && !/^\d{1,20}$/.test(args[0]))) throw new CliError('USAGE', 'usage: tabmesh dispute [ID] (a dispute number)')
+}
+
 /**
  * `tabmesh lanes [list]` · `tabmesh lanes fund OWNER AMOUNT` · `tabmesh lanes close OWNER` ·
  * `tabmesh lanes finish OWNER` — the requester's payment lanes (contracts/src/PaymentLanes.sol).
@@ -24,8 +44,9 @@ function owner (value: string | undefined, usage: string): Address {
 export async function lanesCommand (args: string[], chain: ChainConfig, account: LocalAccount): Promise<number> {
   const publicClient = publicClientFor(chain)
   const wallet = walletClientFor(chain, account)
+  checkLanesArgs(args)
   const [action = 'list', ...rest] = args
-  const usage = 'usage: tabmesh lanes [list] | fund OWNER AMOUNT | close OWNER | finish OWNER'
+  const usage = LANES_USAGE
   const send = async (functionName: 'startClose' | 'finishClose', who: Address): Promise<void> => {
     const hash = await sendContractTx(publicClient, wallet, { address: chain.lanes, abi: paymentLanesAbi, functionName, args: [who] }, 'LANE_FAILED')
     console.log(`${functionName === 'startClose' ? 'closing' : 'closed'} the lane to ${who} in ${hash}`)
@@ -72,8 +93,8 @@ export async function lanesCommand (args: string[], chain: ChainConfig, account:
  * @returns the exit code
  */
 export async function disputeCommand (args: string[], chain: ChainConfig): Promise<number> {
+  checkDisputeArgs(args)
   const publicClient = publicClientFor(chain)
-  if (args.length > 1 || (args[0] !== undefined && !/^\d+$/.test(args[0]))) throw new CliError('USAGE', 'usage: tabmesh dispute [ID]')
   const count = await publicClient.readContract({ address: chain.arbitration, abi: arbitrationAbi, functionName: 'disputeCount' })
   const ids = args[0] !== undefined ? [BigInt(args[0])] : Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1))
   if (ids.length === 0) console.log('no disputes')

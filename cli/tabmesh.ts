@@ -29,8 +29,9 @@ import { DEFAULT_ANVIL_PORT, startLocalChain, testAccount } from '../chain/local
 import { loadOrCreateEvmAccount } from './keys.ts'
 import { fsChequeStore } from '../mesh/payment/fs-cheque-store.ts'
 import { ProviderPayments } from '../mesh/payment/provider-payments.ts'
-import { lanesCommand, disputeCommand } from './money-commands.ts'
+import { checkDisputeArgs, checkLanesArgs, disputeCommand, lanesCommand } from './money-commands.ts'
 import { ownerOfOperator } from '../chain/operators.ts'
+import { signTyped } from '../mesh/payment/signatures.ts'
 import { publicClientFor } from '../chain/clients.ts'
 import { createMeshNode } from '../mesh/node/create-node.ts'
 
@@ -76,8 +77,8 @@ async function main (argv: string[]): Promise<number> {
     case 'provide': return await provide(rest)
     case 'submit': return await submit(rest)
     case 'claim': return await claim(rest)
-    case 'lanes': { const chain = await localChain(); return await lanesCommand(rest, chain, requesterAccount(chain)) }
-    case 'dispute': return await disputeCommand(rest, await localChain())
+    case 'lanes': { checkLanesArgs(rest); const chain = await localChain(); return await lanesCommand(rest, chain, requesterAccount(chain)) }
+    case 'dispute': checkDisputeArgs(rest); return await disputeCommand(rest, await localChain())
     case undefined: case 'help': case '--help': case '-h':
       console.log(USAGE)
       return 0
@@ -169,6 +170,16 @@ async function provide (args: string[]): Promise<number> {
     throw err
   }
   console.log(`providing as ${handle.node.peerId.toString()} with ${plural(handle.pool.size, 'worker')} (score ${(handle.agent.scoreMilli / 1000).toFixed(1)} tasks/s)${handle.payments !== undefined ? `, operator ${handle.payments.address} (key ${slot!.keyFile}) for owner ${handle.payments.owner}` : ''}`)
+  if (handle.payments !== undefined && handle.payments.owner.toLowerCase() !== handle.payments.address.toLowerCase()) {
+    const registered = await ownerOfOperator(publicClientFor(chain!), chain!, handle.payments.address)
+    if (registered?.toLowerCase() !== handle.payments.owner.toLowerCase()) {
+      const consent = await signTyped(await loadOrCreateEvmAccount(slot!.keyFile), chain!, 'OperatorConsent', { owner: handle.payments.owner, operator: handle.payments.address })
+      console.log(`not yet an operator of ${handle.payments.owner}: paid jobs skip this provider until the owner registers it
+  (Wallet page → Owner and operators → Register operator) with
+  operator ${handle.payments.address}
+  consent  ${consent}`)
+    }
+  }
   handle.agent.addEventListener('task:end', (e) => {
     const d = (e as CustomEvent<{ jobId: string, taskIndex: number, outcome?: string, durationMs?: number }>).detail
     console.log(`task ${d.jobId.slice(0, 10)}…#${d.taskIndex} ${d.outcome ?? ''} ${d.durationMs ?? 0} ms`)
@@ -269,9 +280,8 @@ async function submit (args: string[]): Promise<number> {
     const paidJob = client.paidJobs.get(job.id)
     if (paidJob !== undefined) {
       await Promise.race([new Promise(resolve => { job.addEventListener('started', resolve, { once: true }) }), job.done.catch(() => {})])
-      const line = { jobId: job.id, transactions: paidJob.transactions }
-      if (values.json) console.log(JSON.stringify({ paid: true, ...line }))
-      else if (paidJob.transactions.length > 0) console.error(`paid job ${job.id} opened on chain: ${paidJob.transactions.join(' ')}`)
+      if (values.json) console.log(JSON.stringify({ paid: true, jobId: job.id, requester: account!.address }))
+      else console.error(`paid job ${job.id}: payment lanes of ${account!.address} are funded as providers start; every accepted run is paid by cheque`)
     }
     if (!values.json) {
       console.error(`job ${job.id}: ${plural(inputs.length, 'task')}, redundancy ${redundancy}, ${plural(client.providers().length, 'provider')} online`)

@@ -63,7 +63,7 @@ export async function openProvidingTab (browser: Browser, url: string, options: 
   await page.goto(url)
   const state = await until(options.paid === true ? 'the tab to fund, stake and provide' : 'the tab to become a provider', async () => {
     const s = await page.evaluate(() => window.tabmesh?.state())
-    return s?.status === 'providing' && (options.paid !== true || s.payoutAddress !== '') ? s : undefined
+    return s?.status === 'providing' && (options.paid !== true || s.owner !== '') ? s : undefined
   }, options.timeoutMs ?? 90_000)
   return { context, page, state }
 }
@@ -75,4 +75,27 @@ export const ARTIFACTS = new URL('../test-results/', import.meta.url).pathname
 export async function screenshot (page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true })
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
+}
+
+/**
+ * A test-injected EIP-1193 wallet (`window.ethereum`) for `context.addInitScript`: it forwards every
+ * request to anvil's JSON-RPC, where `account` is an unlocked test account — so signatures
+ * (eth_signTypedData_v4) and transactions are made by anvil, as a browser wallet would make them.
+ */
+export function injectedWallet (rpcUrl: string, account: string): string {
+  return `(() => {
+    const rpc = ${JSON.stringify(rpcUrl)}, account = ${JSON.stringify(account)}
+    window.ethereum = {
+      isTabmeshTestWallet: true,
+      async request ({ method, params }) {
+        if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [account]
+        if (method === 'wallet_switchEthereumChain' || method === 'wallet_addEthereumChain' || method === 'wallet_requestPermissions') return null
+        const res = await fetch(rpc, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: Date.now(), method, params: params ?? [] }) })
+        const body = await res.json()
+        if (body.error) throw Object.assign(new Error(body.error.message), { code: body.error.code, data: body.error.data })
+        return body.result
+      },
+      on () {}, removeListener () {}
+    }
+  })()`
 }

@@ -1,133 +1,180 @@
-// Issue #3 end to end: a paid job on the local chain across two Chromium tabs and Node providers.
-// Every provider is paid exactly accepted tasks × price, the treasury its fee, the requester the rest;
-// a provider returning wrong outputs (test-only flag) is outvoted and slashed on chain.
+// Issue "Trustless for real" end to end, on the local chain across Chromium tabs and Node providers:
+// an injected EIP-1193 wallet (an anvil account) stakes and owns a tab operator (registered from the
+// Wallet page) and a Node operator (registered with the consent the Node key signed) and is paid for
+// a job over payment lanes; a provider returning wrong outputs (test-only flag) is disputed, three
+// drawn arbiters (tabs and Node providers) re-run the task, and the liar alone is slashed.
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { createTestClient, http } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import type { Browser } from 'playwright-core'
-import { chainOf, publicClientFor } from '../chain/clients.ts'
+import { publicClientFor } from '../chain/clients.ts'
 import { freePort } from '../chain/free-port.ts'
-import { stakingAbi, testTokenAbi } from '../chain/generated/contracts.ts'
+import { arbitrationAbi, stakingAbi, testTokenAbi } from '../chain/generated/contracts.ts'
 import { LOCAL_STAKE } from '../chain/local-funding.ts'
+import { LOCAL_ARBITRATION } from '../chain/deploy.ts'
 import { startLocalChain, testAccount } from '../chain/local-stack.ts'
 import type { LocalChain } from '../chain/local-stack.ts'
 import { startWebServer } from '../cli/web-server.ts'
 import type { WebServerHandle } from '../cli/web-server.ts'
+import { readDispute } from '../mesh/payment/disputes.ts'
+import { signTyped } from '../mesh/payment/signatures.ts'
 import { bundledPrimesPath, startNodeProvider } from '../mesh/provider/node-provider.ts'
 import type { NodeProviderHandle } from '../mesh/provider/node-provider.ts'
 import { startRelay } from '../relay/start-relay.ts'
 import type { RelayHandle } from '../relay/start-relay.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TabmeshClient, TaskOutcome } from '../sdk/index.ts'
-import { launchChromium, openProvidingTab, tempDir, until, screenshot } from './browser.ts'
+import { injectedWallet, launchChromium, newTab, openProvidingTab, tempDir, until, screenshot } from './browser.ts'
 import type { ProvidingTab } from './browser.ts'
 
 const primes = readFileSync(bundledPrimesPath())
 const PRICE = 2_000n // 0.002 tUSD per task run
+/** The injected wallet: anvil test account 5 (unlocked, funded by the local stack). */
+const WALLET = testAccount(5).address
 
-
-describe('e2e: a paid job on the local chain across tabs and Node providers', () => {
+describe('e2e: a paid job owned by an injected wallet; a liar disputed and slashed by three arbiters', () => {
   let local: LocalChain
   let relay: RelayHandle
   let web: WebServerHandle
-  let honest: NodeProviderHandle
-  let liar: NodeProviderHandle
+  const nodes = new Map<string, NodeProviderHandle>()
   let browser: Browser
   const tabs: ProvidingTab[] = []
   let client: TabmeshClient
   const dir = tempDir('tabmesh-chain-e2e-')
+  /** The wallet's Node provider's operator key (the test signs its consent, as `tabmesh provide --owner` prints it). */
+  const walletNodeKey = privateKeyToAccount(generatePrivateKey())
 
   before(async () => {
     local = await startLocalChain({ dir, port: await freePort() })
     relay = await startRelay({ port: 0 })
     web = await startWebServer({ port: 0, bootstrap: relay.multiaddrs, chain: local.chain })
-    const provider = async (name: string, faultyOutputs: boolean): Promise<NodeProviderHandle> => await startNodeProvider({
-      bootstrap: relay.multiaddrs, workers: 1, cacheDir: join(dir, name), chequeFile: join(dir, `${name}.json`),
-      chain: local.chain, account: privateKeyToAccount(generatePrivateKey()), faultyOutputs
-    })
-    honest = await provider('honest', false)
-    liar = await provider('liar', true)
+    const provider = async (name: string, options: { faultyOutputs?: boolean, owner?: `0x${string}` } = {}, account = privateKeyToAccount(generatePrivateKey())): Promise<void> => {
+      nodes.set(name, await startNodeProvider({
+        bootstrap: relay.multiaddrs, workers: 1, cacheDir: join(dir, name), chequeFile: join(dir, `${name}.json`),
+        chain: local.chain, account, ...options
+      }))
+    }
+    // Six owners, so that three arbiters remain whichever three owners a dispute is about.
+    for (const name of ['honest-1', 'honest-2', 'honest-3']) await provider(name)
+    await provider('liar', { faultyOutputs: true })
+    await provider('wallet-node', { owner: WALLET }, walletNodeKey)
     browser = await launchChromium()
-    for (let i = 0; i < 2; i++) tabs.push(await openProvidingTab(browser, web.url, { paid: true }))
+    // Tab A carries the injected wallet; tab B stays a burner-owned provider.
+    const walletContext = await newTab(browser, web.url)
+    await walletContext.addInitScript(injectedWallet(local.chain.rpcUrl, WALLET))
+    tabs.push(await openProvidingTab(browser, web.url, { context: walletContext, paid: true }))
+    tabs.push(await openProvidingTab(browser, web.url, { paid: true }))
     client = await createClient({ bootstrap: relay.multiaddrs, chain: local.chain, account: testAccount(1) })
-    await client.waitForProviders(4, { signal: AbortSignal.timeout(60_000) })
   })
 
   after(async () => {
     await client?.stop()
     await browser?.close()
-    await honest?.stop()
-    await liar?.stop()
+    for (const n of nodes.values()) await n.stop()
     await web?.stop()
     await relay?.stop()
     await local?.anvil.stop()
   })
 
-  it('pays every provider exactly accepted tasks × price, the fee to the treasury, the rest back; slashes the liar', async () => {
+  it('the wallet stakes, registers its tab and its Node provider as operators, and is paid for both', async () => {
     const pub = publicClientFor(local.chain)
-    const usd = async (who: `0x${string}`): Promise<bigint> => await pub.readContract({ address: local.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [who] })
-    const stakeOf = async (who: `0x${string}`): Promise<bigint> => await pub.readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [who] })
-    const payouts = new Map<string, `0x${string}`>([
-      ...tabs.map(t => [t.state.peerId, t.state.payoutAddress as `0x${string}`] as const),
-      [honest.node.peerId.toString(), honest.payments!.address],
-      [liar.node.peerId.toString(), liar.payments!.address]
+    const page = tabs[0]!.page
+    await page.getByRole('link', { name: 'Wallet' }).click()
+    await page.getByRole('button', { name: 'Connect wallet' }).click()
+    await until('the wallet to connect', async () => (await page.getByTestId('wallet-kind').textContent()) === 'connected wallet' ? true : undefined, 20_000)
+    await page.getByLabel('Stake amount (tSTK)', { exact: true }).fill('100')
+    await page.getByRole('button', { name: 'Stake', exact: true }).click()
+    await until('the wallet\'s stake', async () => await pub.readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [WALLET] }) >= LOCAL_STAKE ? true : undefined, 30_000)
+    // The Node provider's operator key signs its consent (what `tabmesh provide --owner` prints); the
+    // wallet registers it from the page.
+    const walletNode = nodes.get('wallet-node')!.payments!
+    const consent = await signTyped(walletNodeKey, local.chain, 'OperatorConsent', { owner: WALLET, operator: walletNode.address })
+    await page.getByLabel('Operator address').fill(walletNode.address)
+    await page.getByLabel('Consent signature').fill(consent)
+    await page.getByRole('button', { name: 'Register operator' }).click()
+    await until('the Node operator to be registered', async () => (await pub.readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'ownerOf', args: [walletNode.address] })).toLowerCase() === WALLET.toLowerCase() ? true : undefined, 30_000)
+    // This tab: registered, then the page reloads and the tab provides for the wallet.
+    await Promise.all([
+      page.waitForEvent('load', { timeout: 60_000 }),
+      page.getByRole('button', { name: 'Register this tab as an operator of this wallet' }).click()
     ])
-    // Tabs start with test tUSD of their own (to pay for their jobs); Node providers with none.
+    tabs[0]!.state = await until('tab A to provide for the wallet', async () => {
+      const s = await page.evaluate(() => window.tabmesh?.state())
+      return s?.status === 'providing' && s.owner.toLowerCase() === WALLET.toLowerCase() ? s : undefined
+    }, 90_000)
+    assert.deepEqual((await pub.readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'operatorsOf', args: [WALLET] })).map(a => a.toLowerCase()).sort(), [walletNode.address, tabs[0]!.state.operator].map(a => a.toLowerCase()).sort())
+    await client.waitForProviders(7, { signal: AbortSignal.timeout(60_000) })
+  })
+
+  it('pays every run by cheque to its owner; the liar is disputed, three arbiters decide, it alone is slashed', async () => {
+    const pub = publicClientFor(local.chain)
+    const usd = async (who: string): Promise<bigint> => await pub.readContract({ address: local.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [who as `0x${string}`] })
+    const stakeOf = async (who: string): Promise<bigint> => await pub.readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [who as `0x${string}`] })
+    const liar = nodes.get('liar')!
+    const ownerOf = new Map<string, string>([
+      ...tabs.map(t => [t.state.peerId, t.state.owner] as const),
+      ...[...nodes.values()].map(n => [n.node.peerId.toString(), n.payments!.owner] as const)
+    ])
+    const owners = [...new Set(ownerOf.values())]
+    assert.equal(owners.length, 6, 'six owners: the wallet (a tab and a Node provider), tab B, three honest Node providers, the liar')
     const start = new Map<string, bigint>()
-    for (const address of payouts.values()) {
-      assert.equal(await stakeOf(address), LOCAL_STAKE, 'every provider staked on the local chain')
-      start.set(address, await usd(address))
-    }
-    const requester = testAccount(1).address
-    const before = { requester: await usd(requester), treasury: await usd(local.chain.treasury) }
+    for (const o of owners) start.set(o, await usd(o))
 
     const TASKS = 24
     const inputs = Array.from({ length: TASKS }, (_, i) => `${i * 500_000} ${(i + 1) * 500_000}`)
-    const job = client.submit({ module: primes, inputs, redundancy: 2, verification: 'replicate', pricePerTask: PRICE, minStake: LOCAL_STAKE, deadlineSeconds: 900 })
-    const acceptedBy = new Map<string, number>()
+    const job = client.submit({ module: primes, inputs, redundancy: 2, verification: 'replicate', pricePerTask: PRICE, minStake: LOCAL_STAKE })
+    const runsByOwner = new Map<string, number>()
     let total = 0
     for await (const r of job.results()) {
       assert.ok(r.ok, JSON.stringify((r as TaskOutcome & { ok: false }).error))
       total += Number(new TextDecoder().decode(r.output))
-      for (const p of r.providers) acceptedBy.set(p, (acceptedBy.get(p) ?? 0) + 1)
+      for (const p of r.providers) runsByOwner.set(ownerOf.get(p)!, (runsByOwner.get(ownerOf.get(p)!) ?? 0) + 1)
     }
     const summary = await job.done
     assert.equal(summary.accepted, TASKS)
     assert.equal(total, 788_060, 'π(1.2·10^7)')
-    assert.equal(acceptedBy.get(liar.node.peerId.toString()), undefined, 'the liar never made a quorum')
-    for (const t of tabs) assert.ok((acceptedBy.get(t.state.peerId) ?? 0) > 0, 'each tab helped accept tasks')
+    assert.equal(runsByOwner.get(liar.payments!.owner), undefined, 'the liar never made a quorum')
+    assert.ok((runsByOwner.get(WALLET) ?? 0) > 0, 'the wallet\'s operators helped accept tasks')
+    assert.ok(summary.faults.length > 0, 'the liar was caught')
 
-    const test = createTestClient({ chain: chainOf(local.chain), mode: 'anvil', transport: http(local.chain.rpcUrl) })
-    await test.increaseTime({ seconds: 1000 })
-    await test.mine({ blocks: 1 })
+    const started = Date.now()
     const settlement = await client.paidJobs.get(job.id)!.settlement
-
-    let paid = 0n
-    for (const [peer, address] of payouts) {
-      const expected = BigInt(acceptedBy.get(peer) ?? 0) * PRICE
-      assert.equal(await usd(address) - start.get(address)!, expected, `provider ${peer} paid accepted × price`)
-      paid += expected
+    console.log(`# measured: ${summary.faults.length} disputes settled ${Date.now() - started} ms after the job`)
+    assert.equal(settlement.paid, BigInt(TASKS) * 2n * PRICE)
+    assert.equal(settlement.fee, settlement.paid / 100n)
+    assert.equal(settlement.disputes.length, summary.faults.length)
+    for (const d of settlement.disputes) {
+      assert.equal(d.status, 'resolved', JSON.stringify(d, (_k, v) => typeof v === 'bigint' ? v.toString() : v))
+      const state = await readDispute({ chain: local.chain, publicClient: pub, id: d.id })
+      assert.equal(state.arbiters.length, 3, 'three arbiters')
+      assert.ok(state.arbiters.every(a => !state.parties.some(p => p.toLowerCase() === a.toLowerCase())), 'no party arbitrates its own dispute')
+      const slashed = await pub.getContractEvents({ address: local.chain.arbitration, abi: arbitrationAbi, eventName: 'OwnerSlashed', args: { id: d.id }, fromBlock: state.drawBlock - 1n })
+      assert.deepEqual(slashed.map(l => l.args.owner?.toLowerCase()), [liar.payments!.owner.toLowerCase()], 'only the liar is slashed')
     }
-    assert.equal(paid, BigInt(TASKS) * 2n * PRICE)
-    const fee = paid / 100n
-    assert.equal(await usd(local.chain.treasury) - before.treasury, fee, 'treasury: 1% of payments')
-    assert.equal(before.requester - await usd(requester), paid + fee, 'requester: the rest came back')
-    assert.equal(settlement.paid, paid)
-    assert.equal(settlement.fee, fee)
-    assert.ok(summary.faults.length > 0)
-    assert.equal(await stakeOf(liar.payments!.address), 0n, 'the liar was slashed on chain')
-    assert.equal(settlement.slashed, LOCAL_STAKE)
+    assert.equal(settlement.slashed, BigInt(summary.faults.length) * LOCAL_ARBITRATION.slashAmount)
+    assert.equal(await stakeOf(liar.payments!.owner), LOCAL_STAKE - settlement.slashed, 'the liar was slashed on chain')
+    for (const o of owners) if (o.toLowerCase() !== liar.payments!.owner.toLowerCase()) assert.ok(await stakeOf(o) >= LOCAL_STAKE, `honest owner ${o} kept its stake`)
 
-    // The tab shows what it earned and claimed.
-    const [a] = tabs
-    const claimed = await until('tab A to show its claimed earnings', async () => {
-      const s = await a!.page.evaluate(() => window.tabmesh?.state())
-      return s !== undefined && s.earnings.claimed !== '0' ? s.earnings.claimed : undefined
-    }, 30_000)
-    assert.equal(BigInt(claimed), BigInt(acceptedBy.get(a!.state.peerId) ?? 0) * PRICE)
-    await screenshot(a!.page, 'contribute-paid')
+    // Every operator claims what it holds (tab A from its Wallet page); each owner receives its runs ×
+    // price less the 1% fee — the wallet for its tab and its Node provider together.
+    for (const t of tabs) {
+      await t.page.getByRole('link', { name: 'Wallet' }).click()
+      const claim = t.page.getByRole('button', { name: 'Claim all' })
+      if (await claim.isEnabled({ timeout: 10_000 }).catch(() => false)) await claim.click()
+    }
+    const pageA = tabs[0]!.page
+    for (const n of nodes.values()) await n.payments!.claimAll()
+    for (const o of owners) {
+      const runs = BigInt(runsByOwner.get(o) ?? 0)
+      const expected = runs * PRICE - runs * PRICE / 100n
+      await until(`owner ${o} to be paid`, async () => await usd(o) - start.get(o)! === expected ? true : undefined, 30_000).catch(async (err: Error) => {
+        throw new Error(`${err.message}: got ${await usd(o) - start.get(o)!}, want ${expected}`)
+      })
+    }
+    await pageA.getByRole('button', { name: 'Connect wallet' }).click()
+    await until('the owner view', async () => /\d/.test(await pageA.getByTestId('owner-paid').textContent() ?? '') ? true : undefined, 20_000)
+    await screenshot(pageA, 'wallet-owner-paid')
   })
 })

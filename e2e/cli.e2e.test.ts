@@ -10,7 +10,8 @@ import { exit, run, waitFor } from './cli-process.ts'
 import type { Proc } from './cli-process.ts'
 import { freePort } from '../chain/free-port.ts'
 import { publicClientFor } from '../chain/clients.ts'
-import { testTokenAbi } from '../chain/generated/contracts.ts'
+import { paymentLanesAbi, testTokenAbi } from '../chain/generated/contracts.ts'
+import { testAccount } from '../chain/local-stack.ts'
 import { PAYMENT_TOKEN, formatTokenAmount } from '../chain/tokens.ts'
 import { providerKeys } from '../cli/provider-slots.ts'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -30,8 +31,9 @@ describe('cli: tabmesh dev + provide + submit', () => {
     const dev = run(['dev', '--port', '0', '--relay-port', '0', '--chain-port', String(await freePort()), '--workers', '1'], cwd)
     procs.push(dev)
     const [, url] = await waitFor(dev, /web app\s+(http:\/\/\S+)/, 60_000)
-    const config = JSON.parse(readFileSync(join(cwd, '.tabmesh', 'local.json'), 'utf8')) as { bootstrap: string[], web: string, chain: { escrow: string, local: boolean, rpcUrl: string, chainId: number, paymentToken: `0x${string}` } }
-    assert.match(config.chain.escrow, /^0x[0-9a-f]{40}$/i)
+    const config = JSON.parse(readFileSync(join(cwd, '.tabmesh', 'local.json'), 'utf8')) as { bootstrap: string[], web: string, chain: { lanes: `0x${string}`, arbitration: string, local: boolean, rpcUrl: string, chainId: number, paymentToken: `0x${string}` } }
+    assert.match(config.chain.lanes, /^0x[0-9a-f]{40}$/i)
+    assert.match(config.chain.arbitration, /^0x[0-9a-f]{40}$/i)
     assert.equal(config.chain.local, true)
     assert.equal(config.web, url)
     assert.match(config.bootstrap[0]!, /^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\/12D3Koo/)
@@ -66,25 +68,33 @@ describe('cli: tabmesh dev + provide + submit', () => {
     }
     assert.equal(total, 539_777, 'π(8·10^6)')
 
-    // The same job, paid: the CLI prints the job id, its transactions and the settlement in token units.
-    const paid = run(['submit', PRIMES, ...inputs, '--redundancy', '2', '--json', '--price', '0.001', '--min-stake', '100', '--deadline', '30'], cwd)
+    // The same job, paid: the CLI prints the job id, the lane funding transactions and the settlement in token units.
+    const paid = run(['submit', PRIMES, ...inputs, '--redundancy', '2', '--json', '--price', '0.001', '--min-stake', '100'], cwd)
     assert.equal(await exit(paid), 0, paid.output())
     const paidLines = paid.output().trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>)
     const opened = paidLines.find(l => l.paid === true)
     assert.match(opened?.jobId as string, /^0x[0-9a-f]{64}$/)
-    assert.equal((opened?.transactions as string[]).length, 2, 'approve + openJob')
     const settlement = paidLines.find(l => l.settlement === true)
-    assert.deepEqual(settlement && { paid: settlement.paid, fee: settlement.fee, refunded: settlement.refunded, slashed: settlement.slashed }, { paid: '0.016', fee: '0.00016', refunded: '0', slashed: '0' }, '8 tasks × 2 × 0.001 tUSD')
+    assert.deepEqual(settlement && { paid: settlement.paid, fee: settlement.fee, slashed: settlement.slashed, disputes: settlement.disputes }, { paid: '0.016', fee: '0.00016', slashed: '0', disputes: [] }, '8 tasks × 2 × 0.001 tUSD')
+    assert.ok((settlement?.transactions as string[]).length >= 1, 'the lanes were funded (approve, deposit, fundLanes)')
 
-    // Every provider claimed on its own when the job settled: `tabmesh claim` finds nothing owed on
-    // chain and sends no transaction from any of this machine's provider keys.
+    // `tabmesh lanes` lists the requester's lanes: funded, claimed, unspent.
+    const lanes = run(['lanes'], cwd)
+    assert.equal(await exit(lanes), 0, lanes.output())
+    assert.match(lanes.output(), /lane → 0x[0-9a-fA-F]{40}: funded [\d.]+ tUSD, claimed [\d.]+ tUSD, unspent [\d.]+ tUSD · open/)
+
+    // `tabmesh claim` claims every lane this machine's operators hold cheques for, paying their owners.
     const chainConfig = { rpcUrl: config.chain.rpcUrl, chainId: config.chain.chainId }
     const pub = publicClientFor(chainConfig)
     const keys = await providerKeys(join(cwd, '.tabmesh'))
     assert.equal(keys.length, 3, 'the two dev providers and the `provide` slot')
     const accounts = keys.map(k => privateKeyToAccount(readFileSync(k.keyFile, 'utf8').trim() as `0x${string}`))
+    const first = run(['claim'], cwd)
+    assert.equal(await exit(first), 0, first.output())
+    assert.match(first.output(), /^claimed [\d.]+ tUSD in total for owner 0x/m)
+    // Then nothing is owed on chain, and no transaction is sent from any of this machine's keys.
     // As if a provider had crashed between its claim landing and recording it: the cheque files say
-    // nothing is claimed. The escrow knows better, and `claim` must ask it before spending gas.
+    // nothing is claimed. PaymentLanes knows better, and `claim` must ask it before spending gas.
     let stale = 0
     for (const { chequeFile } of keys) {
       if (!existsSync(chequeFile)) continue
@@ -99,9 +109,12 @@ describe('cli: tabmesh dev + provide + submit', () => {
     assert.match(claim.output(), /^nothing to claim: every cheque this machine's providers hold is already claimed \(no transaction sent\)$/m)
     assert.deepEqual(await Promise.all(accounts.map(async a => await pub.getTransactionCount({ address: a.address }))), nonces, 'no transaction sent')
 
-    // `tabmesh provide` reports its earnings: its last line matches what its payout key holds on chain.
+    // `tabmesh provide` reports its earnings: what its lane has claimed (gross), which its owner — its
+    // own key — received less the 1% fee.
     const balance = await pub.readContract({ address: config.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [accounts[2]!.address] })
-    const shown = formatTokenAmount(balance, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)
+    const claimedGross = await pub.readContract({ address: config.chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [testAccount(1).address, accounts[2]!.address] }).then(l => l[1])
+    assert.equal(balance, claimedGross - claimedGross / 100n, 'the owner received the claims less the fee')
+    const shown = formatTokenAmount(claimedGross, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)
     await waitFor(provide, new RegExp(`earned ${shown.replace('.', '\\.')} \\(claimed ${shown.replace('.', '\\.')}, claimable 0 tUSD\\)`), 30_000)
   })
 })

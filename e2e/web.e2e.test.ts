@@ -19,30 +19,12 @@ import { startRelay } from '../relay/start-relay.ts'
 import type { RelayHandle } from '../relay/start-relay.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TabmeshClient } from '../sdk/index.ts'
-import { launchChromium, newTab, tempDir, until, screenshot } from './browser.ts'
+import { injectedWallet, launchChromium, newTab, tempDir, until, screenshot } from './browser.ts'
 
-const shot = screenshot
-
-/** A test-injected EIP-1193 wallet: anvil holds the key of this (unlocked) test account. */
+/** The test-injected wallet's account: anvil holds its key (unlocked test account 5). */
 const WALLET = testAccount(5).address
 
-function injectedWallet (rpcUrl: string, account: string): string {
-  return `(() => {
-    const rpc = ${JSON.stringify(rpcUrl)}, account = ${JSON.stringify(account)}
-    window.ethereum = {
-      isTabmeshTestWallet: true,
-      async request ({ method, params }) {
-        if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [account]
-        if (method === 'wallet_switchEthereumChain' || method === 'wallet_addEthereumChain' || method === 'wallet_requestPermissions') return null
-        const res = await fetch(rpc, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: Date.now(), method, params: params ?? [] }) })
-        const body = await res.json()
-        if (body.error) throw Object.assign(new Error(body.error.message), { code: body.error.code, data: body.error.data })
-        return body.result
-      },
-      on () {}, removeListener () {}
-    }
-  })()`
-}
+const shot = screenshot
 
 describe('e2e: the web app — contribute, jobs, wallet, network, offline', () => {
   let local: LocalChain
@@ -152,9 +134,24 @@ describe('e2e: the web app — contribute, jobs, wallet, network, offline', () =
     await shot(page, 'web-jobs')
   })
 
-  it('Wallet: the tab earns cheques from a paid job and claims them in one transaction', async () => {
-    const tab = await page.evaluate(() => window.tabmesh!.state())
-    const job = client.submit({ module: readFileSync(bundledPrimesPath()), inputs: Array.from({ length: 9 }, (_, i) => `${i * 100_000} ${(i + 1) * 100_000}`), redundancy: 3, pricePerTask: 1_000n, minStake: 10n ** 20n, deadlineSeconds: 900, autoRefund: false })
+  it('Wallet: the injected wallet registers this tab as its operator; the tab earns cheques and one claim pays the wallet', async () => {
+    // The wallet (which staked above) becomes the owner of this tab's operator key; the page reloads
+    // and the tab provides for the wallet.
+    await page.getByRole('link', { name: 'Wallet' }).click()
+    await page.getByRole('button', { name: 'Connect wallet' }).click()
+    await until('the wallet to connect', async () => (await page.getByTestId('wallet-kind').textContent()) === 'connected wallet' ? true : undefined, 20_000)
+    await Promise.all([
+      page.waitForEvent('load', { timeout: 60_000 }),
+      page.getByRole('button', { name: 'Register this tab as an operator of this wallet' }).click()
+    ])
+    const tab = await until('the tab to provide for the wallet', async () => {
+      const s = await page.evaluate(() => window.tabmesh?.state())
+      return s?.status === 'providing' && s.owner.toLowerCase() === WALLET.toLowerCase() ? s : undefined
+    }, 90_000)
+    const pub = publicClientFor(local.chain)
+    assert.equal((await pub.readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'ownerOf', args: [tab.operator as `0x${string}`] })).toLowerCase(), WALLET.toLowerCase(), 'registered on chain')
+    // A paid job needing 1 tSTK of owner stake: the tab qualifies through its owner's stake.
+    const job = client.submit({ module: readFileSync(bundledPrimesPath()), inputs: Array.from({ length: 9 }, (_, i) => `${i * 100_000} ${(i + 1) * 100_000}`), redundancy: 3, pricePerTask: 1_000n, minStake: 10n ** 18n })
     const summary = await job.done
     assert.equal(summary.accepted, 9)
     await page.getByRole('link', { name: 'Wallet' }).click()
@@ -163,19 +160,17 @@ describe('e2e: the web app — contribute, jobs, wallet, network, offline', () =
       seen = `${await page.getByTestId('claimable').textContent()} ${JSON.stringify(await page.evaluate(() => window.tabmesh!.state().earnings))} ${JSON.stringify(summary)}`
       return (await page.getByTestId('claimable').textContent()) === '0.009 tUSD' ? true : undefined
     }, 30_000).catch((err: Error) => { throw new Error(`${err.message}; page showed ${seen}`) })
-    const pub = publicClientFor(local.chain)
     const usd = async (who: string): Promise<bigint> => await pub.readContract({ address: local.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [who as `0x${string}`] })
-    // Send earnings to the connected wallet: the burner keeps signing receipts and forwards what it claims.
-    await page.getByRole('button', { name: 'Connect wallet' }).click()
-    await page.getByRole('button', { name: 'Send my earnings to this wallet' }).click()
-    await page.getByText('Claimed earnings are forwarded to your wallet.').waitFor()
     const walletBefore = await usd(WALLET)
-    const burnerBefore = await usd(tab.payoutAddress)
+    const operatorBefore = await usd(tab.operator)
     await page.getByRole('button', { name: 'Claim all' }).click()
     await until('the claim', async () => (await page.getByTestId('wallet-claimed').textContent()) === '0.009 tUSD' ? true : undefined, 30_000)
-    await until('the forwarded earnings', async () => await usd(WALLET) > walletBefore ? true : undefined, 30_000)
-    assert.equal(await usd(WALLET) - walletBefore, 9_000n, '9 tasks × 0.001 tUSD claimed and forwarded to the wallet')
-    assert.equal(await usd(tab.payoutAddress), burnerBefore, 'the burner keeps its own tUSD')
+    assert.equal(await usd(WALLET) - walletBefore, 8_910n, '9 tasks × 0.001 tUSD less the 1% fee, paid to the owner')
+    assert.equal(await usd(tab.operator), operatorBefore, 'the operator key is not paid')
+    // The owner's view: its operators and what it was paid across them.
+    await page.getByRole('button', { name: 'Connect wallet' }).click()
+    await until('the owner view', async () => /0\.00891 tUSD/.test(await page.getByTestId('owner-paid').textContent() ?? '') ? true : undefined, 20_000)
+    assert.match(await page.getByTestId('operators').textContent() ?? '', new RegExp(`${tab.operator}.*this tab`, 'i'))
     await shot(page, 'web-wallet-claimed')
   })
 

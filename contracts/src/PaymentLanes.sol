@@ -48,12 +48,14 @@ contract PaymentLanes is Ownable, ReentrancyGuardTransient, EIP712 {
     IERC20 public immutable paymentToken;
     /// @notice Seconds between `startClose` and `finishClose` (default 24 h): the owner's time to claim.
     uint64 public immutable challengeWindow;
+    // treasury, feeBps and feesAccrued share one storage slot: a claim reads the fee and adds to the
+    // accrued fees with one cold SLOAD and one SSTORE (2.1k gas less per claim than two slots).
     /// @notice Receives protocol fees (`collectFees`).
     address public treasury;
     /// @notice Protocol fee in basis points of every claim (default 100 = 1%).
     uint16 public feeBps;
-    /// @notice Fees claimed but not yet collected by the treasury.
-    uint256 public feesAccrued;
+    /// @notice Fees claimed but not yet collected by the treasury, payment-token base units.
+    uint80 public feesAccrued;
     /// @notice Unassigned funds per requester (deposited, not in a lane).
     mapping(address requester => uint256) public deposits;
     /// @notice Lanes by requester and owner.
@@ -163,7 +165,7 @@ contract PaymentLanes is Ownable, ReentrancyGuardTransient, EIP712 {
             Lane storage lane = lanes[cheque.requester][cheque.owner];
             revert NothingToClaim(cheque.requester, cheque.owner, cheque.cumulativeAmount, uint256(lane.funded) - lane.claimed);
         }
-        feesAccrued += fee;
+        _accrue(fee);
         paymentToken.safeTransfer(cheque.owner, net);
     }
 
@@ -179,7 +181,7 @@ contract PaymentLanes is Ownable, ReentrancyGuardTransient, EIP712 {
             paid += net;
             if (net > 0) paymentToken.safeTransfer(cheques[i].owner, net);
         }
-        feesAccrued += fees;
+        _accrue(fees);
     }
 
     /// @notice Starts closing the caller's lane to `owner`: after `challengeWindow` it may `finishClose`.
@@ -230,6 +232,13 @@ contract PaymentLanes is Ownable, ReentrancyGuardTransient, EIP712 {
     /// @notice The EIP-712 domain separator.
     function domainSeparator() external view returns (bytes32) {
         return _domainSeparatorV4();
+    }
+
+    function _accrue(uint256 fee) private {
+        uint256 total = feesAccrued + fee;
+        if (total > type(uint80).max) revert AmountTooLarge(total);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        feesAccrued = uint80(total); // safe: checked above
     }
 
     /// @dev Effects only (no transfer): moves the cheque's new amount, capped at the lane's funds, to claimed.

@@ -128,7 +128,14 @@ export class ProviderPayments extends EventTarget {
         for (const log of logs) {
           if ('requester' in log.args && log.args.requester !== undefined) touched.add(log.args.requester)
         }
-        for (const requester of touched) void this.readLane(requester).then(() => { this.closeWatch(requester) }, () => {})
+        for (const requester of touched) {
+          void this.readLane(requester).then(async lane => {
+            // A claim by anyone (another process with this key, a relayer) shows in the earnings.
+            const record = this.latest.get(laneKey(requester, this.owner))
+            if (record !== undefined) await this.syncClaimed(record, lane)
+            this.closeWatch(requester)
+          }, () => {})
+        }
       },
       onError: () => {}
     })

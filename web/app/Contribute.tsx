@@ -52,12 +52,12 @@ export function Contribute ({ state, onPause, onSettings }: {
         <div className="card"><dt>Time contributed</dt><dd>{formatDuration(state.contributedMs)}</dd></div>
         <div className="card"><dt>Contribution score</dt><dd data-testid="credit">{state.credit.toFixed(2)}</dd></div>
         <div className="card"><dt>Benchmark</dt><dd>{state.scoreMilli > 0 ? `${(state.scoreMilli / 1000).toFixed(1)} tasks/s` : '—'}</dd></div>
-        {state.payoutAddress !== '' && <div className="card"><dt>Earned (cheques)</dt><dd data-testid="earned">{tokens(state.earnings.received)} <small>tUSD</small></dd></div>}
-        {state.payoutAddress !== '' && <div className="card"><dt>Claimed on chain</dt><dd data-testid="claimed">{tokens(state.earnings.claimed)} <small>tUSD</small></dd></div>}
+        {state.operator !== '' && <div className="card"><dt>Earned (cheques)</dt><dd data-testid="earned">{tokens(state.earnings.received)} <small>tUSD</small></dd></div>}
+        {state.operator !== '' && <div className="card"><dt>Claimed on chain</dt><dd data-testid="claimed">{tokens(state.earnings.claimed)} <small>tUSD</small></dd></div>}
       </dl>
-      {state.payoutAddress !== '' && <p className="muted small">Payouts go to this tab's local burner key <code data-testid="payout">{state.payoutAddress}</code> (kept in this browser, for the local mesh only).</p>}
+      {state.operator !== '' && <p className="muted small">{state.owner.toLowerCase() === state.operator.toLowerCase() ? <>Payouts go to this tab's local burner key <code data-testid="payout">{state.owner}</code> (kept in this browser, for the local mesh only); a wallet can own this tab instead (Wallet page).</> : <>Payouts go to the wallet that owns this tab, <code data-testid="payout">{state.owner}</code>.</>}</p>}
 
-      {state.payoutAddress !== '' && (
+      {state.operator !== '' && (
         <>
           <h3>Earnings over time</h3>
           <LineChart

@@ -11,7 +11,8 @@ import type { JobRecord } from '../jobs/history.ts'
 import { plainError } from '../wallet/errors.ts'
 import type { MeshApp } from './App.tsx'
 import { PastJobs } from './PastJobs.tsx'
-import { feeOf, withFee } from '../jobs/cost.ts'
+import { Lanes } from './Lanes.tsx'
+import { feeOf, paidRuns } from '../jobs/cost.ts'
 import { TaskResults, save } from './TaskResults.tsx'
 
 type Kind = 'primes' | 'mandelbrot' | 'upload'
@@ -51,7 +52,6 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
   const [inputFiles, setInputFiles] = useState<File[]>([])
   const [redundancy, setRedundancy] = useState(2)
   const [price, setPrice] = useState(app.wallet !== undefined ? '0.001' : '0')
-  const [deadlineMin, setDeadlineMin] = useState(app.wallet?.chain.local === true ? 5 : 60)
   const [timeoutS, setTimeoutS] = useState(30)
   const [submitting, setSubmitting] = useState(false)
   const [formError, setFormError] = useState<string>()
@@ -75,7 +75,6 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
       const pricePerTask = app.wallet !== undefined ? parseTokenAmount(price, PAYMENT_TOKEN) : 0n
       if (!Number.isInteger(redundancy) || redundancy < 1 || redundancy > 8) throw new Error('Redundancy must be a whole number from 1 to 8.')
       if (!(timeoutS >= 1 && timeoutS <= 600)) throw new Error('The timeout per task must be from 1 to 600 seconds.')
-      if (pricePerTask > 0n && !(deadlineMin >= 1 && deadlineMin <= 7 * 24 * 60)) throw new Error('The refund time must be from 1 minute to 7 days.')
       let module: Uint8Array
       let inputs: Array<string | Uint8Array>
       let labels: string[]
@@ -108,7 +107,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
         inputs,
         redundancy,
         limits: { timeoutMs: timeoutS * 1000 },
-        ...(paid ? { pricePerTask, minStake: LOCAL_STAKE, deadlineSeconds: Math.round(deadlineMin * 60) } : {})
+        ...(paid ? { pricePerTask, minStake: LOCAL_STAKE } : {})
       })
       const view: RunView = {
         job, name, kind, inputs: labels, redundancy, price: pricePerTask, trustedBefore, ...(layout !== undefined ? { layout } : {}),
@@ -231,10 +230,9 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
           <label>Redundancy <input type="number" min={1} max={8} value={redundancy} onChange={e => { setRedundancy(Number(e.target.value)) }} /></label>
           <label>Timeout per task (s) <input type="number" min={1} max={600} value={timeoutS} onChange={e => { setTimeoutS(Number(e.target.value)) }} /></label>
           {app.wallet !== undefined && <label>Price per task run (tUSD) <input inputMode="decimal" value={price} aria-invalid={!priceValid} onChange={e => { setPrice(e.target.value) }} /></label>}
-          {paidForm && <label>Refund unspent after (min) <input type="number" min={1} value={deadlineMin} onChange={e => { setDeadlineMin(Number(e.target.value)) }} /></label>}
         </div>
         {!priceValid && <p className="error small" role="alert">"{price}" is not a price: enter an amount of tUSD like 0.001, or 0 for a free job.</p>}
-        {paidForm && <p className="muted small">Paid with {app.wallet!.kind === 'injected' ? 'your connected wallet' : 'this tab\'s burner key'} ({app.wallet!.address.slice(0, 10)}…): the job is opened on chain with a deposit of at most {formatTokenAmount(withFee(priceUnits * BigInt(redundancy) * BigInt(taskCount(kind, primesTasks, inputFiles.length))), PAYMENT_TOKEN, 6)}; what providers do not earn is refunded {deadlineMin} min after the start. Providers must have staked 100 tSTK.</p>}
+        {paidForm && <p className="muted small">Paid with {app.wallet!.kind === 'injected' ? 'your connected wallet' : 'this tab\'s burner key'} ({app.wallet!.address.slice(0, 10)}…): each provider owner's payment lane is funded as its providers start (at most {formatTokenAmount(priceUnits * BigInt(redundancy) * BigInt(taskCount(kind, primesTasks, inputFiles.length)), PAYMENT_TOKEN, 6)} for this job) and every accepted run is paid by cheque. What the lanes still hold stays for your next job, or comes back when you close them. Providers' owners must have staked 100 tSTK.</p>}
         {providers < redundancy && <p className="muted small" data-testid="form-waiting">Only {plural(providers, 'other provider')} online; this job needs {redundancy}. It will wait for more — open the app in another browser tab or run <code>npx tabmesh provide</code>, or lower the redundancy.</p>}
         {formError !== undefined && <p role="alert" className="error">{formError}</p>}
         <div className="buttons">
@@ -270,14 +268,15 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
       )}
 
       <h3>Past jobs</h3>
-      {past.length === 0 ? <p className="muted">None yet.</p> : <PastJobs app={app} jobs={past} />}
+      {past.length === 0 ? <p className="muted">None yet.</p> : <PastJobs jobs={past} />}
+      <Lanes app={app} />
     </section>
   )
 }
 
-/** What a paid job cost so far: one cheque per accepted run (each quorum member, or the trusted provider), plus the fee. */
+/** What a paid job cost so far: one cheque amount per paid run (paidRuns); the fee is part of it. */
 function costOf (view: RunView): { runs: number, paid: bigint, fee: bigint } {
-  const runs = view.outcomes.reduce((n, r) => n + (r.ok ? r.providers.length : 0), 0)
+  const runs = paidRuns(view.outcomes)
   const paid = BigInt(runs) * view.price
   return { runs, paid, fee: feeOf(paid) }
 }
@@ -285,7 +284,7 @@ function costOf (view: RunView): { runs: number, paid: bigint, fee: bigint } {
 function Cost ({ view }: { view: RunView }): React.JSX.Element {
   const { runs, paid, fee } = costOf(view)
   return (
-    <p data-testid="job-cost">{view.done ? 'Cost' : 'Cost so far'}: <strong>{formatTokenAmount(paid + fee, PAYMENT_TOKEN, 6)}</strong> — {formatTokenAmount(paid, PAYMENT_TOKEN, 6)} to providers for {plural(runs, 'accepted task run')} at {formatTokenAmount(view.price, PAYMENT_TOKEN, 6)}, plus {formatTokenAmount(fee, PAYMENT_TOKEN, 6)} protocol fee. The rest of the deposit comes back when the refund time passes (see Past jobs).</p>
+    <p data-testid="job-cost">{view.done ? 'Cost' : 'Cost so far'}: <strong>{formatTokenAmount(paid, PAYMENT_TOKEN, 6)}</strong> — cheques for {plural(runs, 'accepted task run')} at {formatTokenAmount(view.price, PAYMENT_TOKEN, 6)}; providers' owners receive it less the {formatTokenAmount(fee, PAYMENT_TOKEN, 6)} protocol fee. What your payment lanes still hold stays there for your next job (see Payment lanes).</p>
   )
 }
 

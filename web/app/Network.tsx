@@ -10,10 +10,10 @@ import { plural } from '../../sdk/describe.ts'
 const PING_INTERVAL_MS = 5_000
 
 /** What this tab's own jobs learnt of a provider (adaptive replication), in words. */
-function trustText (book: ReputationBook, peerId: string, payout: string): string {
+function trustText (book: ReputationBook, peerId: string, owner: string): string {
   const r = book.get(peerId)
   if (r.agreed + r.disagreed + r.unverified === 0) return 'not seen'
-  if (book.isTrusted(peerId, payout)) return `trusted (${r.agreed} agreed)`
+  if (book.isTrusted(peerId, owner)) return `trusted (${r.agreed} agreed)`
   if (r.disagreed > 0) return `caught ${r.disagreed}× · ${r.consecutive}/${book.policy.trustThreshold}`
   return `${r.consecutive}/${book.policy.trustThreshold} agreed`
 }
@@ -63,7 +63,7 @@ export function Network ({ provider, reputation }: { provider: TabProvider, repu
               <td>{ad !== undefined && ad.stake !== '' ? `${formatTokens(BigInt(ad.stake), 18)} tSTK` : '—'}</td>
               <td>{peer !== undefined ? peer.kinds.join(', ') : 'not connected'}</td>
               <td>{latency[id] !== undefined ? `${latency[id]} ms` : '—'}</td>
-              <td>{ad !== undefined ? trustText(reputation, id, ad.payoutAddress) : '—'}</td>
+              <td>{ad !== undefined ? trustText(reputation, id, ad.owner) : '—'}</td>
             </tr>
           )
         })}</tbody>

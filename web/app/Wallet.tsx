@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import { formatTokens } from '../../chain/tokens.ts'
 import type { MeshApp } from './App.tsx'
 import { useEvents } from './use-events.ts'
+import { Owner } from './Owner.tsx'
 
 export function Wallet ({ app }: { app: MeshApp }): React.JSX.Element {
   const wallet = app.wallet
@@ -70,13 +71,11 @@ export function Wallet ({ app }: { app: MeshApp }): React.JSX.Element {
           <h3>Earnings of this tab</h3>
           <p>Cheques received <strong>{formatTokens(earnings.received, 6)} tUSD</strong>, claimed <strong data-testid="wallet-claimed">{formatTokens(earnings.claimed, 6)} tUSD</strong>, claimable <strong data-testid="claimable">{formatTokens(earnings.claimable, 6)} tUSD</strong>.
             {' '}<button type="button" disabled={busy || earnings.claimable === 0n} onClick={() => { void wallet.claimAll() }}>Claim all</button></p>
-          <p className="muted small">Payouts are signed by this tab's key <code>{state.payoutAddress}</code>.
-            {wallet.kind === 'injected' && (state.settings.forwardTo.toLowerCase() === wallet.address.toLowerCase()
-              ? <> Claimed earnings are forwarded to your wallet.</>
-              : <> <button type="button" onClick={() => { void provider.updateSettings({ forwardTo: wallet.address }) }}>Send my earnings to this wallet</button></>)}
-          </p>
+          <p className="muted small">This tab's operator key <code data-testid="operator">{state.operator}</code> signs its receipts; claims pay its owner <code data-testid="owner">{state.owner}</code>{state.owner.toLowerCase() === state.operator.toLowerCase() ? ' (the key itself)' : ''}.</p>
         </>
       )}
+
+      <Owner app={app} />
 
       <h3>Transactions</h3>
       {wallet.txs.length === 0

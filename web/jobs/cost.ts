@@ -1,15 +1,21 @@
+import type { TaskOutcome } from '../../mesh/requester/types.ts'
+
 /**
- * Protocol fee taken on claims, basis points: JobEscrow's `feeBps` as deployed by the local stack
- * (chain/deploy.ts, 1%). The Jobs page uses it to show what a paid job cost in total.
+ * Protocol fee taken from each claim, basis points: PaymentLanes' `feeBps` as the local stack deploys
+ * it (chain/deploy.ts, 1%). Providers' owners receive a cheque's amount less this; the requester pays
+ * the cheque's amount, nothing on top.
  */
 export const FEE_BPS = 100n
 
-/** The protocol fee on `paid` base units. */
-export function feeOf (paid: bigint): bigint {
-  return paid * FEE_BPS / 10_000n
+/** The protocol fee inside `paid` base units (what the treasury takes when providers claim). */
+export function feeOf (paid: bigint, feeBps: bigint = FEE_BPS): bigint {
+  return paid * feeBps / 10_000n
 }
 
-/** Base units paid to providers → the same plus the protocol fee on it. */
-export function withFee (paid: bigint): bigint {
-  return paid + feeOf(paid)
+/**
+ * Task runs a paid job pays for: each quorum member of every settled task — an output, or a failure a
+ * quorum agreed on — or the trusted provider alone; nothing for a task no quorum agreed on.
+ */
+export function paidRuns (outcomes: TaskOutcome[]): number {
+  return outcomes.reduce((n, r) => n + (r.ok || r.error.code !== 'NO_QUORUM' ? r.providers.length : 0), 0)
 }

@@ -10,8 +10,6 @@ export interface VolunteerSettings {
   pauseOnBattery: boolean
   /** Percent of wall time each worker computes, 10…100. */
   dutyCyclePercent: number
-  /** Forward claimed earnings from the burner to this address (a connected wallet); '' = keep. */
-  forwardTo: string
   /** Claim a job's cheque as soon as the job ends (one transaction per job), or wait for "Claim all". */
   autoClaim: boolean
 }
@@ -21,7 +19,7 @@ const STORE = 'settings'
 const KEY = 'volunteer'
 
 export function defaultSettings (): VolunteerSettings {
-  return { workers: Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1), pauseWhenHidden: false, pauseOnBattery: true, dutyCyclePercent: 100, forwardTo: '', autoClaim: true }
+  return { workers: Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1), pauseWhenHidden: false, pauseOnBattery: true, dutyCyclePercent: 100, autoClaim: true }
 }
 
 const db = (): ReturnType<typeof openDB> => openDB(DB, 1, { upgrade (d) { d.createObjectStore(STORE) } })

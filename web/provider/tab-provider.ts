@@ -22,9 +22,8 @@ import { loadBurnerAccount } from './burner.ts'
 import { appendEarnings, loadEarningsHistory, loadSettings, saveSettings } from './settings.ts'
 import type { EarningsPoint, VolunteerSettings } from './settings.ts'
 import type { PrivateKeyAccount } from 'viem'
-import { walletClientFor, publicClientFor } from '../../chain/clients.ts'
-import { testTokenAbi } from '../../chain/generated/contracts.ts'
-import { sendContractTx } from '../../chain/send-tx.ts'
+import { publicClientFor } from '../../chain/clients.ts'
+import { ownerOfOperator } from '../../chain/operators.ts'
 
 export type TabStatus = 'connecting' | 'benchmarking' | 'providing' | 'paused' | 'error'
 
@@ -65,8 +64,10 @@ export interface TabProviderState {
   recent: RecentTask[]
   /** ms from page load (performance.timeOrigin) to the first task done here. */
   firstTaskAfterMs?: number
-  /** Payout address (the burner key until a wallet is connected); empty without a chain. */
-  payoutAddress: string
+  /** The owner paid for this tab's work: its burner key itself, or the wallet that registered it as an operator; empty without a chain. */
+  owner: string
+  /** This tab's operator key (its burner): signs receipts and binds its peer id. */
+  operator: string
   /** Payment-token base units, decimal strings: latest cheques' total, claimed, claimable. */
   earnings: { received: string, claimed: string, claimable: string }
   earningsHistory: EarningsPoint[]
@@ -109,7 +110,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   pool.dutyCycle = settings.dutyCyclePercent / 100
   const state: TabProviderState = {
     status: 'connecting', peerId: '', multiaddrs: [], workers, busyWorkers: 0, scoreMilli: 0, tasksDone: 0, tasksFailed: 0, running: 0, contributedMs: 0, peers: [], recent: [],
-    payoutAddress: '', earnings: { received: '0', claimed: '0', claimable: '0' },
+    owner: '', operator: '', earnings: { received: '0', claimed: '0', claimable: '0' },
     earningsHistory: await loadEarningsHistory(), settings, pausedBy: [], credit: 0, unreachableReports: 0
   }
   const node = await createMeshNode({ profile: 'browser', bootstrap: config.bootstrap, allowLocalDials: true })
@@ -159,9 +160,12 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
       }
       await Promise.race([fund(), new Promise(resolve => setTimeout(resolve, 10_000))])
     }
-    payments = new ProviderPayments({ chain: config.chain, account, store: idbChequeStore() })
+    // A wallet that registered this tab (Wallet page) owns its work; otherwise the burner owns itself.
+    const owner = await ownerOfOperator(publicClientFor(config.chain), config.chain, account.address).catch(() => undefined) ?? account.address
+    payments = new ProviderPayments({ chain: config.chain, account, owner, store: idbChequeStore() })
     payments.autoClaim = settings.autoClaim
-    state.payoutAddress = account.address
+    state.owner = owner
+    state.operator = account.address
     const refreshEarnings = (): void => {
       const e = payments!.earnings()
       state.earnings = { received: e.received.toString(), claimed: e.claimed.toString(), claimable: e.claimable.toString() }
@@ -172,18 +176,6 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
       notify()
     }
     payments.addEventListener('change', refreshEarnings)
-    // "Switch payout to my wallet": receipts must be signed by the payout key, so the burner keeps
-    // signing and forwards what it claims to the connected wallet.
-    const chain = config.chain
-    payments.addEventListener('claimed', (e) => {
-      const to = state.settings.forwardTo
-      const amount = (e as CustomEvent<{ amount: bigint }>).detail.amount
-      if (!/^0x[0-9a-fA-F]{40}$/.test(to) || amount <= 0n) return
-      void (async () => {
-        // Exactly what was just claimed: the burner's other tUSD (e.g. to pay for its own jobs) stays.
-        await sendContractTx(publicClientFor(chain), walletClientFor(chain, account), { address: chain.paymentToken, abi: testTokenAbi, functionName: 'transfer', args: [to as `0x${string}`, amount] })
-      })().catch(() => {})
-    })
     refreshEarnings()
   }
   const agent = new ProviderAgent({ node, pool, store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), idbBlobStore()), tier: 'tab', ...(payments !== undefined ? { payments } : {}) })

@@ -1,11 +1,13 @@
 import { connect, createConfig, disconnect, getConnectorClient, injected } from '@wagmi/core'
 import type { CreateConnectorFn } from '@wagmi/core'
-import { createWalletClient, custom, parseUnits } from 'viem'
+import { createWalletClient, custom, isAddress, parseUnits } from 'viem'
 import type { Address, Hex, PrivateKeyAccount } from 'viem'
 import { chainOf, publicClientFor, walletClientFor } from '../../chain/clients.ts'
 import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clients.ts'
 import type { ChainConfig } from '../../chain/config.ts'
-import { stakingAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
+import { paymentLanesAbi, stakingAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
+import { ownerOfOperator } from '../../chain/operators.ts'
+import { signTyped } from '../../mesh/payment/signatures.ts'
 import { fundLocalAccount } from '../../chain/local-funding.ts'
 import type { ProviderPayments } from '../../mesh/payment/provider-payments.ts'
 import { plainError } from './errors.ts'
@@ -186,6 +188,49 @@ export class WalletController extends EventTarget {
       this.claiming = false
     }
     await this.refresh()
+  }
+
+  /**
+   * Makes this tab's burner key an operator of the connected wallet (the owner): the burner leaves its
+   * own ownership (Staking.removeOperator), signs its consent, and the wallet sends addOperator. The
+   * tab must then restart its provider as the wallet's operator (the page reloads).
+   * @returns true when the tab is now the wallet's operator
+   */
+  async registerThisTab (): Promise<boolean> {
+    if (this.kind !== 'injected') { this.error = 'Connect a wallet first: it becomes the owner of this tab.'; this.changed(); return false }
+    const owner = this.address
+    const current = await ownerOfOperator(this.publicClient, this.chain, this.burner.address)
+    if (current?.toLowerCase() === owner.toLowerCase()) return true
+    if (current !== undefined && current.toLowerCase() === this.burner.address.toLowerCase()) {
+      await this.run('This tab stops owning itself', async () => await sendContractTx(this.publicClient, walletClientFor(this.chain, this.burner), { address: this.chain.staking, abi: stakingAbi, functionName: 'removeOperator', args: [this.burner.address] }))
+      if (this.error !== undefined) return false
+    }
+    const consent = await signTyped(this.burner, this.chain, 'OperatorConsent', { owner, operator: this.burner.address })
+    await this.run('Register this tab as an operator of your wallet', async () => await this.send({ address: this.chain.staking, abi: stakingAbi, functionName: 'addOperator', args: [this.burner.address, consent] }))
+    return this.error === undefined
+  }
+
+  /**
+   * Registers another provider process (e.g. a Node provider started with `tabmesh provide --owner`,
+   * which prints its operator address and consent signature) as an operator of the active account.
+   */
+  async registerOperator (operator: string, consent: string): Promise<void> {
+    if (!isAddress(operator) || !/^0x[0-9a-fA-F]{130}$/.test(consent.trim())) {
+      this.error = 'Paste the operator address (0x + 40 hex digits) and its consent signature (0x + 130 hex digits) that `tabmesh provide --owner` printed.'
+      this.changed()
+      return
+    }
+    await this.run(`Register operator ${operator.slice(0, 10)}…`, async () => await this.send({ address: this.chain.staking, abi: stakingAbi, functionName: 'addOperator', args: [operator, consent.trim() as Hex] }))
+    await this.refresh()
+  }
+
+  /** The active account's operators, and what its lanes have paid it in total (payment-token base units, all operators). */
+  async ownerView (): Promise<{ operators: readonly Address[], paid: bigint }> {
+    const [operators, claims] = await Promise.all([
+      this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'operatorsOf', args: [this.address] }),
+      this.publicClient.getContractEvents({ address: this.chain.lanes, abi: paymentLanesAbi, eventName: 'LaneClaimed', args: { owner: this.address }, fromBlock: 'earliest' })
+    ])
+    return { operators, paid: claims.reduce((sum, l) => sum + (l.args.amount ?? 0n), 0n) }
   }
 
   /** The burner's private key, for export. Local use only. */
