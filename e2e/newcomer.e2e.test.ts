@@ -59,11 +59,11 @@ describe('e2e: a newcomer\'s first five minutes', () => {
     await page.getByText(`Results of ${DEFAULT_TASKS} tasks`).waitFor()
     assert.equal(await page.locator('[data-testid^="task-result-"]').count(), DEFAULT_TASKS)
     assert.match(await page.getByTestId('task-result-0').textContent() ?? '', /16,384 bytes · bafkrei/)
-    // What it cost, in token units: one cheque per accepted run at 0.001 tUSD, plus the 1% fee.
+    // What it cost, in token units: one cheque amount per accepted run at 0.001 tUSD (the 1% fee is inside it).
     const cost = await page.getByTestId('job-cost').textContent() ?? ''
     const runs = Number(/for ([\d,]+) accepted task runs/.exec(cost)?.[1]?.replace(/,/g, ''))
     assert.ok(runs >= DEFAULT_TASKS && runs <= 2 * DEFAULT_TASKS, cost)
-    assert.match(cost, new RegExp(`^Cost: ${(runs * 0.00101).toFixed(6).replace(/0+$/, '')} tUSD — `), cost)
+    assert.match(cost, new RegExp(`^Cost: ${(runs * 0.001).toFixed(6).replace(/\.?0+$/, '')} tUSD — `), cost)
     await shot(page, 'newcomer-2-job-done')
     // After the first job: a price that is not a number is refused where it is typed; it never
     // becomes a free job.
@@ -72,9 +72,11 @@ describe('e2e: a newcomer\'s first five minutes', () => {
     await page.getByText('"abc" is not a price').waitFor({ timeout: 5_000 })
     assert.equal(await page.getByRole('button', { name: 'Run job' }).isDisabled(), true, 'Run job is disabled for a bad price')
     await price.fill('0.001')
-    // Past jobs: the escrow with its refund time, in token units.
+    // Past jobs with their cost in token units, and the payment lanes the job funded.
     await page.getByTestId('past-jobs').waitFor()
     assert.match(await page.getByTestId('past-jobs').textContent() ?? '', /0\.001 tUSD per run · cost/)
+    await page.getByTestId('lanes').waitFor({ timeout: 15_000 })
+    assert.match(await page.getByTestId('lanes').textContent() ?? '', /Close/, 'a funded lane can be closed from the page')
     // The same pages at phone width: nothing wider than the screen.
     await page.setViewportSize({ width: 390, height: 844 })
     for (const p of ['jobs', 'network', 'wallet', 'contribute']) {
