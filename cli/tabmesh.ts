@@ -33,7 +33,6 @@ import { checkDisputeArgs, checkLanesArgs, disputeCommand, lanesCommand } from '
 import { ownerOfOperator } from '../chain/operators.ts'
 import { signTyped } from '../mesh/payment/signatures.ts'
 import { publicClientFor } from '../chain/clients.ts'
-import { createMeshNode } from '../mesh/node/create-node.ts'
 
 const USAGE = `tabmesh — a browser-native compute mesh
 

@@ -2,14 +2,16 @@
 // an injected EIP-1193 wallet (an anvil account) stakes and owns a tab operator (registered from the
 // Wallet page) and a Node operator (registered with the consent the Node key signed) and is paid for
 // a job over payment lanes; a provider returning wrong outputs (test-only flag) is disputed, three
-// drawn arbiters (tabs and Node providers) re-run the task, and the liar alone is slashed.
+// drawn arbiters (tabs and Node providers) re-run the task, and the liar alone is slashed; two
+// requester-controlled identities that contradict an honest receipt are slashed, not the honest owner.
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import type { Browser } from 'playwright-core'
-import { publicClientFor } from '../chain/clients.ts'
+import { createWalletClient, http } from 'viem'
+import { chainOf, publicClientFor } from '../chain/clients.ts'
 import { freePort } from '../chain/free-port.ts'
 import { arbitrationAbi, stakingAbi, testTokenAbi } from '../chain/generated/contracts.ts'
 import { LOCAL_STAKE } from '../chain/local-funding.ts'
@@ -19,6 +21,8 @@ import type { LocalChain } from '../chain/local-stack.ts'
 import { startWebServer } from '../cli/web-server.ts'
 import type { WebServerHandle } from '../cli/web-server.ts'
 import { readDispute } from '../mesh/payment/disputes.ts'
+import { accuseWithSybils } from '../mesh/payment/sybil-accusation.test-util.ts'
+import { toMultiaddrs } from '../mesh/node/connections.ts'
 import { signTyped } from '../mesh/payment/signatures.ts'
 import { bundledPrimesPath, startNodeProvider } from '../mesh/provider/node-provider.ts'
 import type { NodeProviderHandle } from '../mesh/provider/node-provider.ts'
@@ -176,5 +180,26 @@ describe('e2e: a paid job owned by an injected wallet; a liar disputed and slash
     await pageA.getByRole('button', { name: 'Connect wallet' }).click()
     await until('the owner view', async () => /\d/.test(await pageA.getByTestId('owner-paid').textContent() ?? '') ? true : undefined, 20_000)
     await screenshot(pageA, 'wallet-owner-paid')
+  })
+
+  it('two requester-controlled identities that contradict an honest receipt are slashed by arbiters in tabs and Node providers; the honest owner keeps its stake', async () => {
+    const job = client.submit({ module: primes, inputs: ['0 5000'], redundancy: 2, verification: 'replicate', pricePerTask: PRICE, minStake: LOCAL_STAKE })
+    const [outcome] = await Array.fromAsync(job.results())
+    assert.ok(outcome?.ok === true && outcome.receipts !== undefined && outcome.receipts.length === 2)
+    await client.paidJobs.get(job.id)!.settlement
+    const honest = outcome.receipts[0]!
+    const wallet = createWalletClient({ account: testAccount(1), chain: chainOf(local.chain), transport: http(local.chain.rpcUrl) })
+    const pub = publicClientFor(local.chain)
+    const stakeBefore = await pub.readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [honest.owner] })
+    const { state, slashed, sybils, ms } = await accuseWithSybils({
+      chain: local.chain, wallet, honest, module: primes, input: new TextEncoder().encode('0 5000'), bootstrap: relay.multiaddrs,
+      providers: client.providers().map(p => ({ peerId: p.ad.peerId, multiaddrs: toMultiaddrs(p.ad.multiaddrs) }))
+    })
+    console.log(`# measured: a Sybil accusation decided in ${ms} ms (open → draw → 3 commits → 3 reveals → resolve)`)
+    assert.equal(state.status, 'resolved')
+    assert.ok(state.arbiters.every(a => ![honest.owner, ...sybils.map(s => s.address)].some(p => p.toLowerCase() === a.toLowerCase())), 'no party arbitrates')
+    assert.equal(await pub.readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [honest.owner] }), stakeBefore, 'the honest owner keeps its stake')
+    for (const s of sybils) assert.equal(await pub.readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [s.address] }), LOCAL_STAKE - LOCAL_ARBITRATION.slashAmount, 'each requester-controlled identity is slashed')
+    assert.equal(slashed, 2n * LOCAL_ARBITRATION.slashAmount)
   })
 })

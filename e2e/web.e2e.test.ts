@@ -134,6 +134,20 @@ describe('e2e: the web app — contribute, jobs, wallet, network, offline', () =
     await shot(page, 'web-jobs')
   })
 
+  it('Network: lists the peers with tier, score, stake and connection, and draws the mesh', async () => {
+    await page.getByRole('link', { name: 'Network' }).click()
+    await until('peers in the table', async () => (await page.getByTestId('network-peers').locator('tbody tr').count()) >= 3 ? true : undefined, 20_000)
+    assert.match(await page.getByTestId('network-peers').textContent() ?? '', /node.*tasks\/s.*100 tSTK/s)
+    // The Trust column: what this tab's own jobs (the Mandelbrot job above) learnt of the providers.
+    assert.match(await page.getByTestId('network-peers').textContent() ?? '', /\d+\/10 agreed|trusted \(\d+ agreed\)/)
+    await page.getByRole('img', { name: /Mesh graph/ }).waitFor()
+    await shot(page, 'web-network')
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.getByRole('link', { name: 'Contribute' }).click()
+    await shot(page, 'web-phone')
+    await page.setViewportSize({ width: 1100, height: 900 })
+  })
+
   it('Wallet: the injected wallet registers this tab as its operator; the tab earns cheques and one claim pays the wallet', async () => {
     // The wallet (which staked above) becomes the owner of this tab's operator key; the page reloads
     // and the tab provides for the wallet.
@@ -172,20 +186,6 @@ describe('e2e: the web app — contribute, jobs, wallet, network, offline', () =
     await until('the owner view', async () => /0\.00891 tUSD/.test(await page.getByTestId('owner-paid').textContent() ?? '') ? true : undefined, 20_000)
     assert.match(await page.getByTestId('operators').textContent() ?? '', new RegExp(`${tab.operator}.*this tab`, 'i'))
     await shot(page, 'web-wallet-claimed')
-  })
-
-  it('Network: lists the peers with tier, score, stake and connection, and draws the mesh', async () => {
-    await page.getByRole('link', { name: 'Network' }).click()
-    await until('peers in the table', async () => (await page.getByTestId('network-peers').locator('tbody tr').count()) >= 3 ? true : undefined, 20_000)
-    assert.match(await page.getByTestId('network-peers').textContent() ?? '', /node.*tasks\/s.*100 tSTK/s)
-    // The Trust column: what this tab's own jobs (the Mandelbrot job above) learnt of the providers.
-    assert.match(await page.getByTestId('network-peers').textContent() ?? '', /\d+\/10 agreed|trusted \(\d+ agreed\)/)
-    await page.getByRole('img', { name: /Mesh graph/ }).waitFor()
-    await shot(page, 'web-network')
-    await page.setViewportSize({ width: 390, height: 844 })
-    await page.getByRole('link', { name: 'Contribute' }).click()
-    await shot(page, 'web-phone')
-    await page.setViewportSize({ width: 1100, height: 900 })
   })
 
   it('PWA: installable manifest, and the app shell starts offline', async () => {

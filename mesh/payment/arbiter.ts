@@ -91,10 +91,9 @@ export class ArbiterRole extends EventTarget {
     while (true) {
       signal.throwIfAborted()
       const state = await readDispute({ chain, publicClient: payments.publicClient, id })
-      const [, , , , , , , , , commitments] = await payments.publicClient.readContract({ address: chain.arbitration, abi: arbitrationAbi, functionName: 'dispute', args: [id] })
-      const block = await payments.publicClient.getBlock()
       if (state.status !== 'drawn') return
-      if (commitments.every(c => c !== UNAVAILABLE) || block.timestamp > state.commitDeadline) break
+      const block = await payments.publicClient.getBlock()
+      if (state.commitments.every(c => c !== UNAVAILABLE) || block.timestamp > state.commitDeadline) break
       await new Promise(resolve => setTimeout(resolve, REVEAL_POLL_MS))
     }
     await sendContractTx(payments.publicClient, payments.walletClient, { address: chain.arbitration, abi: arbitrationAbi, functionName: 'reveal', args: [id, outputHash, salt] }, 'ARBITRATION_FAILED')

@@ -30,6 +30,9 @@ export interface DisputeState {
   parties: readonly Address[]
   outputs: readonly Hex[]
   arbiters: readonly Address[]
+  /** Per arbiter: its commitment (zero until it commits). */
+  commitments: readonly Hex[]
+  /** Per arbiter: its revealed output hash (zero until it reveals, or "could not fetch"). */
   reveals: readonly Hex[]
 }
 
@@ -108,9 +111,9 @@ export async function drawArbiters (p: Clients & { wallet: TabmeshWalletClient, 
 
 /** Reads dispute `id`. */
 export async function readDispute (p: Clients & { id: bigint }): Promise<DisputeState> {
-  const [opener, status, drawBlock, commitDeadline, revealDeadline, taskHash, parties, outputs, arbiters, , reveals] =
+  const [opener, status, drawBlock, commitDeadline, revealDeadline, taskHash, parties, outputs, arbiters, commitments, reveals] =
     await p.publicClient.readContract({ address: p.chain.arbitration, abi: arbitrationAbi, functionName: 'dispute', args: [p.id] })
-  return { id: p.id, opener, status: DISPUTE_STATUS[status] ?? 'none', drawBlock: BigInt(drawBlock), commitDeadline: BigInt(commitDeadline), revealDeadline: BigInt(revealDeadline), taskHash, parties, outputs, arbiters, reveals }
+  return { id: p.id, opener, status: DISPUTE_STATUS[status] ?? 'none', drawBlock: BigInt(drawBlock), commitDeadline: BigInt(commitDeadline), revealDeadline: BigInt(revealDeadline), taskHash, parties, outputs, arbiters, commitments, reveals }
 }
 
 /**

@@ -7,26 +7,23 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { createTestClient, createWalletClient, http, keccak256 } from 'viem'
-import type { Address, Hex } from 'viem'
+import { createTestClient, createWalletClient, http } from 'viem'
+import type { Address } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { chainOf, publicClientFor } from '../../chain/clients.ts'
 import { freePort } from '../../chain/free-port.ts'
 import { paymentLanesAbi, stakingAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
-import { LOCAL_STAKE, fundLocalAccount } from '../../chain/local-funding.ts'
+import { LOCAL_STAKE } from '../../chain/local-funding.ts'
 import { LOCAL_ARBITRATION } from '../../chain/deploy.ts'
 import { startLocalChain, testAccount } from '../../chain/local-stack.ts'
 import type { LocalChain } from '../../chain/local-stack.ts'
-import { encodeTaskSpec } from '../../chain/task-hash.ts'
 import { tempDir } from '../../e2e/browser.ts'
 import { startRelay } from '../../relay/start-relay.ts'
 import type { RelayHandle } from '../../relay/start-relay.ts'
 import { createClient } from '../../sdk/index.ts'
 import type { TabmeshClient, TaskOutcome } from '../../sdk/index.ts'
-import { resolveLimits } from '../../worker-runtime/limits.ts'
 import { bundledPrimesPath, startNodeProvider } from '../provider/node-provider.ts'
 import type { NodeProviderHandle } from '../provider/node-provider.ts'
-import { taskSpecOf } from '../provider/agent.ts'
 import { pbStream } from '@libp2p/utils'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { serveBlobs } from '../blob/protocol.ts'
@@ -34,9 +31,8 @@ import { cidOf } from '../cid.ts'
 import { MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL } from '../constants.ts'
 import { connectDirect } from '../node/connections.ts'
 import { createMeshNode } from '../node/create-node.ts'
-import type { MeshNode } from '../node/create-node.ts'
 import { TaskRequest, TaskResponse } from '../protocol/messages.js'
-import { openDispute, settleDispute } from './disputes.ts'
+import { accuseWithSybils } from './sybil-accusation.test-util.ts'
 import { RequesterPayments } from './requester-payments.ts'
 import { fromHex, signTyped, typedSigner } from './signatures.ts'
 
@@ -140,41 +136,17 @@ describe('paid jobs on anvil: lanes, cheques, claims, disputes', () => {
     assert.ok(outcome?.ok === true && outcome.receipts !== undefined && outcome.receipts.length === 2)
     await client.paidJobs.get(job.id)!.settlement
     const honest = outcome.receipts[0]!
-    const moduleCid = await cidOf(primes)
-    const input = new TextEncoder().encode('0 5000')
-    const inputCid = await cidOf(input)
-    const limits = resolveLimits(undefined)
-    const taskSpec = encodeTaskSpec(taskSpecOf({ moduleCid: moduleCid.bytes, inputCid: inputCid.bytes, args: ['task'], env: [], limits: { timeoutMs: limits.timeoutMs, memoryPages: limits.memoryPages, fuel: limits.fuel ?? 0n, maxOutputBytes: limits.maxOutputBytes } }))
-    assert.equal(keccak256(taskSpec), honest.receipt.taskHash, 'the receipt commits to this task description')
-
-    // The requester's two Sybils: registered, staked owners of their own, signing a wrong output.
-    const sybils = [privateKeyToAccount(generatePrivateKey()), privateKeyToAccount(generatePrivateKey())]
-    for (const s of sybils) await fundLocalAccount(local.chain, s, { stake: LOCAL_STAKE })
-    const wrong: Hex = keccak256(new TextEncoder().encode('a result the requester would rather see'))
-    const receipts = [
-      { receipt: honest.receipt, signature: honest.signature },
-      ...await Promise.all(sybils.map(async s => {
-        const receipt = { taskHash: honest.receipt.taskHash, outputHash: wrong, operator: s.address }
-        return { receipt, signature: await signTyped(s, local.chain, 'Receipt', receipt) }
-      }))
-    ]
-    // The data arbiters fetch: served by a peer the providers are connected to.
-    const server = await serving(providers, [[moduleCid.toString(), primes], [inputCid.toString(), input]])
-    try {
-      const wallet = createWalletClient({ account: testAccount(1), chain: chainOf(local.chain), transport: http(local.chain.rpcUrl) })
-      const pub = publicClientFor(local.chain)
-      const started = Date.now()
-      const { id } = await openDispute({ chain: local.chain, publicClient: pub, wallet, taskSpec, locator: server.peerId.toString(), receipts })
-      const { state, slashed } = await settleDispute({ chain: local.chain, publicClient: pub, wallet, id, signal: AbortSignal.timeout(180_000) })
-      console.log(`dispute ${id} ${state.status} in ${Date.now() - started} ms`)
-      assert.equal(state.status, 'resolved')
-      assert.ok(state.arbiters.every(a => ![honest.owner, ...sybils.map(s => s.address)].some(p => p.toLowerCase() === a.toLowerCase())), 'no party arbitrates')
-      assert.equal(await stakeOf(honest.owner), LOCAL_STAKE, 'the honest owner keeps its stake')
-      for (const s of sybils) assert.equal(await stakeOf(s.address), LOCAL_STAKE - LOCAL_ARBITRATION.slashAmount, 'each Sybil is slashed')
-      assert.equal(slashed, 2n * LOCAL_ARBITRATION.slashAmount)
-    } finally {
-      await server.stop()
-    }
+    const wallet = createWalletClient({ account: testAccount(1), chain: chainOf(local.chain), transport: http(local.chain.rpcUrl) })
+    const { state, slashed, sybils, ms } = await accuseWithSybils({
+      chain: local.chain, wallet, honest, module: primes, input: new TextEncoder().encode('0 5000'),
+      providers: providers.map(p => ({ peerId: p.node.peerId.toString(), multiaddrs: p.node.getMultiaddrs() }))
+    })
+    console.log(`dispute ${state.id} ${state.status} in ${ms} ms`)
+    assert.equal(state.status, 'resolved')
+    assert.ok(state.arbiters.every(a => ![honest.owner, ...sybils.map(s => s.address)].some(p => p.toLowerCase() === a.toLowerCase())), 'no party arbitrates')
+    assert.equal(await stakeOf(honest.owner), LOCAL_STAKE, 'the honest owner keeps its stake')
+    for (const s of sybils) assert.equal(await stakeOf(s.address), LOCAL_STAKE - LOCAL_ARBITRATION.slashAmount, 'each Sybil is slashed')
+    assert.equal(slashed, 2n * LOCAL_ARBITRATION.slashAmount)
   })
 
   it('a requester that stops paying and closes its lane gets at most the credit limit; the provider claims every cheque before the window ends', async () => {
@@ -251,12 +223,3 @@ describe('paid jobs on anvil: lanes, cheques, claims, disputes', () => {
     assert.notEqual(await typedSigner(local.chain, 'Cheque', { ...cheque, cumulativeAmount: 12_346n }, signature), address)
   })
 })
-
-/** A peer serving `blobs` (CID string → bytes), connected directly to every provider. */
-async function serving (providers: NodeProviderHandle[], blobs: Array<[string, Uint8Array]>): Promise<MeshNode> {
-  const node = await createMeshNode({ profile: 'node', bootstrap: [] })
-  const byCid = new Map(blobs)
-  await serveBlobs(node, async cid => byCid.get(cid.toString()))
-  for (const p of providers) await connectDirect(node, peerIdFromString(p.node.peerId.toString()), p.node.getMultiaddrs())
-  return node
-}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { Address } from 'viem'
-import { formatTokens } from '../../chain/tokens.ts'
+import { PAYMENT_TOKEN, formatTokenAmount } from '../../chain/tokens.ts'
 import type { MeshApp } from './App.tsx'
 
 /**
@@ -27,7 +27,7 @@ export function Owner ({ app }: { app: MeshApp }): React.JSX.Element | null {
     <section aria-labelledby="owner-title">
       <h3 id="owner-title">Owner and operators</h3>
       <p className="muted small">An owner stakes, is paid and can be slashed; each provider process (a tab, a Node provider) is an operator key the owner registers.</p>
-      <p data-testid="owner-paid">Paid to <code>{wallet.address.slice(0, 10)}…</code> across {view === undefined ? '…' : `${view.operators.length} operator${view.operators.length === 1 ? '' : 's'}`}: <strong>{view !== undefined ? formatTokens(view.paid, 6) : '…'} tUSD</strong> (after the protocol fee)</p>
+      <p data-testid="owner-paid">Paid to <code>{wallet.address.slice(0, 10)}…</code> across {view === undefined ? '…' : `${view.operators.length} operator${view.operators.length === 1 ? '' : 's'}`}: <strong>{view !== undefined ? formatTokenAmount(view.paid, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals) : '…'}</strong> (after the protocol fee)</p>
       {view !== undefined && view.operators.length > 0 && <ul className="small" data-testid="operators">{view.operators.map(o => <li key={o}><code>{o}</code>{o.toLowerCase() === state.operator.toLowerCase() ? ' — this tab' : ''}</li>)}</ul>}
       {wallet.kind === 'injected' && !ownsThisTab && (
         <p><button type="button" disabled={busy} onClick={() => { void wallet.registerThisTab().then(ok => { if (ok) location.reload() }) }}>Register this tab as an operator of this wallet</button> <span className="muted small">The page reloads and the tab then works, and is paid, for your wallet.</span></p>

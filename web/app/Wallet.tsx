@@ -50,7 +50,7 @@ export function Wallet ({ app }: { app: MeshApp }): React.JSX.Element {
       </dl>
 
       <h3>Stake</h3>
-      <p className="muted small">Providers need stake to take paid jobs; a provider caught returning a wrong result loses the job's minimum stake.</p>
+      <p className="muted small">Owners need stake for their providers to take paid jobs (the job says how much); an owner whose receipt three randomly drawn arbiters find wrong loses 10 tSTK per dispute. Staked owners are also drawn as arbiters.</p>
       <div className="row">
         <label>Stake amount (tSTK) <input inputMode="decimal" value={stakeAmount} onChange={e => { setStakeAmount(e.target.value) }} /></label>
         <button type="button" disabled={busy} onClick={() => { void wallet.stake(stakeAmount) }}>Stake</button>
