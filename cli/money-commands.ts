@@ -48,6 +48,15 @@ export async function lanesCommand (args: string[], chain: ChainConfig, account:
   const [action = 'list', ...rest] = args
   const usage = LANES_USAGE
   const send = async (functionName: 'startClose' | 'finishClose', who: Address): Promise<void> => {
+    // Say why before spending gas: PaymentLanes would only revert.
+    const [funded, claimed, closesAt] = await publicClient.readContract({ address: chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [account.address, who] })
+    // The next block's time: at least the latest block's, at least this clock's (anvil mines on demand).
+    const latest = (await publicClient.getBlock()).timestamp
+    const wall = BigInt(Math.floor(Date.now() / 1000))
+    const now = latest > wall ? latest : wall
+    if (funded === claimed && funded === 0n) throw new CliError('NO_LANE', `there is no lane from ${account.address} to ${who} (tabmesh lanes lists them)`, 1)
+    if (functionName === 'finishClose' && closesAt === 0n) throw new CliError('LANE_NOT_CLOSING', `the lane to ${who} is not closing: run \`tabmesh lanes close ${who}\` first`, 1)
+    if (functionName === 'finishClose' && BigInt(closesAt) > now) throw new CliError('CLOSE_NOT_DUE', `the close of the lane to ${who} is due in ${BigInt(closesAt) - now} s: the owner may still claim until then`, 1)
     const hash = await sendContractTx(publicClient, wallet, { address: chain.lanes, abi: paymentLanesAbi, functionName, args: [who] }, 'LANE_FAILED')
     console.log(`${functionName === 'startClose' ? 'closing' : 'closed'} the lane to ${who} in ${hash}`)
   }

@@ -119,7 +119,7 @@ async function dev (args: string[]): Promise<number> {
   console.log(`tabmesh local mesh is up
   web app   ${web.url}   ← open it: the tab becomes a provider
   relay     ${relay.multiaddrs.join('\n            ')}
-${providers.map(p => `  provider  ${p.node.peerId.toString()} (${plural(p.pool.size, 'worker')}, score ${(p.agent.scoreMilli / 1000).toFixed(1)} tasks/s, payout ${p.payments?.address ?? '—'})`).join('\n')}
+${providers.map(p => `  provider  ${p.node.peerId.toString()} (${plural(p.pool.size, 'worker')}, score ${(p.agent.scoreMilli / 1000).toFixed(1)} tasks/s, owner ${p.payments?.owner ?? '—'})`).join('\n')}
   chain     ${local.chain.rpcUrl} (anvil, chain id ${local.chain.chainId}) lanes ${local.chain.lanes} staking ${local.chain.staking} arbitration ${local.chain.arbitration}
   config    ${file}
 try:  npx tabmesh submit jobs/primes/build/primes.wasm <input files>   (Ctrl-C stops the mesh)`)

@@ -127,6 +127,7 @@ export async function preparePaidJob (p: PaidJobParameters): Promise<PaidJob> {
     let payments_ = 0
     s.addEventListener('receipts', (e) => {
       for (const r of (e as CustomEvent<AcceptedReceipts>).detail.receipts) {
+        // Not under the job's signal: a cancelled job still pays for what it accepted.
         pending.push(payments.pay(p.jobId, r.peer, r.owner, p.price).catch(() => {}))
         // Keep the lane ahead of the work: a top-up check every LANE_PREFUND_TASKS / 2 payments.
         if (++payments_ % Math.max(1, Math.floor(LANE_PREFUND_TASKS / 2)) === 0) fund(r.owner)

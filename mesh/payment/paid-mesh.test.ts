@@ -180,6 +180,10 @@ describe('paid jobs on anvil: lanes, cheques, claims, disputes', () => {
       await payer.pay('job', provider.node.peerId.toString(), owner, PRICE)
       assert.equal(await send(1), 'ok signed=true')
       await payer.pay('job', provider.node.peerId.toString(), owner, PRICE)
+      // An aborted operation sends nothing.
+      const nonce = await publicClientFor(local.chain).getTransactionCount({ address: payer.address })
+      await assert.rejects(payer.startClose(owner, { signal: AbortSignal.abort() }), { name: 'AbortError' })
+      assert.equal(await publicClientFor(local.chain).getTransactionCount({ address: payer.address }), nonce)
       await payer.startClose(owner)
       const outcomes: string[] = []
       for (let i = 2; i < 6; i++) outcomes.push(await send(i))

@@ -254,18 +254,20 @@ export class ProviderPayments extends EventTarget {
   }
 
   /** Claims the newest cheque of the lane from `requester`. @returns the transaction hash, or undefined if nothing is owed */
-  async claim (requester: Address): Promise<Hex | undefined> {
+  async claim (requester: Address, options: { signal?: AbortSignal } = {}): Promise<Hex | undefined> {
+    options.signal?.throwIfAborted()
     const key = laneKey(requester, this.owner)
     const running = this.claiming.get(key)
     if (running !== undefined) return await running
-    const next = this.claimNow(key).finally(() => { this.claiming.delete(key) })
+    const next = this.claimNow(key, options.signal).finally(() => { this.claiming.delete(key) })
     this.claiming.set(key, next)
     return await next
   }
 
   /** Claims every lane with unclaimed cheques in one `claimMany`. @returns its hash, or undefined when nothing is owed */
-  async claimAll (): Promise<Hex | undefined> {
+  async claimAll (options: { signal?: AbortSignal } = {}): Promise<Hex | undefined> {
     await this.loaded
+    options.signal?.throwIfAborted()
     const open: ChequeRecord[] = []
     for (const r of this.latest.values()) {
       if (BigInt(r.cumulativeAmount) <= BigInt(r.claimed)) continue
@@ -280,7 +282,7 @@ export class ProviderPayments extends EventTarget {
       abi: paymentLanesAbi,
       functionName: 'claimMany',
       args: [open.map(r => ({ requester: r.requester, owner: r.owner, cumulativeAmount: BigInt(r.cumulativeAmount) })), open.map(r => r.signature)]
-    }, 'CLAIM_FAILED')
+    }, 'CLAIM_FAILED', options)
     let amount = 0n
     for (const r of open) {
       const lane = await this.readLane(r.requester)
@@ -352,7 +354,7 @@ export class ProviderPayments extends EventTarget {
     if (BigInt(record.cumulativeAmount) > lane.claimed) void this.claim(requester).catch(() => {})
   }
 
-  private async claimNow (key: string): Promise<Hex | undefined> {
+  private async claimNow (key: string, signal?: AbortSignal): Promise<Hex | undefined> {
     await this.loaded
     const record = this.latest.get(key)
     if (record === undefined) return undefined
@@ -363,7 +365,7 @@ export class ProviderPayments extends EventTarget {
       abi: paymentLanesAbi,
       functionName: 'claim',
       args: [{ requester: record.requester, owner: record.owner, cumulativeAmount: BigInt(record.cumulativeAmount) }, record.signature]
-    }, 'CLAIM_FAILED')
+    }, 'CLAIM_FAILED', signal !== undefined ? { signal } : {})
     const after = await this.readLane(record.requester)
     const amount = after.claimed - BigInt(record.claimed)
     record.claimed = after.claimed.toString()

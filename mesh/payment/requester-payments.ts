@@ -103,12 +103,13 @@ export class RequesterPayments {
    * Adds `amount` to what the lane to `owner` owes (for `jobId`) and sends the owner's provider (`peer`)
    * the new cumulative cheque.
    */
-  async pay (jobId: string, peer: string, owner: Address, amount: bigint): Promise<void> {
+  async pay (jobId: string, peer: string, owner: Address, amount: bigint, options: { signal?: AbortSignal } = {}): Promise<void> {
+    options.signal?.throwIfAborted()
     const book = await this.book(owner, peer)
     book.peer = peer
     book.owed += amount
     book.jobs.set(jobId, (book.jobs.get(jobId) ?? 0n) + amount)
-    await this.send(book, jobId, false)
+    await this.send(book, jobId, false, options.signal)
   }
 
   /** What this requester's cheques added for `jobId`, over all lanes, payment-token base units. */
@@ -124,26 +125,26 @@ export class RequesterPayments {
   }
 
   /** Sends every lane `jobId` used its newest cheque again, marked final for the job. */
-  async finish (jobId: string): Promise<void> {
-    await Promise.allSettled([...this.books.values()].filter(b => b.jobs.has(jobId)).map(async b => { await this.send(b, jobId, true) }))
+  async finish (jobId: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    await Promise.allSettled([...this.books.values()].filter(b => b.jobs.has(jobId)).map(async b => { await this.send(b, jobId, true, options.signal) }))
   }
 
   /**
    * Sends the newest cheque again to every lane whose provider has not acknowledged it, under any peer
    * id that now advertises its owner — a closed tab that reopens, a restarted Node provider.
    */
-  async redeliver (jobId: string): Promise<void> {
-    await Promise.allSettled(this.undelivered().map(async owner => { await this.send(this.books.get(owner.toLowerCase())!, jobId, true) }))
+  async redeliver (jobId: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    await Promise.allSettled(this.undelivered().map(async owner => { await this.send(this.books.get(owner.toLowerCase())!, jobId, true, options.signal) }))
   }
 
   /** Starts closing the lane to `owner` (its unspent funds come back after the challenge window). @returns the transaction hash */
-  async startClose (owner: Address): Promise<Hex> {
-    return await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'startClose', args: [owner] }, 'LANE_CLOSE_FAILED')
+  async startClose (owner: Address, options: { signal?: AbortSignal } = {}): Promise<Hex> {
+    return await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'startClose', args: [owner] }, 'LANE_CLOSE_FAILED', options)
   }
 
   /** Finishes a due close: the lane's unspent funds return to this requester's deposit. @returns the transaction hash */
-  async finishClose (owner: Address): Promise<Hex> {
-    return await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'finishClose', args: [owner] }, 'LANE_CLOSE_FAILED')
+  async finishClose (owner: Address, options: { signal?: AbortSignal } = {}): Promise<Hex> {
+    return await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'finishClose', args: [owner] }, 'LANE_CLOSE_FAILED', options)
   }
 
   private async book (owner: Address, peer: string): Promise<LaneBook> {
@@ -184,8 +185,8 @@ export class RequesterPayments {
         throw new TabmeshError('INSUFFICIENT_BALANCE', `funding ${topUps.length} payment lane${topUps.length === 1 ? '' : 's'} needs ${formatTokenAmount(need, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)} more but ${this.address} holds ${formatTokenAmount(balance, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)}: ${fix}, or lower the price`)
       }
       signal?.throwIfAborted()
-      hashes.push(await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'approve', args: [this.chain.lanes, need] }, 'FUND_LANES_FAILED'))
-      hashes.push(await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'deposit', args: [need] }, 'FUND_LANES_FAILED'))
+      hashes.push(await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'approve', args: [this.chain.lanes, need] }, 'FUND_LANES_FAILED', signal !== undefined ? { signal } : {}))
+      hashes.push(await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'deposit', args: [need] }, 'FUND_LANES_FAILED', signal !== undefined ? { signal } : {}))
     }
     signal?.throwIfAborted()
     hashes.push(await sendContractTx(this.publicClient, this.walletClient, {
@@ -193,7 +194,7 @@ export class RequesterPayments {
       abi: paymentLanesAbi,
       functionName: 'fundLanes',
       args: [topUps.map(t => t.owner), topUps.map(t => t.amount)]
-    }, 'FUND_LANES_FAILED'))
+    }, 'FUND_LANES_FAILED', signal !== undefined ? { signal } : {}))
     return hashes
   }
 
@@ -214,16 +215,18 @@ export class RequesterPayments {
     }
   }
 
-  private send (book: LaneBook, jobId: string, final: boolean): Promise<void> {
+  private send (book: LaneBook, jobId: string, final: boolean, signal?: AbortSignal): Promise<void> {
     const key = laneKey(this.address, book.owner)
     const previous = this.sends.get(key) ?? Promise.resolve()
     const next = previous.then(async () => {
       for (let attempt = 0; attempt < 2; attempt++) {
+        signal?.throwIfAborted()
         const cumulativeAmount = book.baseline! + book.owed
         const signature = await signTyped(this.walletClient, this.chain, 'Cheque', { requester: this.address, owner: book.owner, cumulativeAmount })
         const connection = await this.connectionTo(book)
         if (connection === undefined) return // the provider left; `redeliver` retries
-        const stream = await connection.newStream(CHEQUE_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
+        const timeout = AbortSignal.timeout(10_000)
+        const stream = await connection.newStream(CHEQUE_PROTOCOL, { signal: signal !== undefined ? AbortSignal.any([signal, timeout]) : timeout })
         const pb = pbStream(stream, { maxDataLength: 4096 })
         await pb.write({
           jobId: /^0x[0-9a-fA-F]{64}$/.test(jobId) ? fromHex(jobId) : new Uint8Array(0),
