@@ -72,7 +72,7 @@ export async function lanesCommand (args: string[], chain: ChainConfig, account:
       for (const o of owners) {
         const [f, c, closesAt] = await publicClient.readContract({ address: chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [account.address, o] })
         const state = closesAt === 0n ? 'open' : BigInt(closesAt) <= now ? 'close due: tabmesh lanes finish ' + o : `closing in ${BigInt(closesAt) - now} s`
-        console.log(`lane → ${o}: funded ${usd(f)}, claimed ${usd(c)}, unspent ${usd(f - c)} · ${state}`)
+        console.log(`lane → ${o}: funded ${usd(f)}, claimed ${usd(c)}, unclaimed ${usd(f - c)} · ${state}`)
       }
       return 0
     }

@@ -78,10 +78,10 @@ describe('cli: tabmesh dev + provide + submit', () => {
     assert.deepEqual(settlement && { paid: settlement.paid, fee: settlement.fee, slashed: settlement.slashed, disputes: settlement.disputes }, { paid: '0.016', fee: '0.00016', slashed: '0', disputes: [] }, '8 tasks × 2 × 0.001 tUSD')
     assert.ok((settlement?.transactions as string[]).length >= 1, 'the lanes were funded (approve, deposit, fundLanes)')
 
-    // `tabmesh lanes` lists the requester's lanes: funded, claimed, unspent.
+    // `tabmesh lanes` lists the requester's lanes: funded, claimed, unclaimed.
     const lanes = run(['lanes'], cwd)
     assert.equal(await exit(lanes), 0, lanes.output())
-    assert.match(lanes.output(), /lane → 0x[0-9a-fA-F]{40}: funded [\d.]+ tUSD, claimed [\d.]+ tUSD, unspent [\d.]+ tUSD · open/)
+    assert.match(lanes.output(), /lane → 0x[0-9a-fA-F]{40}: funded [\d.]+ tUSD, claimed [\d.]+ tUSD, unclaimed [\d.]+ tUSD · open/)
 
     // `tabmesh claim` claims every lane this machine's operators hold cheques for, paying their owners.
     const chainConfig = { rpcUrl: config.chain.rpcUrl, chainId: config.chain.chainId }

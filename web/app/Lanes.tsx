@@ -67,12 +67,12 @@ export function Lanes ({ app }: { app: MeshApp }): React.JSX.Element | null {
   return (
     <section>
       <h3>Payment lanes</h3>
-      <p className="muted small">One lane per provider owner you paid. Unspent funds stay for your next job; Close starts a challenge window in which the owner can still claim your last cheque, then Finish returns the rest to your deposit ({usd(deposit)} now).</p>
+      <p className="muted small">One lane per provider owner you paid. What the owner has not claimed stays in the lane — your cheques' unclaimed part, and the rest for your next job. Close starts a challenge window in which the owner can still claim your last cheque, then Finish returns what is left to your deposit ({usd(deposit)} now).</p>
       {error !== undefined && <p role="alert" className="error">{error}</p>}
       {lanes === undefined ? <p className="muted">Loading…</p> : lanes.length === 0 ? <p className="muted">None yet: a paid job funds them.</p> : (
         <div className="table-scroll">
           <table data-testid="lanes">
-            <thead><tr><th scope="col">Owner</th><th scope="col">Funded</th><th scope="col">Claimed</th><th scope="col">Unspent</th><th scope="col" /></tr></thead>
+            <thead><tr><th scope="col">Owner</th><th scope="col">Funded</th><th scope="col">Claimed</th><th scope="col" title="funded − claimed: what your cheques owe that the owner has not claimed yet, and what is still free">Unclaimed</th><th scope="col" /></tr></thead>
             <tbody>{lanes.map(l => (
               <tr key={l.owner}>
                 <td title={l.owner}><code>{l.owner.slice(0, 8)}…{l.owner.slice(-4)}</code></td>
