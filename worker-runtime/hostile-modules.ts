@@ -23,6 +23,16 @@ export interface HostileModules {
   noStart: Uint8Array
   /** Not hostile: a `_start` that does nothing, for measuring dispatch overhead. */
   noop: Uint8Array
+  /** Two linear memories: N × the memory cap [INVALID_MODULE at prepare]. */
+  twoMemories: Uint8Array
+  /** A shared memory (threads) [INVALID_MODULE at prepare]. */
+  sharedMemory: Uint8Array
+  /** WasmGC arrays, outside linear memory [INVALID_MODULE at prepare]. */
+  gcArrays: Uint8Array
+  /** A relaxed-SIMD instruction, CPU-dependent [INVALID_MODULE at prepare]. */
+  relaxedSimd: Uint8Array
+  /** Grows a funcref table by 9 M entries and traps only if that fails [TRAP: clamped tables refuse to grow]. */
+  tableBomb: Uint8Array
 }
 
 export function hostileModules (): HostileModules {
@@ -41,11 +51,17 @@ export function hostileModules (): HostileModules {
         (loop $l (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))) (br $l))))`),
     unknownImport: wat('(module (import "env" "spawn" (func)) (memory (export "memory") 1) (func (export "_start")))'),
     noStart: wat('(module (memory (export "memory") 1) (func (export "main")))'),
-    noop: wat('(module (memory (export "memory") 1) (func (export "_start")))')
+    noop: wat('(module (memory (export "memory") 1) (func (export "_start")))'),
+    twoMemories: wat('(module (memory $a (export "memory") 1) (memory $b 1) (func (export "_start") (i32.store $b (i32.const 0) (i32.const 1))))'),
+    sharedMemory: wat('(module (memory (export "memory") 1 1 shared) (func (export "_start")))'),
+    gcArrays: wat('(module (type $a (array (mut i8))) (memory (export "memory") 1) (func (export "_start") (drop (array.new_default $a (i32.const 134217728)))))'),
+    relaxedSimd: wat('(module (memory (export "memory") 1) (func (export "_start") (drop (i32x4.relaxed_trunc_f32x4_s (v128.const i32x4 0 0 0 0)))))'),
+    tableBomb: wat('(module (table $t 1 funcref) (memory (export "memory") 1) (func (export "_start") (if (i32.eq (table.grow $t (ref.null func) (i32.const 9000000)) (i32.const -1)) (then unreachable))))')
   }
 }
 
 function wat (text: string): Uint8Array {
   const module = binaryen.parseText(text)
+  module.setFeatures(binaryen.Features.All)
   try { return module.emitBinary() } finally { module.dispose() }
 }

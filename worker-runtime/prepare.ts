@@ -1,5 +1,5 @@
 import { InvalidModuleError } from './errors.ts'
-import { capModuleMemory } from './memory-cap.ts'
+import { admitModule } from './admission.ts'
 
 export interface PrepareModuleParameters {
   bytes: Uint8Array
@@ -10,18 +10,19 @@ export interface PrepareModuleParameters {
 }
 
 /**
- * Turns untrusted module bytes into bytes safe to compile: validates them, caps linear memory and,
- * when asked, injects fuel metering (binaryen, loaded only then: it is ~13 MB). Run it in a worker,
- * then compile the result once and share the compiled `WebAssembly.Module` with every worker.
+ * Turns untrusted module bytes into bytes safe to compile: validates them, admits them (one capped
+ * linear memory, bounded tables, no GC types, no relaxed SIMD — see admission.ts) and, when asked,
+ * injects fuel metering (binaryen, loaded only then: it is ~13 MB). Run it in a worker, then compile
+ * the result once and share the compiled `WebAssembly.Module` with every worker.
  *
- * @throws InvalidModuleError for bytes that are not a valid module
+ * @throws InvalidModuleError for bytes that are not a valid module, or use a feature not admitted (named)
  * @throws MemoryLimitError when the module's initial memory exceeds the cap
  */
 export async function prepareModule ({ bytes, memoryPages, metered }: PrepareModuleParameters): Promise<Uint8Array> {
   if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) {
     throw new InvalidModuleError({ code: 'INVALID_MODULE', message: `invalid module: ${bytes.length} bytes that are not valid WebAssembly` })
   }
-  const capped = capModuleMemory(bytes, memoryPages)
+  const capped = await admitModule(bytes, memoryPages)
   if (!metered) return capped
   const { injectFuelMetering } = await import('./fuel.ts')
   return injectFuelMetering(capped)

@@ -118,6 +118,22 @@ describe('worker-runtime (Node worker_threads)', () => {
     assert.equal(!noStart.ok && noStart.error.code, 'INVALID_MODULE')
   })
 
+  it('admits one capped memory and bounded tables only: several memories, shared memory, GC types and relaxed SIMD are refused by name', async () => {
+    const refused: Array<[Uint8Array, RegExp]> = [
+      [hostile.twoMemories, /2 linear memories/],
+      [hostile.sharedMemory, /shared memory/],
+      [hostile.gcArrays, /array type .*GC types/],
+      [hostile.relaxedSimd, /relaxed SIMD/]
+    ]
+    for (const [bytes, reason] of refused) {
+      await assert.rejects(pool.prepare({ bytes, memoryPages: 64, metered: false }), (err: unknown) => err instanceof TaskError && err.code === 'INVALID_MODULE' && reason.test(err.message), String(reason))
+    }
+    // A table that may not grow past MAX_TABLE_ENTRIES: growing it by 9 M entries fails inside the module.
+    const r = await run(hostile.tableBomb, '', { memoryPages: 64 })
+    assert.equal(!r.ok && r.error.code, 'TRAP', 'table.grow returned -1')
+    assert.ok((await run(hostile.noop, '')).ok, 'and the worker keeps serving')
+  })
+
   it('caps stdout: OUTPUT_TOO_LARGE', async () => {
     const r = await run(wordfreq, 'a b c d e f g h', { maxOutputBytes: 10 })
     assert.equal(!r.ok && r.error.code, 'OUTPUT_TOO_LARGE')

@@ -118,14 +118,15 @@ export async function readDispute (p: Clients & { id: bigint }): Promise<Dispute
 
 /**
  * Waits until dispute `id` is resolved or expired, calling `resolve` when it can (anyone may).
- * @returns the final state and what was slashed (staking-token base units)
+ * @returns the final state, the stake taken from parties whose receipts lost (`slashed`) and from drawn
+ *   arbiters that did not reveal (`penalties`), staking-token base units
  * @throws AbortError when `signal` fires first
  */
-export async function settleDispute (p: Clients & { wallet: TabmeshWalletClient, id: bigint, signal?: AbortSignal, pollMs?: number }): Promise<{ state: DisputeState, slashed: bigint }> {
+export async function settleDispute (p: Clients & { wallet: TabmeshWalletClient, id: bigint, signal?: AbortSignal, pollMs?: number }): Promise<{ state: DisputeState, slashed: bigint, penalties: bigint }> {
   while (true) {
     p.signal?.throwIfAborted()
     const state = await readDispute(p)
-    if (state.status === 'resolved' || state.status === 'expired') return { state, slashed: await slashedIn(p, p.id, state.drawBlock) }
+    if (state.status === 'resolved' || state.status === 'expired') return { state, ...await slashedIn(p, state) }
     if (state.status === 'drawn') {
       const block = await p.publicClient.getBlock()
       const allRevealed = await everyoneRevealed(p, p.id, state.arbiters.length, state.drawBlock)
@@ -138,10 +139,21 @@ export async function settleDispute (p: Clients & { wallet: TabmeshWalletClient,
   }
 }
 
-/** Stake slashed from parties and silent arbiters in dispute `id` (its OwnerSlashed events from `fromBlock`, the dispute's draw block). */
-export async function slashedIn (p: Clients, id: bigint, fromBlock: bigint): Promise<bigint> {
-  const logs = await p.publicClient.getContractEvents({ address: p.chain.arbitration, abi: arbitrationAbi, eventName: 'OwnerSlashed', args: { id }, fromBlock: fromBlock - 1n })
-  return logs.reduce((sum, log) => sum + (log.args.amount ?? 0n), 0n)
+/**
+ * Stake taken in a decided dispute (its OwnerSlashed events from its draw block): from parties whose
+ * receipts lost, and from drawn arbiters that did not reveal. Staking-token base units.
+ */
+export async function slashedIn (p: Clients, state: DisputeState): Promise<{ slashed: bigint, penalties: bigint }> {
+  const logs = await p.publicClient.getContractEvents({ address: p.chain.arbitration, abi: arbitrationAbi, eventName: 'OwnerSlashed', args: { id: state.id }, fromBlock: state.drawBlock - 1n })
+  const parties = new Set(state.parties.map(a => a.toLowerCase()))
+  let slashed = 0n
+  let penalties = 0n
+  for (const log of logs) {
+    const amount = log.args.amount ?? 0n
+    if (parties.has(log.args.owner?.toLowerCase() ?? '')) slashed += amount
+    else penalties += amount
+  }
+  return { slashed, penalties }
 }
 
 async function everyoneRevealed (p: Clients, id: bigint, arbiters: number, fromBlock: bigint): Promise<boolean> {

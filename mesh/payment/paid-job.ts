@@ -18,7 +18,7 @@ export interface Settlement {
   paid: bigint
   /** The protocol fee the treasury takes of `paid` when providers claim. */
   fee: bigint
-  /** Stake taken in the disputes this job opened. */
+  /** Stake taken in the disputes this job opened from the owners whose receipts the arbiters found wrong (silent arbiters' penalties are not counted). */
   slashed: bigint
   /** Disputes this job opened (id 0n with `error` when opening failed — the receipts were not disputable). */
   disputes: Array<{ id: bigint, status: DisputeStatus, error?: string }>

@@ -1,0 +1,221 @@
+import { InvalidModuleError, MemoryLimitError } from './errors.ts'
+
+/**
+ * Most entries one table may hold: 65,536 (a funcref entry costs the host 8–16 bytes, so at most
+ * ~1 MiB per table). Table limits are rewritten to it, so `table.grow` past it returns -1 inside the
+ * module, as the spec requires, instead of taking host memory (three tables × 9 M entries took ~1 GB).
+ */
+export const MAX_TABLE_ENTRIES = 65_536
+/** Most tables one module may define or import (C, Rust and AssemblyScript use one). */
+export const MAX_TABLES = 4
+
+/**
+ * Module admission (WebAssembly binary format, §5.5): rewrites the limits in the memory and table
+ * sections so that the module cannot take host memory beyond the job's cap, and refuses what would
+ * let it escape the cap or make its output depend on the engine:
+ * - exactly one linear memory, defined by the module (not imported), not memory64, not shared
+ *   (threads) — `max = min(declared max, capPages)`, so `memory.grow` past the cap returns -1;
+ * - at most MAX_TABLES tables, each clamped to MAX_TABLE_ENTRIES entries;
+ * - no GC types (struct, array, recursive groups, GC references): they live outside linear memory;
+ * - no relaxed SIMD (its results are implementation-defined; checked with binaryen, loaded only when
+ *   the code section could hold a SIMD instruction).
+ * Plain SIMD, bulk memory, multi-value, reference types and exceptions stay allowed.
+ *
+ * @param bytes the module binary
+ * @param capPages the memory cap in 64 KiB pages
+ * @returns a new binary; the input is not modified
+ * @throws InvalidModuleError naming the refused feature, or on a malformed binary
+ * @throws MemoryLimitError when the module's initial memory already exceeds the cap
+ */
+export async function admitModule (bytes: Uint8Array, capPages: number): Promise<Uint8Array> {
+  const rewritten = rewriteLimits(bytes, capPages)
+  if (mayHoldSimd(bytes)) {
+    const { refuseRelaxedSimd } = await import('./relaxed-simd.ts')
+    refuseRelaxedSimd(bytes)
+  }
+  return rewritten
+}
+
+function rewriteLimits (bytes: Uint8Array, capPages: number): Uint8Array {
+  const reader = new Reader(bytes)
+  if (bytes.length < 8 || reader.u32le() !== 0x6d736100) throw invalid('missing the \\0asm magic number')
+  if (reader.u32le() !== 1) throw invalid('unsupported binary version')
+  const out: Uint8Array[] = [bytes.subarray(0, 8)]
+  let memories = 0
+  let tables = 0
+  while (reader.pos < bytes.length) {
+    const start = reader.pos
+    const id = reader.byte()
+    const size = reader.leb()
+    const end = reader.pos + size
+    if (end > bytes.length) throw invalid('section runs past the end of the module')
+    const body = new Reader(bytes.subarray(reader.pos, end))
+    if (id === 1) checkTypes(body)
+    if (id === 2) tables += checkImports(body)
+    if (id === 4) {
+      const section = rewriteTableSection(body)
+      tables += section.count
+      out.push(section.bytes)
+    } else if (id === 5) {
+      const section = rewriteMemorySection(body, capPages)
+      memories += section.count
+      out.push(section.bytes)
+    } else {
+      out.push(bytes.subarray(start, end))
+    }
+    reader.pos = end
+  }
+  if (memories === 0) throw invalid('it defines no linear memory; a WASI command needs exactly one')
+  if (memories > 1) throw invalid(`it defines ${memories} linear memories (multi-memory is not admitted: one memory, one cap)`)
+  if (tables > MAX_TABLES) throw invalid(`it has ${tables} tables; at most ${MAX_TABLES} are admitted`)
+  const total = out.reduce((n, part) => n + part.length, 0)
+  const result = new Uint8Array(total)
+  let offset = 0
+  for (const part of out) { result.set(part, offset); offset += part.length }
+  return result
+}
+
+/** Type section: function types only; GC composite types and GC reference types are refused. */
+function checkTypes (r: Reader): void {
+  const count = r.leb()
+  for (let i = 0; i < count; i++) {
+    const form = r.byte()
+    if (form === 0x4e || form === 0x50 || form === 0x4f) throw invalid('it declares recursive or subtyped types (GC types are not admitted: they live outside linear memory)')
+    if (form === 0x5e || form === 0x5f) throw invalid(`it declares ${form === 0x5e ? 'an array' : 'a struct'} type (GC types are not admitted: they live outside linear memory)`)
+    if (form !== 0x60) throw invalid(`unknown type form 0x${form.toString(16)}`)
+    for (let side = 0; side < 2; side++) {
+      const n = r.leb()
+      for (let j = 0; j < n; j++) valueType(r)
+    }
+  }
+}
+
+/** Reads a value type; GC reference types (`ref`, `ref null` with a heap type) are refused. */
+function valueType (r: Reader): void {
+  const t = r.byte()
+  if (t === 0x63 || t === 0x64) throw invalid('it uses GC reference types (not admitted)')
+}
+
+/** Import section: imported memories are refused, imported tables must respect the bound. @returns the number of imported tables */
+function checkImports (r: Reader): number {
+  const count = r.leb()
+  let tables = 0
+  for (let i = 0; i < count; i++) {
+    r.skipName(); r.skipName()
+    const kind = r.byte()
+    if (kind === 0) r.leb() // function: type index
+    else if (kind === 1) { // table: reftype + limits
+      tables++
+      r.byte()
+      const { min, max } = r.limits()
+      if (min > MAX_TABLE_ENTRIES || max === undefined || max > MAX_TABLE_ENTRIES) throw invalid(`it imports a table that may hold more than ${MAX_TABLE_ENTRIES} entries`)
+    } else if (kind === 2) throw invalid('the module imports its linear memory; a WASI command must define its own')
+    else if (kind === 3) { r.byte(); r.byte() } // global: valtype + mutability
+    else if (kind === 4) { r.byte(); r.leb() } // tag
+    else throw invalid(`unknown import kind ${kind}`)
+  }
+  return tables
+}
+
+/** Table section: each table's limits clamped to MAX_TABLE_ENTRIES. */
+function rewriteTableSection (r: Reader): { count: number, bytes: Uint8Array } {
+  const count = r.leb()
+  const body: number[] = [...encodeLeb(count)]
+  for (let i = 0; i < count; i++) {
+    const reftype = r.byte()
+    if (reftype === 0x40) throw invalid('it declares a table with an initializer expression (function references are not admitted)')
+    if (reftype === 0x63 || reftype === 0x64) throw invalid('it uses GC reference types (not admitted)')
+    const { flags, min, max } = r.limits()
+    if ((flags & 0x04) !== 0) throw invalid('table64 is not admitted')
+    if (min > MAX_TABLE_ENTRIES) throw invalid(`it declares a table of ${min} entries; at most ${MAX_TABLE_ENTRIES} are admitted`)
+    body.push(reftype, 0x01, ...encodeLeb(min), ...encodeLeb(Math.min(max ?? MAX_TABLE_ENTRIES, MAX_TABLE_ENTRIES)))
+  }
+  return { count, bytes: new Uint8Array([4, ...encodeLeb(body.length), ...body]) }
+}
+
+/**
+ * Whether the code section holds a 0xFD byte — the SIMD opcode prefix — anywhere (it may also be an
+ * immediate: then binaryen is loaded for nothing, never the other way round).
+ */
+function mayHoldSimd (bytes: Uint8Array): boolean {
+  const reader = new Reader(bytes)
+  reader.pos = 8
+  while (reader.pos < bytes.length) {
+    const id = reader.byte()
+    const size = reader.leb()
+    if (id === 10) return bytes.subarray(reader.pos, reader.pos + size).includes(0xfd)
+    reader.pos += size
+  }
+  return false
+}
+
+function rewriteMemorySection (r: Reader, capPages: number): { count: number, bytes: Uint8Array } {
+  const count = r.leb()
+  const body: number[] = [...encodeLeb(count)]
+  for (let i = 0; i < count; i++) {
+    const { flags, min, max } = r.limits()
+    if ((flags & 0x04) !== 0) throw invalid('memory64 is not admitted')
+    if ((flags & 0x02) !== 0) throw invalid('shared memory (threads) is not admitted')
+    if (min > capPages) {
+      throw new MemoryLimitError({ code: 'MEMORY_LIMIT', message: `the module asks for ${min} pages of memory at start; the job allows ${capPages}` })
+    }
+    const newMax = Math.min(max ?? capPages, capPages)
+    body.push(0x01, ...encodeLeb(min), ...encodeLeb(newMax))
+  }
+  return { count, bytes: new Uint8Array([5, ...encodeLeb(body.length), ...body]) }
+}
+
+function invalid (message: string): InvalidModuleError {
+  return new InvalidModuleError({ code: 'INVALID_MODULE', message: `invalid module: ${message}` })
+}
+
+function encodeLeb (value: number): number[] {
+  const out: number[] = []
+  do {
+    let byte = value & 0x7f
+    value = Math.floor(value / 128)
+    if (value !== 0) byte |= 0x80
+    out.push(byte)
+  } while (value !== 0)
+  return out
+}
+
+class Reader {
+  pos = 0
+  private readonly bytes: Uint8Array
+  constructor (bytes: Uint8Array) { this.bytes = bytes }
+
+  byte (): number {
+    if (this.pos >= this.bytes.length) throw invalid('unexpected end of section')
+    return this.bytes[this.pos++] as number
+  }
+
+  u32le (): number {
+    const v = (this.byte() | (this.byte() << 8) | (this.byte() << 16) | (this.byte() << 24)) >>> 0
+    return v
+  }
+
+  leb (): number {
+    let result = 0
+    let scale = 1
+    for (let i = 0; i < 5; i++) {
+      const b = this.byte()
+      result += (b & 0x7f) * scale
+      if ((b & 0x80) === 0) return result
+      scale *= 128
+    }
+    throw invalid('LEB128 integer too long')
+  }
+
+  skipName (): void {
+    const n = this.leb()
+    this.pos += n
+  }
+
+  limits (): { flags: number, min: number, max: number | undefined } {
+    const flags = this.byte()
+    const min = this.leb()
+    const max = (flags & 0x01) !== 0 ? this.leb() : undefined
+    return { flags, min, max }
+  }
+}
