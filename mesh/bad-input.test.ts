@@ -14,6 +14,7 @@ import type { TabmeshClient } from '../sdk/index.ts'
 import { decodeCapacityAd, InvalidAdError, CapacityAd } from './ads/capacity-ad.ts'
 import { serveBlobs } from './blob/protocol.ts'
 import { cidOf } from './cid.ts'
+import { MAX_OUTPUT_BYTES } from '../worker-runtime/limits.ts'
 import { AD_TTL_MS, CAPACITY_TOPIC, MAX_AD_BYTES, MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL } from './constants.ts'
 import { publishCapacityAds } from './ads/publisher.ts'
 import { hostileModules } from '../worker-runtime/hostile-modules.ts'
@@ -111,6 +112,20 @@ describe('task and blob protocols reject bad input and keep serving', () => {
     assert.equal(res.ok, false)
     assert.equal(res.failure?.code, 'BAD_REQUEST')
     assert.match(res.failure?.message ?? '', /malformed CID/)
+    await stillServes()
+  })
+
+  it('answers BAD_REQUEST to an output cap above the protocol\'s (2^32 − 1 bytes asked), before any work', async () => {
+    const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
+    for (const [maxOutputBytes, expected] of [[MAX_OUTPUT_BYTES + 1, 'BAD_REQUEST'], [2 ** 32 - 1, 'BAD_REQUEST']] as const) {
+      const stream = await connection.newStream(TASK_PROTOCOL)
+      const pb = pbStream(stream, { maxDataLength: MAX_TASK_MESSAGE_BYTES })
+      const input = new TextEncoder().encode('0 100')
+      await pb.write({ jobId: 'x', taskIndex: 0, moduleCid: (await cidOf(primes)).bytes, inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: { timeoutMs: 10_000, memoryPages: 64, fuel: 0n, maxOutputBytes }, input, paid: false }, TaskRequest)
+      const res = await pb.read(TaskResponse)
+      assert.equal(res.failure?.code, expected, `maxOutputBytes ${maxOutputBytes}`)
+      assert.match(res.failure?.message ?? '', /output bytes/)
+    }
     await stillServes()
   })
 

@@ -18,6 +18,8 @@ export const DEFAULT_MEMORY_PAGES = 4096
 export const MAX_MEMORY_PAGES = 16384
 /** 16 MiB of stdout per task: the task protocol's message cap leaves room for the envelope. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024
+/** Hard ceiling on a task's output, whatever a job asks: the default, 16 MiB (the task message cap is 24 MiB). */
+export const MAX_OUTPUT_BYTES = DEFAULT_MAX_OUTPUT_BYTES
 /** Keep this much of stderr, in bytes, to explain a failure. */
 export const STDERR_TAIL_BYTES = 4096
 
@@ -27,7 +29,7 @@ export function resolveLimits (limits: Partial<TaskLimits> = {}): TaskLimits {
     timeoutMs: limits.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     memoryPages: Math.min(limits.memoryPages ?? DEFAULT_MEMORY_PAGES, MAX_MEMORY_PAGES),
     fuel: limits.fuel,
-    maxOutputBytes: limits.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES
+    maxOutputBytes: Math.min(limits.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES)
   }
 }
 

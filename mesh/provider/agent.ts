@@ -4,7 +4,7 @@ import type { CID } from 'multiformats/cid'
 import { TabmeshError } from '../../errors/base.ts'
 import { TaskError, TASK_ERROR_CODES } from '../../worker-runtime/errors.ts'
 import type { TaskErrorCode } from '../../worker-runtime/errors.ts'
-import { MAX_MEMORY_PAGES, resolveLimits } from '../../worker-runtime/limits.ts'
+import { MAX_MEMORY_PAGES, MAX_OUTPUT_BYTES, resolveLimits } from '../../worker-runtime/limits.ts'
 import type { WorkerPool } from '../../worker-runtime/pool.ts'
 import { publishCapacityAds } from '../ads/publisher.ts'
 import type { ProviderTier } from '../ads/capacity-ad.ts'
@@ -230,8 +230,8 @@ export class ProviderAgent extends EventTarget {
     }
     const maxTimeout = this.options.maxTimeoutMs ?? DEFAULT_MAX_TIMEOUT_MS
     const asked = request.limits
-    if (asked !== undefined && (asked.timeoutMs > maxTimeout || asked.memoryPages > MAX_MEMORY_PAGES)) {
-      return failure('BAD_REQUEST', `limits exceed this provider's maximum (${maxTimeout} ms, ${MAX_MEMORY_PAGES} pages)`)
+    if (asked !== undefined && (asked.timeoutMs > maxTimeout || asked.memoryPages > MAX_MEMORY_PAGES || asked.maxOutputBytes > MAX_OUTPUT_BYTES)) {
+      return failure('BAD_REQUEST', `limits exceed this provider's maximum (${maxTimeout} ms, ${MAX_MEMORY_PAGES} pages, ${MAX_OUTPUT_BYTES} output bytes)`)
     }
     const limits = resolveLimits({
       ...(asked !== undefined && asked.timeoutMs > 0 ? { timeoutMs: asked.timeoutMs } : {}),
