@@ -232,4 +232,33 @@ describe('task and blob protocols reject bad input and keep serving', () => {
       await unsigned.stop()
     }
   })
+
+  it('the relay forwards no forged or oversized ads to a peer that does not validate them itself', async () => {
+    // A listener with no validator of its own: whatever reaches it, the relay forwarded.
+    const listener = await createMeshNode({ profile: 'node', bootstrap: relay.multiaddrs })
+    const received: CapacityAd[] = []
+    let oversized = 0
+    listener.services.pubsub.addEventListener('message', (evt) => {
+      if (evt.detail.topic !== CAPACITY_TOPIC) return
+      if (evt.detail.data.length > MAX_AD_BYTES) { oversized++; return }
+      try { received.push(CapacityAd.decode(evt.detail.data)) } catch {}
+    })
+    listener.services.pubsub.subscribe(CAPACITY_TOPIC)
+    try {
+      const own = raw.peerId.toString()
+      const honest = (): Uint8Array => CapacityAd.encode(ad({ peerId: own, workers: 3, timestampMs: BigInt(Date.now()) }))
+      const forged = (): Uint8Array => CapacityAd.encode(ad({ peerId: PEER, workers: 7, timestampMs: BigInt(Date.now()) })) // names another peer
+      const huge = (): Uint8Array => CapacityAd.encode(ad({ peerId: own, workers: 5, price: '1'.repeat(MAX_AD_BYTES), timestampMs: BigInt(Date.now()) }))
+      const deadline = Date.now() + 20_000
+      while (Date.now() < deadline && !received.some(a => a.peerId === own && a.workers === 3)) {
+        for (const data of [forged(), huge(), honest()]) await raw.services.pubsub.publish(CAPACITY_TOPIC, data).catch(() => {})
+        await new Promise(resolve => setTimeout(resolve, 500))
+      }
+      assert.ok(received.some(a => a.peerId === own && a.workers === 3), 'the valid ad was forwarded')
+      assert.equal(received.filter(a => a.peerId === PEER).length, 0, 'no forged ad was forwarded')
+      assert.equal(oversized, 0, 'no oversized ad was forwarded')
+    } finally {
+      await listener.stop()
+    }
+  })
 })

@@ -1,6 +1,7 @@
 import { CAPACITY_TOPIC } from '../mesh/constants.ts'
 import { createMeshNode, DEFAULT_MAX_RESERVATIONS } from '../mesh/node/create-node.ts'
 import type { MeshNode } from '../mesh/node/create-node.ts'
+import { validateCapacityAds } from '../mesh/ads/validator.ts'
 import { loadOrCreateKey } from '../cli/keys.ts'
 
 export interface StartRelayParameters {
@@ -35,6 +36,8 @@ export async function startRelay (params: StartRelayParameters = {}): Promise<Re
     maxReservations: params.maxReservations ?? DEFAULT_MAX_RESERVATIONS,
     ...(privateKey !== undefined ? { privateKey } : {})
   })
+  // Forged and oversized ads stop here: the relay validates before it forwards.
+  validateCapacityAds(node)
   node.services.pubsub.subscribe(CAPACITY_TOPIC)
   return {
     node,

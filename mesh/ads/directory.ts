@@ -1,8 +1,8 @@
-import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { Message } from '@libp2p/gossipsub'
 import { AD_TTL_MS, CAPACITY_TOPIC } from '../constants.ts'
 import type { MeshNode } from '../node/create-node.ts'
-import { decodeCapacityAd, InvalidAdError } from './capacity-ad.ts'
+import { decodeCapacityAd } from './capacity-ad.ts'
+import { validateCapacityAds } from './validator.ts'
 import type { CapacityAd } from './capacity-ad.ts'
 
 export interface ProviderEntry {
@@ -26,16 +26,7 @@ export class ProviderDirectory extends EventTarget {
   constructor (node: MeshNode) {
     super()
     this.node = node
-    node.services.pubsub.topicValidators.set(CAPACITY_TOPIC, async (_peer, msg) => {
-      if (msg.type !== 'signed') { this.reject('unsigned'); return TopicValidatorResult.Reject }
-      try {
-        decodeCapacityAd(msg.data, msg.from.toString(), Date.now())
-        return TopicValidatorResult.Accept
-      } catch (err) {
-        this.reject(err instanceof InvalidAdError ? err.message : 'invalid')
-        return TopicValidatorResult.Reject
-      }
-    })
+    validateCapacityAds(node, reason => { this.reject(reason) })
     this.onMessage = (evt) => {
       const msg = evt.detail
       if (msg.topic !== CAPACITY_TOPIC || msg.type !== 'signed') return
