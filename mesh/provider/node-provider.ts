@@ -24,6 +24,8 @@ export interface StartNodeProviderParameters {
   workers?: number
   /** Blob cache directory. */
   cacheDir: string
+  /** Most bytes the blob cache keeps on disk (default DEFAULT_FS_BLOB_QUOTA_BYTES, 1 GiB); least recently used blobs go first. */
+  cacheQuotaBytes?: number
   price?: string
   /** jobs/primes module for the benchmark score; skipped when absent. */
   primesModulePath?: string
@@ -66,7 +68,7 @@ export async function startNodeProvider (params: StartNodeProviderParameters): P
   const agent = new ProviderAgent({
     node,
     pool,
-    store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), fsBlobStore(params.cacheDir)),
+    store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), fsBlobStore(params.cacheDir, params.cacheQuotaBytes)),
     tier: 'node',
     ...(payments !== undefined ? { payments } : {}),
     ...(params.faultyOutputs !== undefined ? { faultyOutputs: params.faultyOutputs } : {}),
