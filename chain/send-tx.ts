@@ -1,5 +1,6 @@
 import type { Hex } from 'viem'
 import { TabmeshError } from '../errors/base.ts'
+import { serialized } from './serialize.ts'
 import type { TabmeshPublicClient, TabmeshWalletClient } from './clients.ts'
 
 /** A contract call to send: what viem's `writeContract` takes. */
@@ -25,18 +26,13 @@ export async function sendContractTx (publicClient: TabmeshPublicClient, walletC
   // One account's transactions go one at a time: concurrent sends (a lane top-up and a dispute, two
   // disputes) would otherwise pick the same nonce and one would be dropped.
   const key = `${walletClient.chain.id}/${walletClient.account.address.toLowerCase()}`
-  const previous = queues.get(key) ?? Promise.resolve()
-  const send = previous.then(async () => {
+  return await serialized(queues, key, async () => {
     options.signal?.throwIfAborted()
     const hash = await walletClient.writeContract(request as never)
     const receipt = await abortable(publicClient.waitForTransactionReceipt({ hash }), options.signal)
     if (receipt.status !== 'success') throw new TabmeshError(errorCode, `${request.functionName} reverted (${hash})`)
     return hash
   })
-  const settled = send.catch(() => {})
-  queues.set(key, settled)
-  settled.finally(() => { if (queues.get(key) === settled) queues.delete(key) }).catch(() => {})
-  return await send
 }
 
 /** The last pending transaction per chain and account (see sendContractTx). */

@@ -6,6 +6,7 @@ import { arbitrationAbi, paymentLanesAbi } from '../chain/generated/contracts.ts
 import { sendContractTx } from '../chain/send-tx.ts'
 import { PAYMENT_TOKEN, STAKING_TOKEN, formatTokenAmount, parseTokenAmount } from '../chain/tokens.ts'
 import { readDispute } from '../mesh/payment/disputes.ts'
+import { listLanes } from '../mesh/payment/list-lanes.ts'
 import { CliError } from './cli-error.ts'
 
 const usd = (v: bigint): string => formatTokenAmount(v, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)
@@ -63,15 +64,12 @@ export async function lanesCommand (args: string[], chain: ChainConfig, account:
   switch (action) {
     case 'list': {
       if (rest.length > 0) throw new CliError('USAGE', usage)
-      const funded = await publicClient.getContractEvents({ address: chain.lanes, abi: paymentLanesAbi, eventName: 'LaneFunded', args: { requester: account.address }, fromBlock: 'earliest' })
-      const owners = [...new Set(funded.map(l => l.args.owner).filter((o): o is Address => o !== undefined))]
-      const deposit = await publicClient.readContract({ address: chain.lanes, abi: paymentLanesAbi, functionName: 'deposits', args: [account.address] })
+      const { deposit, lanes } = await listLanes({ publicClient, chain, requester: account.address })
       console.log(`requester ${account.address}: deposit ${usd(deposit)} (not in any lane)`)
-      if (owners.length === 0) console.log('no lanes yet: a paid job (tabmesh submit --price …) funds one per provider owner')
+      if (lanes.length === 0) console.log('no lanes yet: a paid job (tabmesh submit --price …) funds one per provider owner')
       const now = BigInt(Math.floor(Date.now() / 1000))
-      for (const o of owners) {
-        const [f, c, closesAt] = await publicClient.readContract({ address: chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [account.address, o] })
-        const state = closesAt === 0n ? 'open' : BigInt(closesAt) <= now ? 'close due: tabmesh lanes finish ' + o : `closing in ${BigInt(closesAt) - now} s`
+      for (const { owner: o, funded: f, claimed: c, closesAt } of lanes) {
+        const state = closesAt === 0n ? 'open' : closesAt <= now ? 'close due: tabmesh lanes finish ' + o : `closing in ${closesAt - now} s`
         console.log(`lane → ${o}: funded ${usd(f)}, claimed ${usd(c)}, unclaimed ${usd(f - c)} · ${state}`)
       }
       return 0

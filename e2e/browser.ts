@@ -99,3 +99,10 @@ export function injectedWallet (rpcUrl: string, account: string): string {
     }
   })()`
 }
+
+/** Opens the tab's Wallet page and presses Claim all when the tab holds something to claim. */
+export async function claimFromWalletPage (page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Wallet' }).click()
+  const claim = page.getByRole('button', { name: 'Claim all' })
+  if (await claim.isEnabled({ timeout: 10_000 }).catch(() => false)) await claim.click()
+}

@@ -30,7 +30,7 @@ import { startRelay } from '../relay/start-relay.ts'
 import type { RelayHandle } from '../relay/start-relay.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TabmeshClient, TaskOutcome } from '../sdk/index.ts'
-import { injectedWallet, launchChromium, newTab, openProvidingTab, tempDir, until, screenshot } from './browser.ts'
+import { claimFromWalletPage, injectedWallet, launchChromium, newTab, openProvidingTab, screenshot, tempDir, until } from './browser.ts'
 import type { ProvidingTab } from './browser.ts'
 
 const primes = readFileSync(bundledPrimesPath())
@@ -163,11 +163,7 @@ describe('e2e: a paid job owned by an injected wallet; a liar disputed and slash
 
     // Every operator claims what it holds (tab A from its Wallet page); each owner receives its runs ×
     // price less the 1% fee — the wallet for its tab and its Node provider together.
-    for (const t of tabs) {
-      await t.page.getByRole('link', { name: 'Wallet' }).click()
-      const claim = t.page.getByRole('button', { name: 'Claim all' })
-      if (await claim.isEnabled({ timeout: 10_000 }).catch(() => false)) await claim.click()
-    }
+    for (const t of tabs) await claimFromWalletPage(t.page)
     const pageA = tabs[0]!.page
     for (const n of nodes.values()) await n.payments!.claimAll()
     for (const o of owners) {

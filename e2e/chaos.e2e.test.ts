@@ -24,7 +24,7 @@ import type { RelayHandle } from '../relay/start-relay.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TabmeshClient } from '../sdk/index.ts'
 import { primeCountsPerRange } from '../jobs/primes/reference.ts'
-import { launchChromium, openProvidingTab, tempDir, until } from './browser.ts'
+import { claimFromWalletPage, launchChromium, openProvidingTab, tempDir, until } from './browser.ts'
 import type { ProvidingTab } from './browser.ts'
 
 const primes = readFileSync(bundledPrimesPath())
@@ -135,11 +135,7 @@ describe('e2e chaos: providers killed, liars, a relay restart', () => {
     const settlement = await client.paidJobs.get(job.id)!.settlement
     // Every operator claims what it holds; each owner receives its accepted runs × price less the 1% fee.
     for (const { handle } of nodes.values()) await handle.payments!.claimAll()
-    for (const t of tabs) {
-      await t.page.getByRole('link', { name: 'Wallet' }).click()
-      const claim = t.page.getByRole('button', { name: 'Claim all' })
-      if (await claim.isEnabled({ timeout: 10_000 }).catch(() => false)) await claim.click()
-    }
+    for (const t of tabs) await claimFromWalletPage(t.page)
     const net = (runs: number): bigint => BigInt(runs) * PRICE - BigInt(runs) * PRICE / 100n
     await until('every owner to be paid what it was owed', async () => {
       for (const [payout, runs] of paidRuns) if (await usd(payout) - (startBalance.get(payout) ?? 0n) !== net(runs)) return undefined

@@ -6,6 +6,7 @@ import type { ChainConfig } from '../../chain/config.ts'
 import type { Receipt } from '../../chain/eip712.ts'
 import { arbitrationAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
 import { sendContractTx } from '../../chain/send-tx.ts'
+import { serialized } from '../../chain/serialize.ts'
 
 /** Arbitration.Status, by name. */
 export const DISPUTE_STATUS = ['none', 'open', 'drawn', 'resolved', 'expired'] as const
@@ -65,11 +66,7 @@ export interface OpenDisputeReturnType {
 export async function openDispute (p: OpenDisputeParameters): Promise<OpenDisputeReturnType> {
   // approve + openDispute must not interleave with another dispute of this account (the second
   // approve would replace the first's allowance before it is spent).
-  const key = p.wallet.account.address.toLowerCase()
-  const run = (opening.get(key) ?? Promise.resolve()).then(async () => await openNow(p))
-  const settled = run.catch(() => {})
-  opening.set(key, settled)
-  return await run
+  return await serialized(opening, p.wallet.account.address.toLowerCase(), async () => await openNow(p))
 }
 
 /** The last dispute being opened per account. */

@@ -10,6 +10,7 @@ import type { AcceptedReceipts, FaultEvidence, PaidJobPolicy } from '../requeste
 import { openDispute, settleDispute } from './disputes.ts'
 import type { DisputeStatus } from './disputes.ts'
 import { ProviderEligibility } from './eligibility.ts'
+import { howToGetTokens } from './requester-payments.ts'
 import type { RequesterPayments } from './requester-payments.ts'
 
 /** What a paid job cost. Payment-token base units; `slashed` in staking-token base units. */
@@ -72,8 +73,7 @@ export async function preparePaidJob (p: PaidJobParameters): Promise<PaidJob> {
     payments.publicClient.readContract({ address: payments.chain.lanes, abi: paymentLanesAbi, functionName: 'deposits', args: [payments.address] })
   ])
   if (balance + deposited < budget) {
-    const fix = payments.chain.local ? 'get test tokens with the Faucet on the Wallet page (or `cast send` from a funded anvil account)' : `send ${PAYMENT_TOKEN.symbol} to ${payments.address}`
-    throw new TabmeshError('INSUFFICIENT_BALANCE', `this job costs up to ${formatTokenAmount(budget, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)} (${p.taskCount} tasks × redundancy ${p.redundancy} × ${formatTokenAmount(p.price, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)}) but ${payments.address} holds ${formatTokenAmount(balance + deposited, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)}: ${fix}, or lower the price`)
+    throw new TabmeshError('INSUFFICIENT_BALANCE', `this job costs up to ${formatTokenAmount(budget, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)} (${p.taskCount} tasks × redundancy ${p.redundancy} × ${formatTokenAmount(p.price, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)}) but ${payments.address} holds ${formatTokenAmount(balance + deposited, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)}: ${howToGetTokens(payments.chain, payments.address)}, or lower the price`)
   }
   const binding = await payments.binding(p.node.peerId.toString())
   const transactions: Hex[] = []

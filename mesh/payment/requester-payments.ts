@@ -9,6 +9,7 @@ import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clien
 import type { ChainConfig } from '../../chain/config.ts'
 import { paymentLanesAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
 import { sendContractTx } from '../../chain/send-tx.ts'
+import { serialized } from '../../chain/serialize.ts'
 import type { ProviderEntry } from '../ads/directory.ts'
 import { CHEQUE_PROTOCOL, DIAL_TIMEOUT_MS } from '../constants.ts'
 import { connectDirect, toMultiaddrs, unlimitedConnection } from '../node/connections.ts'
@@ -16,6 +17,11 @@ import type { MeshNode } from '../node/create-node.ts'
 import { ChequeAck, ChequeMessage } from '../protocol/messages.js'
 import { laneKey } from './cheque-store.ts'
 import { fromHex, signTyped } from './signatures.ts'
+
+/** What a requester short of payment tokens should do: the local faucet, or a transfer on a real chain. */
+export function howToGetTokens (chain: Pick<ChainConfig, 'local'>, address: Address): string {
+  return chain.local ? 'get test tokens with the Faucet on the Wallet page (or `cast send` from a funded anvil account)' : `send ${PAYMENT_TOKEN.symbol} to ${address}`
+}
 
 /** Per-lane bookkeeping of the requester. */
 interface LaneBook {
@@ -53,9 +59,9 @@ export class RequesterPayments {
   private readonly node: MeshNode
   private readonly books = new Map<string, LaneBook>()
   private readonly findProvider: (owner: Address) => ProviderEntry | undefined
-  private readonly sends = new Map<string, Promise<void>>()
+  /** Funding, and each lane's cheques, one at a time (chain/serialize.ts). */
+  private readonly queues = new Map<string, Promise<unknown>>()
   private readonly bindings = new Map<string, Promise<Hex>>()
-  private funding: Promise<unknown> = Promise.resolve()
 
   /**
    * @param options.account a local key (`privateKeyToAccount`), or
@@ -94,9 +100,7 @@ export class RequesterPayments {
    * @throws TabmeshError INSUFFICIENT_BALANCE when the wallet cannot cover the deposit
    */
   async ensureFunded (owners: Address[], perLane: bigint, options: { signal?: AbortSignal } = {}): Promise<Hex[]> {
-    const run = this.funding.then(async () => await this.fund(owners, perLane, options.signal))
-    this.funding = run.catch(() => {})
-    return await run
+    return await serialized(this.queues, 'funding', async () => await this.fund(owners, perLane, options.signal))
   }
 
   /**
@@ -181,8 +185,7 @@ export class RequesterPayments {
       const need = total - deposited
       const balance = await this.publicClient.readContract({ address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [this.address] })
       if (balance < need) {
-        const fix = this.chain.local ? 'get test tokens with the Faucet on the Wallet page (or `cast send` from a funded anvil account)' : `send ${PAYMENT_TOKEN.symbol} to ${this.address}`
-        throw new TabmeshError('INSUFFICIENT_BALANCE', `funding ${topUps.length} payment lane${topUps.length === 1 ? '' : 's'} needs ${formatTokenAmount(need, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)} more but ${this.address} holds ${formatTokenAmount(balance, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)}: ${fix}, or lower the price`)
+        throw new TabmeshError('INSUFFICIENT_BALANCE', `funding ${topUps.length} payment lane${topUps.length === 1 ? '' : 's'} needs ${formatTokenAmount(need, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)} more but ${this.address} holds ${formatTokenAmount(balance, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)}: ${howToGetTokens(this.chain, this.address)}, or lower the price`)
       }
       signal?.throwIfAborted()
       hashes.push(await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'approve', args: [this.chain.lanes, need] }, 'FUND_LANES_FAILED', signal !== undefined ? { signal } : {}))
@@ -215,10 +218,9 @@ export class RequesterPayments {
     }
   }
 
-  private send (book: LaneBook, jobId: string, final: boolean, signal?: AbortSignal): Promise<void> {
-    const key = laneKey(this.address, book.owner)
-    const previous = this.sends.get(key) ?? Promise.resolve()
-    const next = previous.then(async () => {
+  /** Sends the lane's newest cheque; one lane's cheques go one at a time, in order. */
+  private async send (book: LaneBook, jobId: string, final: boolean, signal?: AbortSignal): Promise<void> {
+    await serialized(this.queues, laneKey(this.address, book.owner), async () => {
       for (let attempt = 0; attempt < 2; attempt++) {
         signal?.throwIfAborted()
         const cumulativeAmount = book.baseline! + book.owed
@@ -249,7 +251,5 @@ export class RequesterPayments {
         book.baseline = held
       }
     })
-    this.sends.set(key, next.catch(() => {}))
-    return next
   }
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { Address } from 'viem'
 import { publicClientFor } from '../../chain/clients.ts'
-import { paymentLanesAbi } from '../../chain/generated/contracts.ts'
+import { listLanes } from '../../mesh/payment/list-lanes.ts'
 import { PAYMENT_TOKEN, formatTokenAmount } from '../../chain/tokens.ts'
 import { plainError } from '../wallet/errors.ts'
 import type { MeshApp } from './App.tsx'
@@ -37,13 +37,9 @@ export function Lanes ({ app }: { app: MeshApp }): React.JSX.Element | null {
     if (chain === undefined || requester === undefined) return
     const pub = publicClientFor(chain)
     void (async () => {
-      const funded = await pub.getContractEvents({ address: chain.lanes, abi: paymentLanesAbi, eventName: 'LaneFunded', args: { requester }, fromBlock: 'earliest' })
-      const owners = [...new Set(funded.map(l => l.args.owner).filter((o): o is Address => o !== undefined))]
-      const views = await Promise.all(owners.map(async owner => {
-        const [f, c, closesAt] = await pub.readContract({ address: chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [requester, owner] })
-        return { owner, funded: f, claimed: c, closesAt: Number(closesAt) }
-      }))
-      setDeposit(await pub.readContract({ address: chain.lanes, abi: paymentLanesAbi, functionName: 'deposits', args: [requester] }))
+      const listed = await listLanes({ publicClient: pub, chain, requester })
+      const views = listed.lanes.map(l => ({ ...l, closesAt: Number(l.closesAt) }))
+      setDeposit(listed.deposit)
       setLanes(views)
     })().catch(() => { setLanes([]) })
   }, [chain, requester, tick, busy])
