@@ -104,7 +104,8 @@ describe('e2e chaos: providers killed, liars, a relay restart', () => {
       if (done >= killNodeAt && !killed.includes('n1')) {
         killed.push('n1')
         const n1 = nodes.get('n1')!.handle
-        void (async () => { n1.pool.stop(); await n1.node.stop() })() // abrupt: no goodbye, tasks in flight lost
+        // abrupt, as a crash: no goodbye, tasks in flight lost, nothing of the process keeps running
+        void (async () => { n1.pool.stop(); n1.payments?.stop(); await n1.node.stop() })()
       }
       if (done >= killTabAt && !killed.includes('tab')) {
         killed.push('tab')

@@ -134,7 +134,7 @@ export class ProviderPayments extends EventTarget {
             const record = this.latest.get(laneKey(requester, this.owner))
             if (record !== undefined) await this.syncClaimed(record, lane)
             this.closeWatch(requester)
-          }, () => {})
+          }).catch(() => {}) // a failed read or store write: the next event or claim retries
         }
       },
       onError: () => {}
