@@ -4,6 +4,7 @@ import { publicClientFor, walletClientFor } from '../chain/clients.ts'
 import type { ChainConfig } from '../chain/config.ts'
 import { arbitrationAbi, paymentLanesAbi } from '../chain/generated/contracts.ts'
 import { sendContractTx } from '../chain/send-tx.ts'
+import { nextBlockTime } from '../chain/clock.ts'
 import { PAYMENT_TOKEN, STAKING_TOKEN, formatTokenAmount, parseTokenAmount } from '../chain/tokens.ts'
 import { readDispute } from '../mesh/payment/disputes.ts'
 import { listLanes } from '../mesh/payment/list-lanes.ts'
@@ -51,10 +52,7 @@ export async function lanesCommand (args: string[], chain: ChainConfig, account:
   const send = async (functionName: 'startClose' | 'finishClose', who: Address): Promise<void> => {
     // Say why before spending gas: PaymentLanes would only revert.
     const [funded, claimed, closesAt] = await publicClient.readContract({ address: chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [account.address, who] })
-    // The next block's time: at least the latest block's, at least this clock's (anvil mines on demand).
-    const latest = (await publicClient.getBlock()).timestamp
-    const wall = BigInt(Math.floor(Date.now() / 1000))
-    const now = latest > wall ? latest : wall
+    const now = await nextBlockTime(publicClient)
     if (funded === claimed && funded === 0n) throw new CliError('NO_LANE', `there is no lane from ${account.address} to ${who} (tabmesh lanes lists them)`, 1)
     if (functionName === 'finishClose' && closesAt === 0n) throw new CliError('LANE_NOT_CLOSING', `the lane to ${who} is not closing: run \`tabmesh lanes close ${who}\` first`, 1)
     if (functionName === 'finishClose' && BigInt(closesAt) > now) throw new CliError('CLOSE_NOT_DUE', `the close of the lane to ${who} is due in ${BigInt(closesAt) - now} s: the owner may still claim until then`, 1)

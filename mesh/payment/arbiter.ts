@@ -6,6 +6,7 @@ import { arbitrationAbi } from '../../chain/generated/contracts.ts'
 import { decodeTaskSpec } from '../../chain/task-hash.ts'
 import type { TaskSpec } from '../../chain/task-hash.ts'
 import { sendContractTx } from '../../chain/send-tx.ts'
+import { nextBlockTime } from '../../chain/clock.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { DIAL_TIMEOUT_MS } from '../constants.ts'
 import type { ProviderPayments } from './provider-payments.ts'
@@ -92,8 +93,7 @@ export class ArbiterRole extends EventTarget {
       signal.throwIfAborted()
       const state = await readDispute({ chain, publicClient: payments.publicClient, id })
       if (state.status !== 'drawn') return
-      const block = await payments.publicClient.getBlock()
-      if (state.commitments.every(c => c !== UNAVAILABLE) || block.timestamp > state.commitDeadline) break
+      if (state.commitments.every(c => c !== UNAVAILABLE) || await nextBlockTime(payments.publicClient) > state.commitDeadline) break
       await new Promise(resolve => setTimeout(resolve, REVEAL_POLL_MS))
     }
     await sendContractTx(payments.publicClient, payments.walletClient, { address: chain.arbitration, abi: arbitrationAbi, functionName: 'reveal', args: [id, outputHash, salt] }, 'ARBITRATION_FAILED')

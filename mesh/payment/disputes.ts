@@ -7,6 +7,7 @@ import type { Receipt } from '../../chain/eip712.ts'
 import { arbitrationAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
 import { sendContractTx } from '../../chain/send-tx.ts'
 import { serialized } from '../../chain/serialize.ts'
+import { nextBlockTime } from '../../chain/clock.ts'
 
 /** Arbitration.Status, by name. */
 export const DISPUTE_STATUS = ['none', 'open', 'drawn', 'resolved', 'expired'] as const
@@ -125,9 +126,8 @@ export async function settleDispute (p: Clients & { wallet: TabmeshWalletClient,
     const state = await readDispute(p)
     if (state.status === 'resolved' || state.status === 'expired') return { state, ...await slashedIn(p, state) }
     if (state.status === 'drawn') {
-      const block = await p.publicClient.getBlock()
       const allRevealed = await everyoneRevealed(p, p.id, state.arbiters.length, state.drawBlock)
-      if (allRevealed || block.timestamp > state.revealDeadline) {
+      if (allRevealed || await nextBlockTime(p.publicClient) > state.revealDeadline) {
         await sendContractTx(p.publicClient, p.wallet, { address: p.chain.arbitration, abi: arbitrationAbi, functionName: 'resolve', args: [p.id] }, 'DISPUTE_FAILED').catch(() => {})
         continue
       }
