@@ -36,8 +36,6 @@ interface Unpaid {
   at: number
 }
 
-/** A lane's state is re-read when an admission would fail on it and the copy is older than this, ms (events usually refresh it first). */
-const LANE_REFRESH_MS = 1_000
 /** Delivered-but-unpaid entries older than this are written off, ms: a requester that never pays loses this provider's work for that long per lane. */
 const UNPAID_FORGET_MS = 10 * 60_000
 /** How often closing lanes are checked for a claim that must land before the window ends, ms. */
@@ -86,7 +84,9 @@ export class ProviderPayments extends EventTarget {
   readonly walletClient: TabmeshWalletClient
   private readonly graceMs: number
   private readonly latest = new Map<string, ChequeRecord>()
-  private readonly laneStates = new Map<string, { state: LaneState, at: number }>()
+  private readonly laneStates = new Map<string, { state: LaneState, at: number, seq: number }>()
+  /** Orders lane reads: an older read that answers late never replaces a newer one. */
+  private laneReads = 0
   private readonly unpaid = new Map<string, Unpaid[]>()
   /** Newest cheque amount per lane known at first contact in this process (what unpaid tasks add to). */
   private readonly prices = new Map<string, bigint>()
@@ -124,8 +124,10 @@ export class ProviderPayments extends EventTarget {
       abi: paymentLanesAbi,
       args: { owner: this.owner },
       onLogs: (logs) => {
+        // viem applies `args` only with an `eventName`, so every lane event arrives: keep this owner's.
         const touched = new Set<Address>()
         for (const log of logs) {
+          if (!('owner' in log.args) || log.args.owner?.toLowerCase() !== this.owner.toLowerCase()) continue
           if ('requester' in log.args && log.args.requester !== undefined) touched.add(log.args.requester)
         }
         for (const requester of touched) {
@@ -197,7 +199,9 @@ export class ProviderPayments extends EventTarget {
     if (overdue > MAX_UNPAID_TASKS) return { code: 'UNPAID', message: `the requester is ${overdue} tasks behind on cheques` }
     const exposure = this.paidUpTo(key) + unpaid.reduce((sum, u) => sum + u.price, 0n) + price
     let lane = await this.lane(payer)
-    if (exposure > lane.funded || lane.closesAt !== 0n) lane = await this.lane(payer, LANE_REFRESH_MS)
+    // A copy that would refuse is read again: the requester may have funded or reopened the lane in
+    // the block before this task, and events arrive a polling interval late.
+    if (exposure > lane.funded || lane.closesAt !== 0n) lane = await this.readLane(payer)
     if (exposure > lane.funded) return { code: 'UNPAID', message: `the lane from ${payer} holds ${lane.funded - lane.claimed} unspent, less than the ${exposure - lane.claimed} this task would put at risk: fund the lane` }
     // A closing lane is judged by the chain's clock (closes are block timestamps), read fresh.
     const closingNow = lane.closesAt === 0n ? chainNow : Math.max(chainNow, Number((await this.publicClient.getBlock()).timestamp) * 1000)
@@ -323,13 +327,15 @@ export class ProviderPayments extends EventTarget {
   }
 
   private async readLane (requester: Address): Promise<LaneState> {
+    const seq = ++this.laneReads
     const [[funded, claimed, closesAt], block] = await Promise.all([
       this.publicClient.readContract({ address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [requester, this.owner] }),
       this.publicClient.getBlock()
     ])
     this.chainOffsetMs = Math.max(0, Number(block.timestamp) * 1000 - Date.now())
     const state = { funded, claimed, closesAt: BigInt(closesAt) }
-    this.laneStates.set(requester.toLowerCase(), { state, at: Date.now() })
+    const previous = this.laneStates.get(requester.toLowerCase())
+    if (previous === undefined || previous.seq < seq) this.laneStates.set(requester.toLowerCase(), { state, at: Date.now(), seq })
     return state
   }
 
