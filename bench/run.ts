@@ -10,8 +10,9 @@ import { firstTaskSuite } from './suites/first-task.ts'
 import { gasSuite } from './suites/gas.ts'
 import { simulationSuite } from './suites/simulation.ts'
 import { hostileSuite } from './suites/hostile.ts'
+import { nanSuite } from './suites/nan.ts'
 
-const suites: BenchSuite[] = [kernelSuite, throughputSuite, dispatchSuite, firstTaskSuite, hostileSuite, gasSuite, simulationSuite]
+const suites: BenchSuite[] = [kernelSuite, throughputSuite, dispatchSuite, firstTaskSuite, hostileSuite, nanSuite, gasSuite, simulationSuite]
 const wanted = process.argv.slice(2)
 const rows: BenchRow[] = []
 const started = new Date()

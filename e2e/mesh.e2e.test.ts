@@ -14,6 +14,7 @@ import { startRelay } from '../relay/start-relay.ts'
 import type { RelayHandle } from '../relay/start-relay.ts'
 import { createClient, TabmeshError } from '../sdk/index.ts'
 import type { TabmeshClient, TaskOutcome } from '../sdk/index.ts'
+import { hostileModules, NAN_BITS_OUTPUT } from '../worker-runtime/hostile-modules.ts'
 import { resolveLimits } from '../worker-runtime/limits.ts'
 import { WorkerPool } from '../worker-runtime/pool.ts'
 import { spawnNodeWorker } from '../worker-runtime/spawn-node.ts'
@@ -95,7 +96,7 @@ describe('e2e: a real Wasm job across Chromium tabs and a Node provider', () => 
     assert.equal(peer.tier, 'tab')
   })
 
-  it('gives byte-identical outputs in Chromium and in Node (redundancy 3: both tabs and the Node provider agree)', async () => {
+  it('gives byte-identical outputs in Chromium and in Node, NaN bits included (redundancy 3: both tabs and the Node provider agree)', async () => {
     // Reads random_get and both clocks: deterministic by design, seeded from the task input.
     const entropy = wat(`(module
       (import "wasi_snapshot_preview1" "random_get" (func $random (param i32 i32) (result i32)))
@@ -112,7 +113,9 @@ describe('e2e: a real Wasm job across Chromium tabs and a Node provider', () => 
     const jobs: Array<[string, Uint8Array, string[]]> = [
       ['mandelbrot', mandelbrot, ['256 192 0 0 128 96 500', '256 192 128 96 128 96 500']],
       ['wasi-c', wordfreq, ['the quick brown fox jumps over the lazy dog the end']],
-      ['entropy', entropy, ['seed one', 'seed two']]
+      ['entropy', entropy, ['seed one', 'seed two']],
+      // NaNs made by the CPU (x86: ffc00000) come out canonical in Chromium and in Node alike.
+      ['nan-bits', hostileModules().nanBits, ['']]
     ]
     const entropyOutputs: string[] = []
     for (const [name, module, inputs] of jobs) {
@@ -123,6 +126,7 @@ describe('e2e: a real Wasm job across Chromium tabs and a Node provider', () => 
         assert.ok(r.providers.includes(tabs[0]!.peerId) && r.providers.includes(tabs[1]!.peerId) && r.providers.includes(nodeProvider.node.peerId.toString()), 'both tabs and the Node provider agreed')
         if (name === 'mandelbrot') assert.equal(r.output.length, 128 * 96 * 4)
         if (name === 'entropy') entropyOutputs.push(Buffer.from(r.output).toString('hex'))
+        if (name === 'nan-bits') assert.equal(Buffer.from(r.output).toString('hex'), Buffer.from(NAN_BITS_OUTPUT).toString('hex'))
       }
     }
     assert.equal(entropyOutputs.length, 2)
@@ -176,14 +180,15 @@ describe('e2e: a real Wasm job across Chromium tabs and a Node provider', () => 
   })
 
   it('gives hostile modules typed errors and keeps serving', async () => {
-    const runaway = wat('(module (memory (export "memory") 1) (func (export "_start") (loop $l (br $l))))')
-    const bomb = wat('(module (memory (export "memory") 1) (func (export "_start") (loop $l (br_if $l (i32.ne (memory.grow (i32.const 256)) (i32.const -1)))) unreachable))')
-    const unknownImport = wat('(module (import "env" "spawn" (func)) (memory (export "memory") 1) (func (export "_start")))')
-
+    const hostile = hostileModules()
     const expectations: Array<[Uint8Array, string, Record<string, number>]> = [
-      [runaway, 'TIMEOUT', { timeoutMs: 1500 }],
-      [bomb, 'MEMORY_LIMIT', { memoryPages: 2048 }],
-      [unknownImport, 'INVALID_MODULE', {}]
+      [hostile.runaway, 'TIMEOUT', { timeoutMs: 1500 }],
+      [hostile.memoryBomb, 'MEMORY_LIMIT', { memoryPages: 2048 }],
+      [hostile.unknownImport, 'INVALID_MODULE', {}],
+      // Admission, in Chromium as in Node: no second memory, no GC arrays, tables that cannot grow past the bound.
+      [hostile.twoMemories, 'INVALID_MODULE', {}],
+      [hostile.gcArrays, 'INVALID_MODULE', {}],
+      [hostile.tableBomb, 'TRAP', {}]
     ]
     for (const [module, code, limits] of expectations) {
       const job = client.submit({ module, inputs: ['x', 'y'], redundancy: 2, limits })

@@ -1,4 +1,6 @@
-import { InvalidModuleError, MemoryLimitError } from './errors.ts'
+import { MemoryLimitError } from './errors.ts'
+import { canonicalizeNaNs } from './canonical-nan.ts'
+import { concat, encodeLeb, invalid, Reader, section, sections } from './wasm-binary.ts'
 
 /**
  * Most entries one table may hold: 65,536 (a funcref entry costs the host 8–16 bytes, so at most
@@ -17,62 +19,47 @@ export const MAX_TABLES = 4
  *   (threads) — `max = min(declared max, capPages)`, so `memory.grow` past the cap returns -1;
  * - at most MAX_TABLES tables, each clamped to MAX_TABLE_ENTRIES entries;
  * - no GC types (struct, array, recursive groups, GC references): they live outside linear memory;
- * - no relaxed SIMD (its results are implementation-defined; checked with binaryen, loaded only when
- *   the code section could hold a SIMD instruction).
- * Plain SIMD, bulk memory, multi-value, reference types and exceptions stay allowed.
+ * - no relaxed SIMD, atomics or GC instructions (named by canonical-nan.ts, which reads every
+ *   instruction), and every NaN a float instruction makes is canonical (canonical-nan.ts).
+ * Plain SIMD, bulk memory, multi-value, reference types, tail calls and exceptions stay allowed.
  *
  * @param bytes the module binary
  * @param capPages the memory cap in 64 KiB pages
+ * @param options.canonicalNaNs false skips NaN canonicalisation, and with it the refusal of relaxed
+ *   SIMD, atomics and GC instructions (only to measure its cost)
  * @returns a new binary; the input is not modified
  * @throws InvalidModuleError naming the refused feature, or on a malformed binary
  * @throws MemoryLimitError when the module's initial memory already exceeds the cap
  */
-export async function admitModule (bytes: Uint8Array, capPages: number): Promise<Uint8Array> {
-  const rewritten = rewriteLimits(bytes, capPages)
-  if (mayHoldSimd(bytes)) {
-    const { refuseRelaxedSimd } = await import('./relaxed-simd.ts')
-    refuseRelaxedSimd(bytes)
-  }
-  return rewritten
+export function admitModule (bytes: Uint8Array, capPages: number, options: { canonicalNaNs?: boolean } = {}): Uint8Array {
+  const limited = rewriteLimits(bytes, capPages)
+  return options.canonicalNaNs === false ? limited : canonicalizeNaNs(limited)
 }
 
 function rewriteLimits (bytes: Uint8Array, capPages: number): Uint8Array {
-  const reader = new Reader(bytes)
-  if (bytes.length < 8 || reader.u32le() !== 0x6d736100) throw invalid('missing the \\0asm magic number')
-  if (reader.u32le() !== 1) throw invalid('unsupported binary version')
   const out: Uint8Array[] = [bytes.subarray(0, 8)]
   let memories = 0
   let tables = 0
-  while (reader.pos < bytes.length) {
-    const start = reader.pos
-    const id = reader.byte()
-    const size = reader.leb()
-    const end = reader.pos + size
-    if (end > bytes.length) throw invalid('section runs past the end of the module')
-    const body = new Reader(bytes.subarray(reader.pos, end))
-    if (id === 1) checkTypes(body)
-    if (id === 2) tables += checkImports(body)
+  for (const { id, start, end, body } of sections(bytes)) {
+    const r = new Reader(body)
+    if (id === 1) checkTypes(r)
+    if (id === 2) tables += checkImports(r)
     if (id === 4) {
-      const section = rewriteTableSection(body)
-      tables += section.count
-      out.push(section.bytes)
+      const rewritten = rewriteTableSection(r)
+      tables += rewritten.count
+      out.push(rewritten.bytes)
     } else if (id === 5) {
-      const section = rewriteMemorySection(body, capPages)
-      memories += section.count
-      out.push(section.bytes)
+      const rewritten = rewriteMemorySection(r, capPages)
+      memories += rewritten.count
+      out.push(rewritten.bytes)
     } else {
       out.push(bytes.subarray(start, end))
     }
-    reader.pos = end
   }
   if (memories === 0) throw invalid('it defines no linear memory; a WASI command needs exactly one')
   if (memories > 1) throw invalid(`it defines ${memories} linear memories (multi-memory is not admitted: one memory, one cap)`)
   if (tables > MAX_TABLES) throw invalid(`it has ${tables} tables; at most ${MAX_TABLES} are admitted`)
-  const total = out.reduce((n, part) => n + part.length, 0)
-  const result = new Uint8Array(total)
-  let offset = 0
-  for (const part of out) { result.set(part, offset); offset += part.length }
-  return result
+  return concat(out)
 }
 
 /** Type section: function types only; GC composite types and GC reference types are refused. */
@@ -130,23 +117,7 @@ function rewriteTableSection (r: Reader): { count: number, bytes: Uint8Array } {
     if (min > MAX_TABLE_ENTRIES) throw invalid(`it declares a table of ${min} entries; at most ${MAX_TABLE_ENTRIES} are admitted`)
     body.push(reftype, 0x01, ...encodeLeb(min), ...encodeLeb(Math.min(max ?? MAX_TABLE_ENTRIES, MAX_TABLE_ENTRIES)))
   }
-  return { count, bytes: new Uint8Array([4, ...encodeLeb(body.length), ...body]) }
-}
-
-/**
- * Whether the code section holds a 0xFD byte — the SIMD opcode prefix — anywhere (it may also be an
- * immediate: then binaryen is loaded for nothing, never the other way round).
- */
-function mayHoldSimd (bytes: Uint8Array): boolean {
-  const reader = new Reader(bytes)
-  reader.pos = 8
-  while (reader.pos < bytes.length) {
-    const id = reader.byte()
-    const size = reader.leb()
-    if (id === 10) return bytes.subarray(reader.pos, reader.pos + size).includes(0xfd)
-    reader.pos += size
-  }
-  return false
+  return { count, bytes: section(4, body) }
 }
 
 function rewriteMemorySection (r: Reader, capPages: number): { count: number, bytes: Uint8Array } {
@@ -162,60 +133,6 @@ function rewriteMemorySection (r: Reader, capPages: number): { count: number, by
     const newMax = Math.min(max ?? capPages, capPages)
     body.push(0x01, ...encodeLeb(min), ...encodeLeb(newMax))
   }
-  return { count, bytes: new Uint8Array([5, ...encodeLeb(body.length), ...body]) }
+  return { count, bytes: section(5, body) }
 }
 
-function invalid (message: string): InvalidModuleError {
-  return new InvalidModuleError({ code: 'INVALID_MODULE', message: `invalid module: ${message}` })
-}
-
-function encodeLeb (value: number): number[] {
-  const out: number[] = []
-  do {
-    let byte = value & 0x7f
-    value = Math.floor(value / 128)
-    if (value !== 0) byte |= 0x80
-    out.push(byte)
-  } while (value !== 0)
-  return out
-}
-
-class Reader {
-  pos = 0
-  private readonly bytes: Uint8Array
-  constructor (bytes: Uint8Array) { this.bytes = bytes }
-
-  byte (): number {
-    if (this.pos >= this.bytes.length) throw invalid('unexpected end of section')
-    return this.bytes[this.pos++] as number
-  }
-
-  u32le (): number {
-    const v = (this.byte() | (this.byte() << 8) | (this.byte() << 16) | (this.byte() << 24)) >>> 0
-    return v
-  }
-
-  leb (): number {
-    let result = 0
-    let scale = 1
-    for (let i = 0; i < 5; i++) {
-      const b = this.byte()
-      result += (b & 0x7f) * scale
-      if ((b & 0x80) === 0) return result
-      scale *= 128
-    }
-    throw invalid('LEB128 integer too long')
-  }
-
-  skipName (): void {
-    const n = this.leb()
-    this.pos += n
-  }
-
-  limits (): { flags: number, min: number, max: number | undefined } {
-    const flags = this.byte()
-    const min = this.leb()
-    const max = (flags & 0x01) !== 0 ? this.leb() : undefined
-    return { flags, min, max }
-  }
-}

@@ -33,7 +33,20 @@ export interface HostileModules {
   relaxedSimd: Uint8Array
   /** Grows a funcref table by 9 M entries and traps only if that fails [TRAP: clamped tables refuse to grow]. */
   tableBomb: Uint8Array
+  /**
+   * Not hostile but CPU-dependent without canonicalisation: writes the bits of NaNs it makes (f32
+   * 0/0 stored, sqrt(-1) reinterpreted, f64 0/0, copysign(1, 0/0), an f32x4 0/0) and of a signalling
+   * NaN copied by a load and a store, 48 bytes [NAN_BITS_OUTPUT on every CPU].
+   */
+  nanBits: Uint8Array
 }
+
+/** What `nanBits` prints once every NaN is canonical (little-endian words; a copied NaN keeps its bits). */
+export const NAN_BITS_OUTPUT = new Uint8Array([
+  0x00, 0x00, 0xc0, 0x7f, 0x00, 0x00, 0xc0, 0x7f, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f, // f32 0/0, sqrt(-1), f64 0/0
+  0x00, 0x00, 0x80, 0x3f, 0x01, 0x00, 0x80, 0x7f, 0x01, 0x00, 0x80, 0x7f, 0, 0, 0, 0, // copysign(1, NaN) = +1, sNaN, its copy
+  ...[0, 1, 2, 3].flatMap(() => [0x00, 0x00, 0xc0, 0x7f]) // f32x4 0/0
+])
 
 export function hostileModules (): HostileModules {
   return {
@@ -56,7 +69,22 @@ export function hostileModules (): HostileModules {
     sharedMemory: wat('(module (memory (export "memory") 1 1 shared) (func (export "_start")))'),
     gcArrays: wat('(module (type $a (array (mut i8))) (memory (export "memory") 1) (func (export "_start") (drop (array.new_default $a (i32.const 134217728)))))'),
     relaxedSimd: wat('(module (memory (export "memory") 1) (func (export "_start") (drop (i32x4.relaxed_trunc_f32x4_s (v128.const i32x4 0 0 0 0)))))'),
-    tableBomb: wat('(module (table $t 1 funcref) (memory (export "memory") 1) (func (export "_start") (if (i32.eq (table.grow $t (ref.null func) (i32.const 9000000)) (i32.const -1)) (then unreachable))))')
+    tableBomb: wat('(module (table $t 1 funcref) (memory (export "memory") 1) (func (export "_start") (if (i32.eq (table.grow $t (ref.null func) (i32.const 9000000)) (i32.const -1)) (then unreachable))))'),
+    // Operands are loaded from zeroed memory at 256 so no engine folds the NaNs at compile time.
+    nanBits: wat(`(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "_start")
+        (f32.store (i32.const 0) (f32.div (f32.load (i32.const 256)) (f32.load (i32.const 256))))
+        (i32.store (i32.const 4) (i32.reinterpret_f32 (f32.sqrt (f32.sub (f32.load (i32.const 256)) (f32.const 1)))))
+        (f64.store (i32.const 8) (f64.div (f64.load (i32.const 256)) (f64.load (i32.const 256))))
+        (f32.store (i32.const 16) (f32.copysign (f32.const 1) (f32.div (f32.load (i32.const 256)) (f32.load (i32.const 256)))))
+        (i32.store (i32.const 20) (i32.const 0x7f800001))
+        (f32.store (i32.const 24) (f32.load (i32.const 20)))
+        (v128.store (i32.const 32) (f32x4.div (v128.load (i32.const 256)) (v128.load (i32.const 256))))
+        (i32.store (i32.const 64) (i32.const 0))
+        (i32.store (i32.const 68) (i32.const 48))
+        (drop (call $write (i32.const 1) (i32.const 64) (i32.const 1) (i32.const 80)))))`)
   }
 }
 

@@ -7,7 +7,7 @@ import { spawnNodeWorker } from './spawn-node.ts'
 import { resolveLimits } from './limits.ts'
 import type { TaskLimits } from './limits.ts'
 import { TaskError } from './errors.ts'
-import { hostileModules } from './hostile-modules.ts'
+import { hostileModules, NAN_BITS_OUTPUT } from './hostile-modules.ts'
 
 const jobs = new URL('../jobs/', import.meta.url)
 const primes = readFileSync(new URL('primes/build/primes.wasm', jobs))
@@ -106,6 +106,15 @@ describe('worker-runtime (Node worker_threads)', () => {
   it('reports a trap as TRAP', async () => {
     const r = await run(hostile.trap, '', { memoryPages: 64 })
     assert.equal(!r.ok && r.error.code, 'TRAP')
+  })
+
+  it('makes every NaN canonical: 0/0 prints 7fc00000 / 7ff8000000000000 on any CPU, copysign sees a positive NaN, a copied NaN keeps its bits', async () => {
+    const r = await run(hostile.nanBits, '', { memoryPages: 1 })
+    assert.ok(r.ok, show(r))
+    assert.equal(Buffer.from(r.output).toString('hex'), Buffer.from(NAN_BITS_OUTPUT).toString('hex'))
+    // Fuel metering (binaryen, after canonicalisation) keeps it.
+    const metered = await run(hostile.nanBits, '', { memoryPages: 1, fuel: 1_000_000n })
+    assert.ok(metered.ok && Buffer.from(metered.output).equals(NAN_BITS_OUTPUT), show(metered))
   })
 
   it('rejects malformed bytes and unknown imports as INVALID_MODULE', async () => {
