@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { pbStream } from '@libp2p/utils'
 import * as varint from 'uint8-varint'
 import { startRelay } from '../relay/start-relay.ts'
 import type { RelayHandle } from '../relay/start-relay.ts'
@@ -15,7 +14,9 @@ import { decodeCapacityAd, InvalidAdError, CapacityAd } from './ads/capacity-ad.
 import { serveBlobs } from './blob/protocol.ts'
 import { cidOf } from './cid.ts'
 import { MAX_OUTPUT_BYTES } from '../worker-runtime/limits.ts'
-import { AD_TTL_MS, CAPACITY_TOPIC, MAX_AD_BYTES, MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL } from './constants.ts'
+import { AD_TTL_MS, CAPACITY_TOPIC, MAX_AD_BYTES, MAX_BLOB_BYTES, MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL } from './constants.ts'
+import { TabmeshError } from '../errors/base.ts'
+import binaryen from 'binaryen'
 import { publishCapacityAds } from './ads/publisher.ts'
 import { hostileModules } from '../worker-runtime/hostile-modules.ts'
 import { createLibp2p } from 'libp2p'
@@ -26,6 +27,7 @@ import { identify } from '@libp2p/identify'
 import { gossipsub } from '@libp2p/gossipsub'
 import { multiaddr } from '@multiformats/multiaddr'
 import { connectDirect } from './node/connections.ts'
+import { messageStream } from './node/message-stream.ts'
 import { createMeshNode } from './node/create-node.ts'
 import type { MeshNode } from './node/create-node.ts'
 import { TaskRequest, TaskResponse } from './protocol/messages.js'
@@ -36,6 +38,27 @@ const primes = readFileSync(bundledPrimesPath())
 /** The test provider's per-peer task request limit, per second (the default is 1,000). */
 const FLOOD_LIMIT = 20
 const PEER = '12D3KooWLrw7U11gwU9n9HRfxe2w6kX86UwTfr1WyRHg4vtmXiVD'
+
+function wat (text: string): Uint8Array {
+  const module = binaryen.parseText(text)
+  try { return module.emitBinary() } finally { module.dispose() }
+}
+
+/** `module` with a custom section appended so that it is exactly `size` bytes. */
+function padded (module: Uint8Array, size: number): Uint8Array {
+  const name = new TextEncoder().encode('tabmesh.padding')
+  // section id 0, a 5-byte LEB128 size (padded, so the total is exact), the name, then zeros
+  const header = 1 + 5 + 1 + name.length
+  const out = new Uint8Array(size)
+  out.set(module)
+  const body = size - module.length - 1 - 5
+  out[module.length] = 0
+  for (let i = 0; i < 5; i++) out[module.length + 1 + i] = ((body >>> (7 * i)) & 0x7f) | (i < 4 ? 0x80 : 0)
+  out[module.length + 6] = name.length
+  out.set(name, module.length + 7)
+  assert.ok(header + module.length <= size)
+  return out
+}
 
 function ad (fields: Partial<CapacityAd> = {}): CapacityAd {
   return { peerId: PEER, owner: '', operator: '', binding: new Uint8Array(0), workers: 2, scoreMilli: 1000, tier: 'tab', price: '0', multiaddrs: [], timestampMs: BigInt(Date.now()), busy: 0, stake: '', ...fields }
@@ -103,10 +126,61 @@ describe('task and blob protocols reject bad input and keep serving', () => {
     await stillServes()
   })
 
+  it('buffers no more than workers + queue task messages from a peer half-sending 256 of them: the rest are refused unread', async () => {
+    const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
+    const part = new Uint8Array(3.5 * 1024 * 1024) // of a 24 MiB message that never completes
+    const refused = (): number => provider.agent.stats().rejectedBusy + provider.agent.stats().rateLimited
+    const halfSend = async (count: number): Promise<{ held: number, refused: number }> => {
+      const before = process.memoryUsage().arrayBuffers
+      const refusedBefore = refused()
+      const streams = await Promise.allSettled(Array.from({ length: count }, async () => {
+        const stream = await connection.newStream(TASK_PROTOCOL, { maxOutboundStreams: 256, signal: AbortSignal.timeout(10_000) })
+        stream.send(varint.encode(MAX_TASK_MESSAGE_BYTES))
+        if (!stream.send(part)) await stream.onDrain({ signal: AbortSignal.timeout(10_000) }).catch(() => {})
+        return stream
+      }))
+      await new Promise(resolve => setTimeout(resolve, 2_000))
+      const held = process.memoryUsage().arrayBuffers - before
+      for (const s of streams) if (s.status === 'fulfilled') s.value.abort(new Error('done'))
+      return { held, refused: refused() - refusedBefore }
+    }
+    // 256 at once: past TASK_STREAMS_PER_CONNECTION, libp2p resets them; 896 MiB would be held otherwise
+    // (479 MiB were, measured on the code before this test).
+    const flood = await halfSend(256)
+    assert.ok(flood.held < 128 * 1024 * 1024, `buffers grew by ${Math.round(flood.held / 1024 / 1024)} MiB`)
+    // 48, under the stream limit: workers + queue (2) are read, the others answered BUSY (or RATE_LIMITED) unread.
+    const many = await halfSend(48)
+    assert.ok(many.held < 128 * 1024 * 1024, `buffers grew by ${Math.round(many.held / 1024 / 1024)} MiB`)
+    assert.ok(many.refused >= 40, `${many.refused} of 48 refused unread`)
+    await stillServes()
+  })
+
+  it('carries a 16 MiB output and a 64 MiB module; one byte more is refused with a typed error', async () => {
+    const writer = (n: number): Uint8Array => wat(`(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 258)
+      (func (export "_start")
+        (i32.store (i32.const 16842752) (i32.const 0))
+        (i32.store (i32.const 16842756) (i32.const ${n}))
+        (drop (call $write (i32.const 1) (i32.const 16842752) (i32.const 1) (i32.const 16842760)))))`)
+    const outputs = client.submit({ module: writer(MAX_OUTPUT_BYTES), inputs: ['at the cap'], redundancy: 1, limits: { maxOutputBytes: MAX_OUTPUT_BYTES } })
+    for await (const r of outputs.results()) assert.equal(r.ok ? r.output.length : r.error.code, MAX_OUTPUT_BYTES)
+    const over = client.submit({ module: writer(MAX_OUTPUT_BYTES + 1), inputs: ['past the cap'], redundancy: 1, limits: { maxOutputBytes: MAX_OUTPUT_BYTES } })
+    for await (const r of over.results()) assert.equal(r.ok ? 'ok' : r.error.code, 'OUTPUT_TOO_LARGE')
+    // A module of exactly MAX_BLOB_BYTES: a runnable one padded with a custom section.
+    const atCap = padded(hostileModules().noop, MAX_BLOB_BYTES)
+    assert.equal(atCap.length, MAX_BLOB_BYTES)
+    const big = client.submit({ module: atCap, inputs: ['x'], redundancy: 1 })
+    for await (const r of big.results()) assert.ok(r.ok, `the 64 MiB module ran: ${JSON.stringify(r.ok ? '' : r.error)}`)
+    await assert.rejects(client.submit({ module: padded(hostileModules().noop, MAX_BLOB_BYTES + 1), inputs: ['x'] }).done,
+      (err: unknown) => err instanceof TabmeshError && err.code === 'BLOB_TOO_LARGE' && /64 MiB/.test(err.message))
+    await stillServes()
+  })
+
   it('answers BAD_REQUEST to a task with malformed CIDs', async () => {
     const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
     const stream = await connection.newStream(TASK_PROTOCOL)
-    const pb = pbStream(stream, { maxDataLength: MAX_TASK_MESSAGE_BYTES })
+    const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
     await pb.write({ jobId: 'x', taskIndex: 0, moduleCid: new Uint8Array([1, 2, 3]), inputCid: new Uint8Array([4]), args: [], env: [], limits: undefined, input: new Uint8Array(0), paid: false }, TaskRequest)
     const res = await pb.read(TaskResponse)
     assert.equal(res.ok, false)
@@ -119,7 +193,7 @@ describe('task and blob protocols reject bad input and keep serving', () => {
     const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
     for (const [maxOutputBytes, expected] of [[MAX_OUTPUT_BYTES + 1, 'BAD_REQUEST'], [2 ** 32 - 1, 'BAD_REQUEST']] as const) {
       const stream = await connection.newStream(TASK_PROTOCOL)
-      const pb = pbStream(stream, { maxDataLength: MAX_TASK_MESSAGE_BYTES })
+      const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
       const input = new TextEncoder().encode('0 100')
       await pb.write({ jobId: 'x', taskIndex: 0, moduleCid: (await cidOf(primes)).bytes, inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: { timeoutMs: 10_000, memoryPages: 64, fuel: 0n, maxOutputBytes }, input, paid: false }, TaskRequest)
       const res = await pb.read(TaskResponse)
@@ -136,7 +210,7 @@ describe('task and blob protocols reject bad input and keep serving', () => {
       const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
       for (const [input, inputCid] of [[new TextEncoder().encode('0 100'), await cidOf(new TextEncoder().encode('0 100'))], [new TextEncoder().encode('0 100'), await cidOf(new TextEncoder().encode('lies'))]] as const) {
         const stream = await connection.newStream(TASK_PROTOCOL)
-        const pb = pbStream(stream, { maxDataLength: MAX_TASK_MESSAGE_BYTES })
+        const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
         await pb.write({ jobId: 'x', taskIndex: 0, moduleCid: moduleCid.bytes, inputCid: inputCid.bytes, args: [], env: [], limits: undefined, input, paid: false }, TaskRequest)
         const res = await pb.read(TaskResponse)
         assert.equal(res.failure?.code, 'BLOB_UNAVAILABLE')
@@ -151,7 +225,7 @@ describe('task and blob protocols reject bad input and keep serving', () => {
   it('refuses a paid task from a provider with no payout account', async () => {
     const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
     const stream = await connection.newStream(TASK_PROTOCOL)
-    const pb = pbStream(stream, { maxDataLength: MAX_TASK_MESSAGE_BYTES })
+    const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
     const input = new TextEncoder().encode('0 100')
     await pb.write({ jobId: `0x${'11'.repeat(32)}`, taskIndex: 0, moduleCid: (await cidOf(primes)).bytes, inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: undefined, input, paid: true }, TaskRequest)
     const res = await pb.read(TaskResponse)
@@ -162,7 +236,7 @@ describe('task and blob protocols reject bad input and keep serving', () => {
   const request = async (moduleCid: Uint8Array, input: Uint8Array, jobId = 'x'): Promise<TaskResponse> => {
     const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
     const stream = await connection.newStream(TASK_PROTOCOL)
-    const pb = pbStream(stream, { maxDataLength: MAX_TASK_MESSAGE_BYTES })
+    const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
     await pb.write({ jobId, taskIndex: 0, moduleCid, inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: undefined, input, paid: false }, TaskRequest)
     return await pb.read(TaskResponse)
   }

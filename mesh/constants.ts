@@ -8,8 +8,20 @@ export const CAPACITY_TOPIC = 'tabmesh/capacity/1'
 
 /** 24 MiB: one task message (input or output up to 16 MiB plus envelope); anything larger is refused unread. */
 export const MAX_TASK_MESSAGE_BYTES = 24 * 1024 * 1024
+/**
+ * Task messages a provider reads at once from one connection: 4 (so one peer holds at most 4 × 24 MiB
+ * of a provider's memory; provider-wide, reads also count against workers + queue). A requester
+ * pipelining more tasks than that to one provider gets BUSY for the rest and sends them elsewhere.
+ */
+export const TASK_READS_PER_CONNECTION = 4
+/** Task streams one connection may have open: 64 (libp2p resets the rest); a scheduler sends at most workers + queue. */
+export const TASK_STREAMS_PER_CONNECTION = 64
+/** A task message must arrive within 30 s of its stream opening (24 MiB at ~6 Mbit/s), or the stream is reset. */
+export const TASK_READ_TIMEOUT_MS = 30_000
 /** 64 MiB: one blob (a module or an input). */
 export const MAX_BLOB_BYTES = 64 * 1024 * 1024
+/** 4 KiB: one cheque or cheque acknowledgement (an EIP-712 signature, two addresses, an amount). */
+export const MAX_CHEQUE_MESSAGE_BYTES = 4096
 /** 4 KiB: one capacity ad; bigger ads are rejected by the topic validator. */
 export const MAX_AD_BYTES = 4096
 /** 64 KiB: inputs up to this size travel inside the TaskRequest instead of a separate blob fetch. */

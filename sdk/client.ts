@@ -4,6 +4,7 @@ import type { ProviderEntry } from '../mesh/ads/directory.ts'
 import { serveBlobs } from '../mesh/blob/protocol.ts'
 import { MemoryBlobStore } from '../mesh/blob/store.ts'
 import { cidOf } from '../mesh/cid.ts'
+import { MAX_BLOB_BYTES } from '../mesh/constants.ts'
 import { createMeshNode } from '../mesh/node/create-node.ts'
 import type { MeshNode, MeshProfile } from '../mesh/node/create-node.ts'
 import { keepBootstrap } from '../mesh/node/keep-bootstrap.ts'
@@ -161,6 +162,9 @@ export async function createClient (params: CreateClientParameters = {}): Promis
       const inputs = p.inputs.map(i => typeof i === 'string' ? new TextEncoder().encode(i) : i)
       const scheduler = (async () => {
         if (inputs.length === 0) throw new TabmeshError('INVALID_ARGUMENT', 'a job needs at least one input')
+        for (const [what, bytes] of [['the module', p.module], ...inputs.map((b, i) => [`input ${i}`, b] as const)] as const) {
+          if (bytes.length > MAX_BLOB_BYTES) throw new TabmeshError('BLOB_TOO_LARGE', `${what} is ${bytes.length} bytes; the mesh carries modules and inputs of up to ${MAX_BLOB_BYTES} bytes (64 MiB): split the work into more tasks`)
+        }
         if (!WebAssembly.validate(p.module as Uint8Array<ArrayBuffer>)) throw new TabmeshError('INVALID_MODULE', 'the module is not valid WebAssembly')
         const moduleCid = await cidOf(p.module)
         const withCids = await Promise.all(inputs.map(async bytes => ({ bytes, cid: await cidOf(bytes) })))

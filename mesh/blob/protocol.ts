@@ -1,5 +1,5 @@
+import { messageStream } from '../node/message-stream.ts'
 import type { Connection, Stream } from '@libp2p/interface'
-import { pbStream } from '@libp2p/utils'
 import type { CID } from 'multiformats/cid'
 import { TabmeshError } from '../../errors/base.ts'
 import { cidFromBytes, verifyCid } from '../cid.ts'
@@ -38,7 +38,7 @@ export async function serveBlobs (node: MeshNode, lookup: BlobLookup): Promise<(
     lookups.set(node, registered)
     const limit = peerRateLimit(BLOB_PROTOCOL, BLOB_REQUESTS_PER_PEER_PER_SECOND)
     await node.handle(BLOB_PROTOCOL, async (stream: Stream, connection: Connection) => {
-      const pb = pbStream(stream, { maxDataLength: MAX_BLOB_REQUEST_BYTES }).pb(BlobRequest)
+      const pb = messageStream(stream, MAX_BLOB_REQUEST_BYTES).pb(BlobRequest)
       try {
         limit.take(connection.remotePeer.toString())
         const req = await pb.read({ signal: AbortSignal.timeout(10_000) })
@@ -49,7 +49,9 @@ export async function serveBlobs (node: MeshNode, lookup: BlobLookup): Promise<(
           if (data !== undefined) break
         }
         const out = pb.unwrap().pb(BlobResponse)
-        await out.write(data === undefined ? { found: false, data: new Uint8Array(0) } : { found: true, data })
+        // A blob over the cap is never sent: the fetcher would refuse it after reading 64 MiB.
+        const servable = data !== undefined && data.length <= MAX_BLOB_BYTES ? data : undefined
+        await out.write(servable === undefined ? { found: false, data: new Uint8Array(0) } : { found: true, data: servable })
         await stream.close()
       } catch (err) {
         stream.abort(err instanceof Error ? err : new Error(String(err)))
@@ -67,11 +69,12 @@ export async function serveBlobs (node: MeshNode, lookup: BlobLookup): Promise<(
 export async function fetchBlob (connection: Connection, cid: CID, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
   const stream = await connection.newStream(BLOB_PROTOCOL, options)
   try {
-    const pb = pbStream(stream, { maxDataLength: MAX_BLOB_BYTES + 1024 })
+    const pb = messageStream(stream, MAX_BLOB_BYTES + 1024)
     await pb.write({ cid: cid.bytes }, BlobRequest, options)
     const res = await pb.read(BlobResponse, options)
     await stream.close().catch(() => {})
     if (!res.found) throw new BlobUnavailableError(cid, 'the peer does not have it')
+    if (res.data.length > MAX_BLOB_BYTES) throw new BlobUnavailableError(cid, `the peer sent ${res.data.length} bytes, more than the ${MAX_BLOB_BYTES}-byte blob cap`)
     try {
       await verifyCid(cid, res.data)
     } catch (err) {

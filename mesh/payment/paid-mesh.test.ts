@@ -1,3 +1,4 @@
+import { messageStream } from '../node/message-stream.ts'
 // Paid jobs on a real local chain (anvil + the deployed contracts) over a loopback libp2p mesh of
 // six Node providers (each its own owner and operator): payment lanes and cheques pay the honest
 // providers exactly, a lying provider is disputed and slashed by three drawn arbiters, two
@@ -24,7 +25,6 @@ import { createClient } from '../../sdk/index.ts'
 import type { TabmeshClient, TaskOutcome } from '../../sdk/index.ts'
 import { bundledPrimesPath, startNodeProvider } from '../provider/node-provider.ts'
 import type { NodeProviderHandle } from '../provider/node-provider.ts'
-import { pbStream } from '@libp2p/utils'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { serveBlobs } from '../blob/protocol.ts'
 import { cidOf } from '../cid.ts'
@@ -169,7 +169,7 @@ describe('paid jobs on anvil: lanes, cheques, claims, disputes', () => {
       const send = async (i: number, requesterBinding = binding): Promise<string> => {
         const input = new TextEncoder().encode(`0 ${1000 * (i + 1)}`)
         const stream = await connection.newStream(TASK_PROTOCOL)
-        const pb = pbStream(stream, { maxDataLength: MAX_TASK_MESSAGE_BYTES })
+        const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
         await pb.write({ jobId: `0x${'ab'.repeat(32)}`, taskIndex: i, moduleCid: moduleCid.bytes, inputCid: (await cidOf(input)).bytes, args: ['primes'], env: [], limits: undefined, input, paid: true, requester: payer.address, price: PRICE.toString(), requesterBinding }, TaskRequest)
         const res = await pb.read(TaskResponse)
         await stream.close().catch(() => {})

@@ -1,6 +1,6 @@
+import { messageStream } from '../node/message-stream.ts'
 import type { Account, Address, Hex } from 'viem'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { pbStream } from '@libp2p/utils'
 import type { Connection } from '@libp2p/interface'
 import { PAYMENT_TOKEN, formatTokenAmount } from '../../chain/tokens.ts'
 import { TabmeshError } from '../../errors/base.ts'
@@ -11,7 +11,7 @@ import { paymentLanesAbi, testTokenAbi } from '../../chain/generated/contracts.t
 import { sendContractTx } from '../../chain/send-tx.ts'
 import { serialized } from '../../chain/serialize.ts'
 import type { ProviderEntry } from '../ads/directory.ts'
-import { CHEQUE_PROTOCOL, DIAL_TIMEOUT_MS } from '../constants.ts'
+import { CHEQUE_PROTOCOL, DIAL_TIMEOUT_MS, MAX_CHEQUE_MESSAGE_BYTES } from '../constants.ts'
 import { connectDirect, toMultiaddrs, unlimitedConnection } from '../node/connections.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { ChequeAck, ChequeMessage } from '../protocol/messages.js'
@@ -229,7 +229,7 @@ export class RequesterPayments {
         if (connection === undefined) return // the provider left; `redeliver` retries
         const timeout = AbortSignal.timeout(10_000)
         const stream = await connection.newStream(CHEQUE_PROTOCOL, { signal: signal !== undefined ? AbortSignal.any([signal, timeout]) : timeout })
-        const pb = pbStream(stream, { maxDataLength: 4096 })
+        const pb = messageStream(stream, MAX_CHEQUE_MESSAGE_BYTES)
         await pb.write({
           jobId: /^0x[0-9a-fA-F]{64}$/.test(jobId) ? fromHex(jobId) : new Uint8Array(0),
           cumulativeAmount: cumulativeAmount.toString(),

@@ -1,5 +1,5 @@
+import { messageStream } from '../node/message-stream.ts'
 import type { Connection, Stream } from '@libp2p/interface'
-import { pbStream } from '@libp2p/utils'
 import type { CID } from 'multiformats/cid'
 import { TabmeshError } from '../../errors/base.ts'
 import { TaskError, TASK_ERROR_CODES } from '../../worker-runtime/errors.ts'
@@ -11,7 +11,7 @@ import type { ProviderTier } from '../ads/capacity-ad.ts'
 import { fetchBlob } from '../blob/protocol.ts'
 import type { BlobStore } from '../blob/store.ts'
 import { cidFromBytes, cidOf, verifyCid } from '../cid.ts'
-import { CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND, MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL, TASK_REQUESTS_PER_PEER_PER_SECOND } from '../constants.ts'
+import { CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND, MAX_CHEQUE_MESSAGE_BYTES, MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL, TASK_READ_TIMEOUT_MS, TASK_READS_PER_CONNECTION, TASK_REQUESTS_PER_PEER_PER_SECOND, TASK_STREAMS_PER_CONNECTION } from '../constants.ts'
 import { peerRateLimit } from '../node/peer-rate-limit.ts'
 import type { PeerRateLimit } from '../node/peer-rate-limit.ts'
 import type { ProviderPayments } from '../payment/provider-payments.ts'
@@ -91,6 +91,9 @@ export class ProviderAgent extends EventTarget {
   private readonly compiled = new Map<string, Promise<WebAssembly.Module>>()
   private stopAds: (() => void) | undefined
   private running = 0
+  /** Task messages being read now (each holds a slot of workers + queue), in all and per connection id. */
+  private reading = 0
+  private readonly readingOn = new Map<string, number>()
   private completed = 0
   private failed = 0
   private rejectedBusy = 0
@@ -115,7 +118,7 @@ export class ProviderAgent extends EventTarget {
   async start (): Promise<void> {
     const { node } = this.options
     await node.handle(TASK_PROTOCOL, (stream, connection) => { void this.handle(stream, connection) }, {
-      maxInboundStreams: 256
+      maxInboundStreams: TASK_STREAMS_PER_CONNECTION
     })
     const payments = this.options.payments
     if (payments !== undefined) {
@@ -164,35 +167,66 @@ export class ProviderAgent extends EventTarget {
   }
 
   private async handle (stream: Stream, connection: Connection): Promise<void> {
-    const pb = pbStream(stream, { maxDataLength: MAX_TASK_MESSAGE_BYTES })
+    const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
     try {
       this.taskLimit.take(connection.remotePeer.toString())
     } catch (err) {
       // Refused unread: a flood costs the provider one small write per stream, not a decode.
       this.rateLimited++
-      await pb.write(failure('RATE_LIMITED', (err as Error).message), TaskResponse, { signal: AbortSignal.timeout(5_000) }).catch(() => {})
-      await stream.close().catch(() => { stream.abort(new Error('rate limited')) })
+      await refuseUnread(stream, pb, failure('RATE_LIMITED', (err as Error).message))
       return
+    }
+    // Capacity is checked before the body is read: a task message may be 24 MiB, and only messages
+    // that could run now or wait in the queue are buffered — provider-wide at most workers + queue,
+    // and at most TASK_READS_PER_CONNECTION from one connection.
+    const maxQueued = this.options.maxQueued ?? this.options.pool.size
+    const capacity = this.options.pool.size + maxQueued
+    const onConnection = this.readingOn.get(connection.id) ?? 0
+    if (this.paused || this.running + this.reading >= capacity || onConnection >= TASK_READS_PER_CONNECTION) {
+      this.rejectedBusy++
+      await refuseUnread(stream, pb, failure('BUSY', this.paused ? 'the provider is paused' : 'the provider is at capacity'))
+      return
+    }
+    this.reading++
+    this.readingOn.set(connection.id, onConnection + 1)
+    let reserved = true
+    const release = (): void => {
+      if (!reserved) return
+      reserved = false
+      this.reading--
+      const left = (this.readingOn.get(connection.id) ?? 1) - 1
+      if (left === 0) this.readingOn.delete(connection.id)
+      else this.readingOn.set(connection.id, left)
     }
     let request: TaskRequest
     try {
-      request = await pb.read(TaskRequest, { signal: AbortSignal.timeout(30_000), limits: { args: 256, env: 256 } })
+      request = await pb.read(TaskRequest, { signal: AbortSignal.timeout(TASK_READ_TIMEOUT_MS), limits: { args: 256, env: 256 } })
     } catch (err) {
+      release()
       stream.abort(err instanceof Error ? err : new Error(String(err)))
       return
     }
+    try {
+      await this.answer(request, stream, pb, connection, release)
+    } finally {
+      release()
+    }
+  }
+
+  private async answer (request: TaskRequest, stream: Stream, pb: MessageStream, connection: Connection, release: () => void): Promise<void> {
     const requester = connection.remotePeer.toString()
     const info: ProviderTaskEvent = { jobId: request.jobId, taskIndex: request.taskIndex, requester }
-    const maxQueued = this.options.maxQueued ?? this.options.pool.size
     let response: TaskResponse
     const refusal = request.paid ? await this.paidRefusal(request, requester) : undefined
     if (refusal !== undefined) {
       response = failure(refusal.code, refusal.message)
-    } else if (this.paused || this.running >= this.options.pool.size + maxQueued) {
+    } else if (this.paused) {
       this.rejectedBusy++
-      response = failure('BUSY', this.paused ? 'the provider is paused' : 'the provider is at capacity')
+      response = failure('BUSY', 'the provider is paused')
     } else {
+      // The slot reserved before reading becomes a running task.
       this.running++
+      release()
       this.dispatchEvent(new CustomEvent('task:start', { detail: info }))
       this.changed()
       try {
@@ -343,7 +377,7 @@ export class ProviderAgent extends EventTarget {
 
   /** `/tabmesh/cheque/2.0.0`: one ChequeMessage in, one ChequeAck out (with the amount held for the lane). */
   private async handleCheque (stream: Stream, connection: Connection): Promise<void> {
-    const pb = pbStream(stream, { maxDataLength: 4096 })
+    const pb = messageStream(stream, MAX_CHEQUE_MESSAGE_BYTES)
     try {
       this.chequeLimit.take(connection.remotePeer.toString())
       const msg = await pb.read(ChequeMessage, { signal: AbortSignal.timeout(10_000) })
@@ -412,4 +446,13 @@ export function taskSpecOf (request: Pick<TaskRequest, 'moduleCid' | 'inputCid' 
 /** True for failure codes that are the task's own deterministic outcome (every honest provider agrees). */
 export function isTaskOutcome (code: string): code is TaskErrorCode {
   return (TASK_ERROR_CODES as string[]).includes(code)
+}
+
+type MessageStream = ReturnType<typeof messageStream>
+
+/** Answers `response` without reading the request, and stops reading: the rest of the message is dropped, not buffered. */
+async function refuseUnread (stream: Stream, pb: MessageStream, response: TaskResponse): Promise<void> {
+  await stream.closeRead().catch(() => {})
+  await pb.write(response, TaskResponse, { signal: AbortSignal.timeout(5_000) }).catch(() => {})
+  await stream.close({ signal: AbortSignal.timeout(5_000) }).catch(() => { stream.abort(new Error(response.failure?.message ?? 'refused')) })
 }

@@ -1,6 +1,6 @@
+import { messageStream } from '../node/message-stream.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { keccak256 } from 'viem'
-import { pbStream } from '@libp2p/utils'
 import { AbortedError, TabmeshError } from '../../errors/base.ts'
 import type { ProviderEntry, ProviderDirectory } from '../ads/directory.ts'
 import { cidOf } from '../cid.ts'
@@ -302,7 +302,7 @@ export class JobScheduler extends EventTarget {
       const connection = await connectDirect(this.node, peerIdFromString(peer), toMultiaddrs(entry.ad.multiaddrs), { signal })
       const stream = await connection.newStream(TASK_PROTOCOL, { signal })
       try {
-        const pb = pbStream(stream, { maxDataLength: MAX_TASK_MESSAGE_BYTES })
+        const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
         const input = this.spec.inputs[task.index]!
         await pb.write(this.request(task.index, input.bytes.length <= INLINE_INPUT_BYTES ? input.bytes : undefined), TaskRequest, { signal })
         response = await pb.read(TaskResponse, { signal })
