@@ -4,6 +4,7 @@ import { webSockets } from '@libp2p/websockets'
 import { webRTC } from '@libp2p/webrtc'
 import { tcp } from '@libp2p/tcp'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
@@ -17,6 +18,7 @@ import { memory } from '@libp2p/memory'
 import { DIAL_TIMEOUT_MS } from '../constants.ts'
 import { MESH_PEER_SCORE_PARAMS, MESH_PEER_SCORE_THRESHOLDS } from './gossip-scoring.ts'
 import { perIpConnectionGate } from './per-ip.ts'
+import { reservationGate } from './reservation-gate.ts'
 
 /** Which peer this is: a browser tab, a Node peer (provider / SDK requester) or a relay. */
 export type MeshProfile = 'browser' | 'node' | 'relay'
@@ -25,6 +27,8 @@ export interface MeshServices {
   identify: Identify
   ping: PingService
   pubsub: GossipSub
+  /** The relay profile's circuit relay v2 server. */
+  relay?: CircuitRelayService
   [name: string]: unknown
 }
 
@@ -46,6 +50,8 @@ export interface CreateMeshNodeParameters {
   privateKey?: PrivateKey
   /** Relay only: how many reservations it holds at once. */
   maxReservations?: number
+  /** Relay profile: reservations one IP may hold (default RESERVATIONS_PER_IP, 32). */
+  reservationsPerIp?: number
   /**
    * Simulation only (mesh/sim): the in-process libp2p memory transport instead of the profile's
    * network transports, with this one-way latency per message, ms. Everything above the transport
@@ -144,6 +150,7 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
   }
 
   const gate = perIpConnectionGate(MAX_CONNECTIONS_PER_IP)
+  const reservations = reservationGate(params.reservationsPerIp)
   const node = await createLibp2p({
     ...(params.privateKey !== undefined ? { privateKey: params.privateKey } : {}),
     addresses: { listen: params.listen ?? (params.memory !== undefined ? [`/memory/${crypto.randomUUID()}`] : defaultListen(profile)) },
@@ -152,7 +159,8 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
     streamMuxers: [yamux({ maxEarlyStreams: MAX_EARLY_STREAMS })],
     connectionGater: {
       ...(params.allowLocalDials === true || profile !== 'browser' ? { denyDialMultiaddr: async () => false } : {}),
-      ...(profile !== 'browser' ? { denyInboundConnection: gate.deny } : {})
+      ...(profile !== 'browser' ? { denyInboundConnection: gate.deny } : {}),
+      ...(profile === 'relay' ? { denyInboundRelayReservation: reservations.deny } : {})
     },
     connectionManager: {
       dialTimeout: DIAL_TIMEOUT_MS,
@@ -163,6 +171,7 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
     services: services as never
   }) as unknown as MeshNode
   gate.attach(node)
+  if (profile === 'relay') reservations.attach(node)
 
   const log = node.logger.forComponent('tabmesh:bootstrap')
   for (const addr of params.bootstrap ?? []) {
