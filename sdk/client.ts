@@ -31,7 +31,7 @@ export interface CreateClientParameters {
   profile?: Exclude<MeshProfile, 'relay'>
   /** WebRTC ICE servers; none for the local mesh. */
   iceServers?: RTCIceServer[]
-  /** Allow plain ws:// and loopback dials from a browser (the local mesh). */
+  /** Allow dialing private and loopback addresses named in ads; default: only when every bootstrap address is private or loopback (the local mesh). */
   allowLocalDials?: boolean
   /** The contracts, for paid jobs (`pricePerTask`). */
   chain?: ChainConfig
@@ -123,7 +123,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
     profile: params.profile ?? (typeof window !== 'undefined' ? 'browser' : 'node'),
     bootstrap: params.bootstrap ?? [],
     ...(params.iceServers !== undefined ? { iceServers: params.iceServers } : {}),
-    allowLocalDials: params.allowLocalDials ?? true
+    ...(params.allowLocalDials !== undefined ? { allowLocalDials: params.allowLocalDials } : {})
   })
   const stopKeeping = ownsNode ? keepBootstrap(node, params.bootstrap ?? []) : () => {}
   const directory = new ProviderDirectory(node)

@@ -14,11 +14,23 @@ import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import type { Ping as PingService } from '@libp2p/ping'
 import { multiaddr } from '@multiformats/multiaddr'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { memory } from '@libp2p/memory'
 import { DIAL_TIMEOUT_MS } from '../constants.ts'
 import { MESH_PEER_SCORE_PARAMS, MESH_PEER_SCORE_THRESHOLDS } from './gossip-scoring.ts'
+import { isPrivate } from '@libp2p/utils'
 import { perIpConnectionGate } from './per-ip.ts'
 import { reservationGate } from './reservation-gate.ts'
+
+/**
+ * Whether `bootstrap` describes a local mesh: every relay on a loopback or private address (or none).
+ * Only then may a node dial the private and loopback addresses that ads and peers name; on a public
+ * mesh a hostile ad could otherwise make every requester probe its LAN (RFC 1918, RFC 4193, loopback,
+ * link-local and CGNAT ranges, as @libp2p/utils' isPrivate decides).
+ */
+export function isLocalMesh (bootstrap: string[]): boolean {
+  return bootstrap.every(a => isPrivate(multiaddr(a)))
+}
 
 /** Which peer this is: a browser tab, a Node peer (provider / SDK requester) or a relay. */
 export type MeshProfile = 'browser' | 'node' | 'relay'
@@ -43,8 +55,8 @@ export interface CreateMeshNodeParameters {
   /** ICE servers for WebRTC; empty for the local mesh (no traffic leaves the machine). Never the library's public STUN default. */
   iceServers?: RTCIceServer[]
   /**
-   * Allow dialing plain ws:// and private/loopback addresses from a browser. The local mesh needs it;
-   * keep public deployments on wss:// with this off.
+   * Allow dialing private and loopback addresses (from ads, peers, bootstrap). Default: true only for a
+   * local mesh (isLocalMesh: every bootstrap address private or loopback), false on a public one.
    */
   allowLocalDials?: boolean
   privateKey?: PrivateKey
@@ -149,6 +161,7 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
     })
   }
 
+  const allowLocal = params.allowLocalDials ?? isLocalMesh(params.bootstrap ?? [])
   const gate = perIpConnectionGate(MAX_CONNECTIONS_PER_IP)
   const reservations = reservationGate(params.reservationsPerIp)
   const node = await createLibp2p({
@@ -158,7 +171,8 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ maxEarlyStreams: MAX_EARLY_STREAMS })],
     connectionGater: {
-      ...(params.allowLocalDials === true || profile !== 'browser' ? { denyDialMultiaddr: async () => false } : {}),
+      // Ads and peers name any address; only the local mesh may make this node dial private ones.
+      denyDialMultiaddr: async (ma: Multiaddr) => !allowLocal && isPrivate(ma),
       ...(profile !== 'browser' ? { denyInboundConnection: gate.deny } : {}),
       ...(profile === 'relay' ? { denyInboundRelayReservation: reservations.deny } : {})
     },

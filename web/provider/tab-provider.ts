@@ -113,7 +113,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
     owner: '', operator: '', earnings: { received: '0', claimed: '0', claimable: '0' },
     earningsHistory: await loadEarningsHistory(), settings, pausedBy: [], credit: 0, unreachableReports: 0
   }
-  const node = await createMeshNode({ profile: 'browser', bootstrap: config.bootstrap, allowLocalDials: true })
+  const node = await createMeshNode({ profile: 'browser', bootstrap: config.bootstrap })
   state.peerId = node.peerId.toString()
   const reports = await acceptUnreachableReports(node, () => { state.unreachableReports = reports.count(); notify() })
   keepBootstrap(node, config.bootstrap)
