@@ -39,6 +39,11 @@ export interface HostileModules {
    * NaN copied by a load and a store, 48 bytes [NAN_BITS_OUTPUT on every CPU].
    */
   nanBits: Uint8Array
+  /**
+   * An iovec bomb: fd_write naming 2,048 buffers (the WASI shim makes a JS object per buffer, so
+   * 100 M of them would fill the worker's JS heap); prints `EINVAL` when refused past IOV_MAX.
+   */
+  iovecBomb: Uint8Array
 }
 
 /** What `nanBits` prints once every NaN is canonical (little-endian words; a copied NaN keeps its bits). */
@@ -70,6 +75,15 @@ export function hostileModules (): HostileModules {
     gcArrays: wat('(module (type $a (array (mut i8))) (memory (export "memory") 1) (func (export "_start") (drop (array.new_default $a (i32.const 134217728)))))'),
     relaxedSimd: wat('(module (memory (export "memory") 1) (func (export "_start") (drop (i32x4.relaxed_trunc_f32x4_s (v128.const i32x4 0 0 0 0)))))'),
     tableBomb: wat('(module (table $t 1 funcref) (memory (export "memory") 1) (func (export "_start") (if (i32.eq (table.grow $t (ref.null func) (i32.const 9000000)) (i32.const -1)) (then unreachable))))'),
+    iovecBomb: wat(`(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 60000) "EINVAL\\0aunbounded\\0a")
+      (func (export "_start") (local $errno i32)
+        (local.set $errno (call $write (i32.const 1) (i32.const 0) (i32.const 2048) (i32.const 59996)))
+        (i32.store (i32.const 59980) (select (i32.const 60000) (i32.const 60007) (i32.eq (local.get $errno) (i32.const 28))))
+        (i32.store (i32.const 59984) (select (i32.const 7) (i32.const 10) (i32.eq (local.get $errno) (i32.const 28))))
+        (drop (call $write (i32.const 1) (i32.const 59980) (i32.const 1) (i32.const 59996)))))`),
     // Operands are loaded from zeroed memory at 256 so no engine folds the NaNs at compile time.
     nanBits: wat(`(module
       (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))

@@ -9,6 +9,8 @@ import type { RuntimeApi } from './runtime-api.ts'
 export interface WorkerHandle {
   api: Remote<RuntimeApi>
   terminate: () => void
+  /** Settles when the worker dies on its own (out of memory, a crash), with why; a terminated worker may settle it too. */
+  exited?: Promise<Error>
 }
 
 export interface WorkerPoolOptions {
@@ -115,6 +117,7 @@ export class WorkerPool extends EventTarget {
     const started = performance.now()
     let timer: ReturnType<typeof setTimeout> | undefined
     let onAbort: (() => void) | undefined
+    let settled = false
     try {
       const interrupted = new Promise<RunTaskReturnType>((resolve, reject) => {
         timer = setTimeout(() => {
@@ -124,8 +127,16 @@ export class WorkerPool extends EventTarget {
         onAbort = () => { this.replace(slot); reject(new AbortedError()) }
         options.signal?.addEventListener('abort', onAbort, { once: true })
       })
-      return await Promise.race([this.slots[slot]!.handle.api.run(params), interrupted])
+      // A worker that dies mid-task (its JS heap limit, a crash) fails the task now, not at its timeout.
+      const handle = this.slots[slot]!.handle
+      const died = handle.exited?.then((err): RunTaskReturnType => {
+        if (!settled && this.slots[slot]!.handle === handle) this.replace(slot)
+        const oom = /OUT_OF_MEMORY|heap/i.test(`${(err as { code?: string }).code ?? ''} ${err.message}`)
+        return { ok: false, error: { code: oom ? 'MEMORY_LIMIT' : 'TRAP', message: oom ? 'the task took more than the worker\'s JS heap (256 MiB)' : `the worker died: ${err.message}` }, durationMs: performance.now() - started }
+      })
+      return await Promise.race([handle.api.run(params), interrupted, ...(died !== undefined ? [died] : [])])
     } finally {
+      settled = true
       clearTimeout(timer)
       if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort)
       const rest = this.dutyCycle < 1 ? (performance.now() - started) * (1 / Math.max(this.dutyCycle, 0.05) - 1) : 0

@@ -117,6 +117,12 @@ describe('worker-runtime (Node worker_threads)', () => {
     assert.ok(metered.ok && Buffer.from(metered.output).equals(NAN_BITS_OUTPUT), show(metered))
   })
 
+  it('refuses an fd_write naming more than IOV_MAX buffers with EINVAL (an iovec bomb would fill the JS heap)', async () => {
+    const r = await run(hostile.iovecBomb, '', { memoryPages: 1 })
+    assert.ok(r.ok, show(r))
+    assert.equal(dec.decode(r.output), 'EINVAL\n')
+  })
+
   it('rejects malformed bytes and unknown imports as INVALID_MODULE', async () => {
     await assert.rejects(pool.prepare({ bytes: enc.encode('not wasm at all'), memoryPages: 16, metered: false }), (err: unknown) => err instanceof TaskError && err.code === 'INVALID_MODULE')
     await assert.rejects(pool.prepare({ bytes: primes.subarray(0, 100), memoryPages: 16, metered: false }), (err: unknown) => err instanceof TaskError && err.code === 'INVALID_MODULE')
@@ -167,6 +173,25 @@ describe('worker pool settings', () => {
       assert.equal(pool.stats().size, 1)
       const again = await Promise.all([pool.run(task), pool.run(task)])
       assert.ok(again.every(r => r.ok))
+    } finally {
+      pool.stop()
+    }
+  })
+
+  it('a worker that dies mid-task fails that task at once (not at its timeout) and is replaced', async () => {
+    const spawned: Array<ReturnType<typeof spawnNodeWorker>> = []
+    const pool = new WorkerPool({ size: 1, spawn: () => { const h = spawnNodeWorker(); spawned.push(h); return h } })
+    try {
+      const limits = resolveLimits({ timeoutMs: 60_000 })
+      const module = await pool.prepare({ bytes: hostile.runaway, memoryPages: 1, metered: false })
+      const t0 = performance.now()
+      setTimeout(() => { spawned[0]!.terminate() }, 300) // as ERR_WORKER_OUT_OF_MEMORY would end it
+      const r = await pool.run({ module, input: enc.encode(''), args: ['loop'], env: [], limits, seed })
+      assert.equal(!r.ok && r.error.code, 'TRAP', show(r))
+      assert.ok(performance.now() - t0 < 10_000, 'well before the 60 s timeout')
+      const ok = await pool.run({ module: await pool.prepare({ bytes: primes, memoryPages: 64, metered: false }), input: enc.encode('0 100'), args: ['primes'], env: [], limits, seed })
+      assert.ok(ok.ok && dec.decode(ok.output) === '25\n', 'the replacement worker serves')
+      assert.equal(spawned.length, 2)
     } finally {
       pool.stop()
     }

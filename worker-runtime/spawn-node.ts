@@ -3,9 +3,21 @@ import * as Comlink from 'comlink'
 import type { WorkerHandle } from './pool.ts'
 import type { RuntimeApi } from './runtime-api.ts'
 
+/**
+ * JS heap of one runtime worker (worker_threads `resourceLimits`): 256 MiB old generation, 32 MiB
+ * young. Wasm memory is not counted (the module's own cap bounds it); this bounds what the WASI shim
+ * and the runtime allocate for a module, so a worker that runs out dies alone (ERR_WORKER_OUT_OF_MEMORY)
+ * instead of growing the provider process.
+ */
+export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 } as const
+
 /** Spawns a runtime worker in a Node worker_threads Worker (24–44 ms each: the pool keeps them warm). */
 export function spawnNodeWorker (): WorkerHandle {
-  const worker = new Worker(new URL('./worker-node.ts', import.meta.url))
+  const worker = new Worker(new URL('./worker-node.ts', import.meta.url), { resourceLimits: WORKER_RESOURCE_LIMITS })
+  const exited = new Promise<Error>(resolve => {
+    worker.once('error', resolve)
+    worker.once('exit', code => { resolve(new Error(`the worker exited with code ${code}`)) })
+  })
   const endpoint: Comlink.Endpoint = {
     postMessage: (message: unknown, transfer?: Transferable[]) => worker.postMessage(message, transfer as never),
     addEventListener: (_type: string, listener: EventListenerOrEventListenerObject) => {
@@ -19,6 +31,7 @@ export function spawnNodeWorker (): WorkerHandle {
   }
   return {
     api: Comlink.wrap<RuntimeApi>(endpoint),
-    terminate: () => { void worker.terminate() }
+    terminate: () => { void worker.terminate() },
+    exited
   }
 }

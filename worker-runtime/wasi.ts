@@ -92,6 +92,12 @@ export function createDeterministicWasi (options: DeterministicWasiOptions): Det
       view.setUint32(neventsPtr, count, true)
       return defs.ERRNO_SUCCESS
     },
+    // At most IOV_MAX buffers per call: the shim builds one JS object per iovec, so a module passing
+    // 100 M of them would take the worker's JS heap (an iovec bomb), not its own capped memory.
+    fd_write: iovecBound(wasi.wasiImport, 'fd_write'),
+    fd_read: iovecBound(wasi.wasiImport, 'fd_read'),
+    fd_pwrite: iovecBound(wasi.wasiImport, 'fd_pwrite'),
+    fd_pread: iovecBound(wasi.wasiImport, 'fd_pread'),
     sched_yield: () => defs.ERRNO_SUCCESS,
     sock_accept: () => defs.ERRNO_NOTSUP,
     sock_recv: () => defs.ERRNO_NOTSUP,
@@ -112,6 +118,15 @@ export function createDeterministicWasi (options: DeterministicWasiOptions): Det
 export function providedImports (): Map<string, Set<string>> {
   const { imports } = createDeterministicWasi({ args: [], env: [], stdin: new Uint8Array(0), seed: new Uint8Array(16), maxOutputBytes: 0, stderrTailBytes: 0 })
   return new Map(Object.entries(imports).map(([name, funcs]) => [name, new Set(Object.keys(funcs))]))
+}
+
+/** POSIX IOV_MAX as wasi-libc defines it: the most buffers one fd_read/fd_write call may name. */
+export const IOV_MAX = 1024
+
+/** Wraps an fd_read/fd_write-style import (fd, iovs, iovs_len, …): more than IOV_MAX buffers is EINVAL, as POSIX `writev` says. */
+function iovecBound (imports: Record<string, ((...args: never[]) => unknown) | undefined>, name: string): (fd: number, iovs: number, iovsLen: number, ...rest: never[]) => number {
+  const call = imports[name]!
+  return (fd, iovs, iovsLen, ...rest) => iovsLen > IOV_MAX ? defs.ERRNO_INVAL : call(...[fd, iovs, iovsLen, ...rest] as never[]) as number
 }
 
 function concat (chunks: Uint8Array[], total: number): Uint8Array {
