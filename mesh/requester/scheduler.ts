@@ -1,4 +1,5 @@
 import { messageStream } from '../node/message-stream.ts'
+import { nextTaskMs, providerSpeed } from './speed.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { keccak256 } from 'viem'
 import { AbortedError, TabmeshError } from '../../errors/base.ts'
@@ -66,6 +67,9 @@ interface ProviderRecord {
   failures: number
   backoffUntil: number
   rttMs: number
+  /** Tasks of this job timed on it, and their mean time request → result, ms (mesh/requester/speed.ts). */
+  timed: number
+  taskMs?: number
 }
 
 /**
@@ -233,13 +237,22 @@ export class JobScheduler extends EventTarget {
     }
   }
 
-  /** Higher is better: benchmark score over price and latency (DESIGN.md "Assign"). */
+  /** Higher is better: speed (measured once timed, else the clamped claim) over price and latency (DESIGN.md "Assign"). */
   private weight (entry: ProviderEntry): number {
-    const score = entry.ad.scoreMilli > 0 ? entry.ad.scoreMilli / 1000 : 1
+    const record = this.providers.get(entry.ad.peerId)
+    const score = providerSpeed({ claimedMilli: entry.ad.scoreMilli, timed: record?.timed ?? 0, taskMs: record?.taskMs ?? 0, referenceMs: this.referenceTaskMs() })
     const price = Math.log10(1 + Number(entry.ad.price))
     const rtt = this.providers.get(entry.ad.peerId)?.rttMs ?? 50
     const reputation = this.spec.verification?.book.weight(entry.ad.peerId, entry.ad.owner) ?? 1
     return reputation * score / (1 + price) / (1 + rtt / 100)
+  }
+
+  /** The mean task time over every provider timed in this job, ms (0 before any). */
+  private referenceTaskMs (): number {
+    let sum = 0
+    let n = 0
+    for (const p of this.providers.values()) if (p.taskMs !== undefined) { sum += p.taskMs; n++ }
+    return n === 0 ? 0 : sum / n
   }
 
   /** Outvoted in this job, or caught disagreeing and not yet trusted again. */
@@ -251,7 +264,7 @@ export class JobScheduler extends EventTarget {
   private provider (peer: string): ProviderRecord {
     let p = this.providers.get(peer)
     if (p === undefined) {
-      p = { faults: 0, failures: 0, backoffUntil: 0, rttMs: 50 }
+      p = { faults: 0, failures: 0, backoffUntil: 0, rttMs: 50, timed: 0 }
       this.providers.set(peer, p)
     }
     return p
@@ -331,6 +344,9 @@ export class JobScheduler extends EventTarget {
     } else if (response.ok) {
       provider.failures = 0
       provider.rttMs = (1 - RTT_EWMA_ALPHA) * provider.rttMs + RTT_EWMA_ALPHA * Math.max(0, performance.now() - sentAt - response.durationMs)
+      // Timed here, end to end: the provider's own durationMs and its ad's score are self-reported.
+      provider.taskMs = nextTaskMs(provider.taskMs, performance.now() - sentAt)
+      provider.timed++
       // Never trust the provider's claimed CID: hash the output ourselves.
       const cidObj = await cidOf(response.output)
       const cid = cidObj.toString()
