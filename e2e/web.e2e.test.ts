@@ -73,6 +73,9 @@ describe('e2e: the web app — contribute, jobs, wallet, network, offline', () =
     // Turn automatic claiming off, so the Wallet page can claim by hand below.
     await page.getByText('Preferences').click()
     await page.getByLabel('Claim earnings automatically when a job ends').uncheck()
+    // The cache preference applies at once and is kept.
+    await page.getByLabel('Module and input cache').selectOption('64')
+    await until('the cache preference to apply', async () => (await page.evaluate(() => window.tabmesh?.state().settings.cacheMiB)) === 64 ? true : undefined, 10_000)
     await shot(page, 'web-contribute')
   })
 

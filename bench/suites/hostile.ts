@@ -21,7 +21,7 @@ export const hostileSuite: BenchSuite = {
   async run () {
     const primes = readFileSync(bundledPrimesPath())
     const hostile = hostileModules()
-    const kinds = [hostile.runaway, hostile.memoryBomb, hostile.deepRecursion, hostile.hugeOutput, hostile.unknownImport]
+    const kinds = [hostile.runaway, hostile.memoryBomb, hostile.deepRecursion, hostile.hugeOutput, hostile.unknownImport, hostile.tableBomb, hostile.twoMemories, hostile.gcArrays, hostile.iovecBomb]
     const relay = await startRelay({ port: 0 })
     const workers = availableParallelism()
     const provider = await startNodeProvider({ bootstrap: relay.multiaddrs, workers, cacheDir: mkdtempSync(join(tmpdir(), 'tabmesh-bench-')) })
@@ -61,7 +61,7 @@ export const hostileSuite: BenchSuite = {
       const mixed = await honestRun(client, true)
       const rows: BenchRow[] = [{
         benchmark: 'Hostile modules',
-        case: `honest task run time, with a hostile task every ${HOSTILE_EVERY_MS} ms (loop, memory bomb, recursion, endless output, bad import)`,
+        case: `honest task run time, with a hostile task every ${HOSTILE_EVERY_MS} ms (loop, memory bomb, recursion, endless output, bad import, table bomb, two memories, GC arrays, iovec bomb)`,
         tabmesh: { value: median(mixed.durations), unit: 'ms' },
         baseline: { name: 'same job alone', value: median(alone.durations), unit: 'ms' },
         note: `median over ${HONEST_TASKS} tasks; ${mixed.hostileRan} hostile tasks ran meanwhile; provider with ${workers} workers`

@@ -16,7 +16,12 @@ export const DEFAULT_IDB_BLOB_QUOTA_BYTES = 256 * 1024 * 1024
  * `quotaBytes` in total — least recently used blobs are deleted past it. A blob larger than the whole
  * quota is not cached.
  */
-export function idbBlobStore (quotaBytes = DEFAULT_IDB_BLOB_QUOTA_BYTES): BlobStore {
+export interface QuotaBlobStore extends BlobStore {
+  /** Changes the quota (the Contribute page's cache preference), evicting least recently used blobs to fit. */
+  setQuota: (quotaBytes: number) => Promise<void>
+}
+
+export function idbBlobStore (quotaBytes = DEFAULT_IDB_BLOB_QUOTA_BYTES): QuotaBlobStore {
   const quota = new LruQuota(quotaBytes)
   const db = openDB(DB_NAME, 2, {
     upgrade (database, oldVersion, _newVersion, transaction) {
@@ -58,6 +63,10 @@ export function idbBlobStore (quotaBytes = DEFAULT_IDB_BLOB_QUOTA_BYTES): BlobSt
       await d.put(STORE, bytes, key)
       await d.put(USED, { size: bytes.length, at: Date.now() }, key)
       for (const victim of quota.add(key, bytes.length)) await evict(victim)
+    },
+    async setQuota (bytes: number) {
+      await ready
+      for (const victim of quota.resize(bytes)) await evict(victim)
     }
   }
 }

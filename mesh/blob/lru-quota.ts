@@ -8,12 +8,32 @@ export class LruQuota {
   /** Key → size, in use order (oldest first). */
   private readonly sizes = new Map<string, number>()
   private total = 0
-  readonly quotaBytes: number
+  private quota: number
 
   /** @param quotaBytes the most bytes kept; must be positive */
   constructor (quotaBytes: number) {
     if (!(quotaBytes > 0)) throw new RangeError(`quota must be positive, got ${quotaBytes}`)
-    this.quotaBytes = quotaBytes
+    this.quota = quotaBytes
+  }
+
+  /** The most bytes kept. */
+  get quotaBytes (): number { return this.quota }
+
+  /**
+   * Changes the quota (a volunteer's preference) and returns the keys to evict, oldest first, to fit.
+   * @throws RangeError unless `quotaBytes` is positive
+   */
+  resize (quotaBytes: number): string[] {
+    if (!(quotaBytes > 0)) throw new RangeError(`quota must be positive, got ${quotaBytes}`)
+    this.quota = quotaBytes
+    const victims: string[] = []
+    for (const [k, s] of this.sizes) {
+      if (this.total <= this.quota) break
+      victims.push(k)
+      this.sizes.delete(k)
+      this.total -= s
+    }
+    return victims
   }
 
   /** Bytes currently accounted. */
@@ -43,7 +63,7 @@ export class LruQuota {
     this.total += size
     const victims: string[] = []
     for (const [k, s] of this.sizes) {
-      if (this.total <= this.quotaBytes) break
+      if (this.total <= this.quota) break
       if (k === key) continue
       this.sizes.delete(k)
       this.total -= s

@@ -1,4 +1,5 @@
 import type { TabProviderState } from '../provider/tab-provider.ts'
+import { CACHE_CHOICES_MIB } from '../provider/settings.ts'
 import type { VolunteerSettings } from '../provider/settings.ts'
 import { LineChart } from './Chart.tsx'
 import { plural } from '../../sdk/describe.ts'
@@ -134,6 +135,12 @@ function Settings ({ settings, onChange }: { settings: VolunteerSettings, onChan
         </label>
         <label>CPU duty cycle: {settings.dutyCyclePercent}%
           <input type="range" min={10} max={100} step={10} value={settings.dutyCyclePercent} onChange={e => { void onChange({ dutyCyclePercent: Number(e.target.value) }) }} />
+        </label>
+        <label>Module and input cache
+          <select value={settings.cacheMiB} onChange={e => { void onChange({ cacheMiB: Number(e.target.value) }) }}>
+            {CACHE_CHOICES_MIB.map(mib => <option key={mib} value={mib}>{mib >= 1024 ? `${mib / 1024} GiB` : `${mib} MiB`}</option>)}
+          </select>
+          <span className="muted">least recently used modules and inputs are deleted past it</span>
         </label>
         <label className="check"><input type="checkbox" checked={settings.pauseWhenHidden} onChange={e => { void onChange({ pauseWhenHidden: e.target.checked }) }} /> Pause while this tab is hidden</label>
         <label className="check"><input type="checkbox" checked={settings.pauseOnBattery} onChange={e => { void onChange({ pauseOnBattery: e.target.checked }) }} /> Pause while on battery</label>

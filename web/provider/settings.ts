@@ -12,14 +12,19 @@ export interface VolunteerSettings {
   dutyCyclePercent: number
   /** Claim a job's cheque as soon as the job ends (one transaction per job), or wait for "Claim all". */
   autoClaim: boolean
+  /** MiB of IndexedDB the module and input cache may use (CACHE_CHOICES_MIB; least recently used blobs go first). */
+  cacheMiB: number
 }
+
+/** The cache sizes the Contribute page offers, MiB (256 is the default: DEFAULT_IDB_BLOB_QUOTA_BYTES). */
+export const CACHE_CHOICES_MIB = [64, 256, 1024, 4096] as const
 
 const DB = 'tabmesh-settings'
 const STORE = 'settings'
 const KEY = 'volunteer'
 
 export function defaultSettings (): VolunteerSettings {
-  return { workers: Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1), pauseWhenHidden: false, pauseOnBattery: true, dutyCyclePercent: 100, autoClaim: true }
+  return { workers: Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1), pauseWhenHidden: false, pauseOnBattery: true, dutyCyclePercent: 100, autoClaim: true, cacheMiB: 256 }
 }
 
 const db = (): ReturnType<typeof openDB> => openDB(DB, 1, { upgrade (d) { d.createObjectStore(STORE) } })

@@ -19,7 +19,7 @@ import { fundLocalAccount, LOCAL_STAKE } from '../../chain/local-funding.ts'
 import { idbChequeStore } from '../../mesh/payment/idb-cheque-store.ts'
 import { ProviderPayments } from '../../mesh/payment/provider-payments.ts'
 import { loadBurnerAccount } from './burner.ts'
-import { appendEarnings, loadEarningsHistory, loadSettings, saveSettings } from './settings.ts'
+import { appendEarnings, CACHE_CHOICES_MIB, loadEarningsHistory, loadSettings, saveSettings } from './settings.ts'
 import type { EarningsPoint, VolunteerSettings } from './settings.ts'
 import type { PrivateKeyAccount } from 'viem'
 import { publicClientFor } from '../../chain/clients.ts'
@@ -178,7 +178,8 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
     payments.addEventListener('change', refreshEarnings)
     refreshEarnings()
   }
-  const agent = new ProviderAgent({ node, pool, store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), idbBlobStore()), tier: 'tab', ...(payments !== undefined ? { payments } : {}) })
+  const cache = idbBlobStore(settings.cacheMiB * 1024 * 1024)
+  const agent = new ProviderAgent({ node, pool, store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), cache), tier: 'tab', ...(payments !== undefined ? { payments } : {}) })
   agent.scoreMilli = await benchmarkPool(pool, primes)
   state.scoreMilli = agent.scoreMilli
   agent.addEventListener('task:start', () => { state.running = agent.stats().running; notify() })
@@ -236,6 +237,8 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
       const next = { ...state.settings, ...patch }
       next.workers = Math.min(Math.max(1, Math.round(next.workers)), navigator.hardwareConcurrency ?? 1)
       next.dutyCyclePercent = Math.min(100, Math.max(10, Math.round(next.dutyCyclePercent)))
+      if (!(CACHE_CHOICES_MIB as readonly number[]).includes(next.cacheMiB)) next.cacheMiB = state.settings.cacheMiB
+      if (next.cacheMiB !== state.settings.cacheMiB) await cache.setQuota(next.cacheMiB * 1024 * 1024)
       state.settings = next
       if (pool.size !== next.workers) { pool.resize(next.workers); state.workers = next.workers }
       pool.dutyCycle = next.dutyCyclePercent / 100
