@@ -1,6 +1,6 @@
 import { MemoryLimitError } from './errors.ts'
 import { canonicalizeNaNs } from './canonical-nan.ts'
-import { concat, encodeLeb, invalid, Reader, section, sections } from './wasm-binary.ts'
+import { concat, encodeLeb, invalid, Reader, readImports, section, sections, valueType } from './wasm-binary.ts'
 
 /**
  * Most entries one table may hold: 65,536 (a funcref entry costs the host 8–16 bytes, so at most
@@ -77,29 +77,15 @@ function checkTypes (r: Reader): void {
   }
 }
 
-/** Reads a value type; GC reference types (`ref`, `ref null` with a heap type) are refused. */
-function valueType (r: Reader): void {
-  const t = r.byte()
-  if (t === 0x63 || t === 0x64) throw invalid('it uses GC reference types (not admitted)')
-}
-
 /** Import section: imported memories are refused, imported tables must respect the bound. @returns the number of imported tables */
 function checkImports (r: Reader): number {
-  const count = r.leb()
   let tables = 0
-  for (let i = 0; i < count; i++) {
-    r.skipName(); r.skipName()
-    const kind = r.byte()
-    if (kind === 0) r.leb() // function: type index
-    else if (kind === 1) { // table: reftype + limits
-      tables++
-      r.byte()
-      const { min, max } = r.limits()
-      if (min > MAX_TABLE_ENTRIES || max === undefined || max > MAX_TABLE_ENTRIES) throw invalid(`it imports a table that may hold more than ${MAX_TABLE_ENTRIES} entries`)
-    } else if (kind === 2) throw invalid('the module imports its linear memory; a WASI command must define its own')
-    else if (kind === 3) { r.byte(); r.byte() } // global: valtype + mutability
-    else if (kind === 4) { r.byte(); r.leb() } // tag
-    else throw invalid(`unknown import kind ${kind}`)
+  for (const entry of readImports(r)) {
+    if (entry.kind === 2) throw invalid('the module imports its linear memory; a WASI command must define its own')
+    if (entry.kind !== 1) continue
+    tables++
+    const { min, max } = entry.limits
+    if (min > MAX_TABLE_ENTRIES || max === undefined || max > MAX_TABLE_ENTRIES) throw invalid(`it imports a table that may hold more than ${MAX_TABLE_ENTRIES} entries`)
   }
   return tables
 }

@@ -1,4 +1,4 @@
-import { concat, encodeLeb, invalid, Reader, section, sections } from './wasm-binary.ts'
+import { concat, encodeLeb, invalid, Reader, readImports, section, sections, valueType } from './wasm-binary.ts'
 
 /** The canonical f32 NaN (WebAssembly Core Specification §4.3.3 "NaN Propagation"): positive, quiet, payload 0. */
 export const CANONICAL_NAN_F32_BITS = 0x7fc00000
@@ -68,7 +68,7 @@ export function canonicalizeNaNs (bytes: Uint8Array): Uint8Array {
   for (const { id, start, end, body } of all) {
     const r = new Reader(body)
     if (id === 1) params.push(...paramCounts(r))
-    if (id === 2) importedFunctions = countImportedFunctions(r)
+    if (id === 2) importedFunctions = readImports(r).filter(i => i.kind === 0).length
     if (id === 3) functionTypes = Array.from({ length: r.leb() }, () => r.leb())
     if (id === 10) {
       const count = r.leb()
@@ -258,11 +258,6 @@ function blockType (r: Reader): void {
 
 function heapType (r: Reader): void { r.skipLeb(5) }
 
-function valueType (r: Reader): void {
-  const t = r.byte()
-  if (t === 0x63 || t === 0x64) throw invalid('it uses GC reference types (not admitted)')
-}
-
 /** Each function type's parameter count (the type section; admission has refused non-function types). */
 function paramCounts (r: Reader): number[] {
   const counts: number[] = []
@@ -276,18 +271,6 @@ function paramCounts (r: Reader): number[] {
     counts.push(p)
   }
   return counts
-}
-
-function countImportedFunctions (r: Reader): number {
-  let functions = 0
-  const n = r.leb()
-  for (let i = 0; i < n; i++) {
-    r.skipName(); r.skipName()
-    const kind = r.byte()
-    if (kind === 0) { functions++; r.leb() } else if (kind === 1) { r.byte(); r.limits() } else if (kind === 2) r.limits()
-    else if (kind === 3) { valueType(r); r.byte() } else if (kind === 4) { r.byte(); r.leb() } else throw invalid(`unknown import kind ${kind}`)
-  }
-  return functions
 }
 
 function range (from: number, to: number): number[] {

@@ -59,6 +59,32 @@ export function sections (bytes: Uint8Array): Array<{ id: number, start: number,
   return out
 }
 
+/** Reads a value type; GC reference types (`ref`, `ref null` with a heap type) are refused. */
+export function valueType (r: Reader): void {
+  const t = r.byte()
+  if (t === 0x63 || t === 0x64) throw invalid('it uses GC reference types (not admitted)')
+}
+
+/** One entry of the import section (§5.5.5): its kind (0 function, 1 table, 2 memory, 3 global, 4 tag) and, for tables and memories, its limits. */
+export type ImportEntry = { kind: 0 | 3 | 4 } | { kind: 1 | 2, limits: { flags: number, min: number, max: number | undefined } }
+
+/** The import section's entries. @throws InvalidModuleError on an unknown import kind or a GC value type */
+export function readImports (r: Reader): ImportEntry[] {
+  const entries: ImportEntry[] = []
+  const count = r.leb()
+  for (let i = 0; i < count; i++) {
+    r.skipName(); r.skipName()
+    const kind = r.byte()
+    if (kind === 0) { r.leb(); entries.push({ kind }) } // function: type index
+    else if (kind === 1) { r.byte(); entries.push({ kind, limits: r.limits() }) } // table: reftype + limits
+    else if (kind === 2) entries.push({ kind, limits: r.limits() })
+    else if (kind === 3) { valueType(r); r.byte(); entries.push({ kind }) } // global: valtype + mutability
+    else if (kind === 4) { r.byte(); r.leb(); entries.push({ kind }) } // tag: attribute + type index
+    else throw invalid(`unknown import kind ${kind}`)
+  }
+  return entries
+}
+
 export class Reader {
   pos = 0
   readonly bytes: Uint8Array

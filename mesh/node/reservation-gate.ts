@@ -9,7 +9,6 @@ import { ipOf } from './per-ip.ts'
  */
 export const RESERVATIONS_PER_IP = 32
 
-
 /** What the gate reads of the relay node. */
 export interface ReservationHost {
   getConnections: (peer?: PeerId) => Array<Pick<Connection, 'remoteAddr'>>

@@ -1,4 +1,3 @@
-import { messageStream } from '../node/message-stream.ts'
 // Paid jobs on a real local chain (anvil + the deployed contracts) over a loopback libp2p mesh of
 // six Node providers (each its own owner and operator): payment lanes and cheques pay the honest
 // providers exactly, a lying provider is disputed and slashed by three drawn arbiters, two
@@ -30,6 +29,7 @@ import { serveBlobs } from '../blob/protocol.ts'
 import { cidOf } from '../cid.ts'
 import { MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL } from '../constants.ts'
 import { connectDirect } from '../node/connections.ts'
+import { messageStream } from '../node/message-stream.ts'
 import { createMeshNode } from '../node/create-node.ts'
 import { TaskRequest, TaskResponse } from '../protocol/messages.js'
 import { accuseWithSybils } from './sybil-accusation.test-util.ts'

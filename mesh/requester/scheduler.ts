@@ -1,11 +1,11 @@
-import { messageStream } from '../node/message-stream.ts'
-import { nextTaskMs, providerSpeed } from './speed.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { keccak256 } from 'viem'
 import { AbortedError, TabmeshError } from '../../errors/base.ts'
 import type { ProviderEntry, ProviderDirectory } from '../ads/directory.ts'
 import { cidOf } from '../cid.ts'
 import { INLINE_INPUT_BYTES, MAX_TASK_MESSAGE_BYTES, TASK_GRACE_MS, TASK_PROTOCOL } from '../constants.ts'
+import { messageStream } from '../node/message-stream.ts'
+import { nextTaskMs, providerSpeed } from './speed.ts'
 import { PeerUnreachableError, connectDirect, toMultiaddrs } from '../node/connections.ts'
 import { reportUnreachable } from '../node/reachability.ts'
 import type { MeshNode } from '../node/create-node.ts'
@@ -224,8 +224,9 @@ export class JobScheduler extends EventTarget {
       this.dispatchEvent(new CustomEvent('progress', { detail: this.progress() }))
     }
     const candidates = usable.filter(e => (this.providers.get(e.ad.peerId)?.backoffUntil ?? 0) <= now)
+    const referenceMs = this.referenceTaskMs()
     const ordered = candidates
-      .map(entry => ({ entry, key: this.weight(entry) * (0.5 + Math.random()) }))
+      .map(entry => ({ entry, key: this.weight(entry, referenceMs) * (0.5 + Math.random()) }))
       .sort((a, b) => b.key - a.key)
     for (const { entry } of ordered) {
       const provider = this.provider(entry.ad.peerId)
@@ -237,12 +238,12 @@ export class JobScheduler extends EventTarget {
     }
   }
 
-  /** Higher is better: speed (measured once timed, else the clamped claim) over price and latency (DESIGN.md "Assign"). */
-  private weight (entry: ProviderEntry): number {
+  /** Higher is better: speed (measured once timed, else the clamped claim) over price and latency; `referenceMs` is referenceTaskMs(), read once per pump. */
+  private weight (entry: ProviderEntry, referenceMs: number): number {
     const record = this.providers.get(entry.ad.peerId)
-    const score = providerSpeed({ claimedMilli: entry.ad.scoreMilli, timed: record?.timed ?? 0, taskMs: record?.taskMs ?? 0, referenceMs: this.referenceTaskMs() })
+    const score = providerSpeed({ claimedMilli: entry.ad.scoreMilli, timed: record?.timed ?? 0, taskMs: record?.taskMs ?? 0, referenceMs })
     const price = Math.log10(1 + Number(entry.ad.price))
-    const rtt = this.providers.get(entry.ad.peerId)?.rttMs ?? 50
+    const rtt = record?.rttMs ?? 50
     const reputation = this.spec.verification?.book.weight(entry.ad.peerId, entry.ad.owner) ?? 1
     return reputation * score / (1 + price) / (1 + rtt / 100)
   }
