@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { TabmeshError } from '../errors/base.ts'
 
-/** anvil from the npm package @foundry-rs/anvil-linux-amd64 (NOTES: nothing is downloaded at install). */
+/** anvil from the npm package @foundry-rs/anvil-linux-amd64 (nothing is downloaded at install or run time). */
 export const ANVIL_BIN = fileURLToPath(new URL('../node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil', import.meta.url))
 /** anvil's default chain id. */
 export const ANVIL_CHAIN_ID = 31337

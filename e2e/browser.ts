@@ -9,7 +9,7 @@ import type { TabProviderState } from '../web/provider/tab-provider.ts'
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 /**
- * Flags from NOTES: headless without background networking; WebRTC on loopback needs camera/mic
+ * Flags measured on Debian's Chromium: headless without background networking; WebRTC on loopback needs camera/mic
  * permission, `--allow-loopback-in-peer-connection` and real (not mDNS) local candidates.
  */
 const ARGS = [

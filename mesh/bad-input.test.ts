@@ -30,12 +30,15 @@ import { connectDirect } from './node/connections.ts'
 import { messageStream } from './node/message-stream.ts'
 import { createMeshNode } from './node/create-node.ts'
 import type { MeshNode } from './node/create-node.ts'
-import { TaskRequest, TaskResponse } from './protocol/messages.js'
+import { ProviderFrame, RequesterFrame } from './protocol/messages.js'
+import type { TaskResponse } from './protocol/messages.js'
+import { openTaskSession } from './protocol/task.ts'
+import type { TaskSession, TaskSessionRequest } from './protocol/task.ts'
 import { bundledPrimesPath, startNodeProvider } from './provider/node-provider.ts'
 import type { NodeProviderHandle } from './provider/node-provider.ts'
 
 const primes = readFileSync(bundledPrimesPath())
-/** The test provider's per-peer task request limit, per second (the default is 1,000). */
+/** The test provider's per-peer task session limit, per second (the default is 10). */
 const FLOOD_LIMIT = 20
 const PEER = '12D3KooWLrw7U11gwU9n9HRfxe2w6kX86UwTfr1WyRHg4vtmXiVD'
 
@@ -95,7 +98,7 @@ describe('task and blob protocols reject bad input and keep serving', () => {
 
   before(async () => {
     relay = await startRelay({ port: 0 })
-    provider = await startNodeProvider({ bootstrap: relay.multiaddrs, workers: 1, cacheDir: mkdtempSync(join(tmpdir(), 'tabmesh-bad-')), taskRequestsPerPeerPerSecond: FLOOD_LIMIT })
+    provider = await startNodeProvider({ bootstrap: relay.multiaddrs, workers: 1, cacheDir: mkdtempSync(join(tmpdir(), 'tabmesh-bad-')), sessionsPerPeerPerSecond: FLOOD_LIMIT })
     raw = await createMeshNode({ profile: 'node', bootstrap: relay.multiaddrs })
     client = await createClient({ bootstrap: relay.multiaddrs })
     await client.waitForProviders(1, { signal: AbortSignal.timeout(30_000) })
@@ -107,6 +110,13 @@ describe('task and blob protocols reject bad input and keep serving', () => {
     await provider?.stop()
     await relay?.stop()
   })
+
+  /** One task on `raw`'s task session with the provider (opened once, shared like a client's). */
+  let session: Promise<TaskSession> | undefined
+  const send = async (request: Omit<TaskSessionRequest, 'requester' | 'price' | 'requesterBinding'> & Partial<TaskSessionRequest>): Promise<TaskResponse> => {
+    session ??= openTaskSession(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
+    return await (await session).run({ requester: '', price: '', requesterBinding: new Uint8Array(0), ...request }, { signal: AbortSignal.timeout(30_000) })
+  }
 
   const stillServes = async (): Promise<void> => {
     const job = client.submit({ module: primes, inputs: ['0 1000'], redundancy: 1 })
@@ -126,32 +136,37 @@ describe('task and blob protocols reject bad input and keep serving', () => {
     await stillServes()
   })
 
-  it('buffers no more than workers + queue task messages from a peer half-sending 256 of them: the rest are refused unread', async () => {
+  it('holds at most TASK_SESSIONS_PER_CONNECTION half-sent frames from a peer opening 256 sessions', async () => {
     const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
-    const part = new Uint8Array(3.5 * 1024 * 1024) // of a 24 MiB message that never completes
-    const refused = (): number => provider.agent.stats().rejectedBusy + provider.agent.stats().rateLimited
-    const halfSend = async (count: number): Promise<{ held: number, refused: number }> => {
-      const before = process.memoryUsage().arrayBuffers
-      const refusedBefore = refused()
-      const streams = await Promise.allSettled(Array.from({ length: count }, async () => {
-        const stream = await connection.newStream(TASK_PROTOCOL, { maxOutboundStreams: 256, signal: AbortSignal.timeout(10_000) })
-        stream.send(varint.encode(MAX_TASK_MESSAGE_BYTES))
-        if (!stream.send(part)) await stream.onDrain({ signal: AbortSignal.timeout(10_000) }).catch(() => {})
-        return stream
-      }))
-      await new Promise(resolve => setTimeout(resolve, 2_000))
-      const held = process.memoryUsage().arrayBuffers - before
-      for (const s of streams) if (s.status === 'fulfilled') s.value.abort(new Error('done'))
-      return { held, refused: refused() - refusedBefore }
-    }
-    // 256 at once: past TASK_STREAMS_PER_CONNECTION, libp2p resets them; 896 MiB would be held otherwise
-    // (479 MiB were, measured on the code before this test).
-    const flood = await halfSend(256)
-    assert.ok(flood.held < 128 * 1024 * 1024, `buffers grew by ${Math.round(flood.held / 1024 / 1024)} MiB`)
-    // 48, under the stream limit: workers + queue (2) are read, the others answered BUSY (or RATE_LIMITED) unread.
-    const many = await halfSend(48)
-    assert.ok(many.held < 128 * 1024 * 1024, `buffers grew by ${Math.round(many.held / 1024 / 1024)} MiB`)
-    assert.ok(many.refused >= 40, `${many.refused} of 48 refused unread`)
+    const part = new Uint8Array(3.5 * 1024 * 1024) // of a 24 MiB frame that never completes
+    const before = process.memoryUsage().arrayBuffers
+    const streams = await Promise.allSettled(Array.from({ length: 256 }, async () => {
+      const stream = await connection.newStream(TASK_PROTOCOL, { maxOutboundStreams: 256, signal: AbortSignal.timeout(10_000) })
+      stream.send(varint.encode(MAX_TASK_MESSAGE_BYTES))
+      if (!stream.send(part)) await stream.onDrain({ signal: AbortSignal.timeout(10_000) }).catch(() => {})
+      return stream
+    }))
+    await new Promise(resolve => setTimeout(resolve, 2_000))
+    const held = process.memoryUsage().arrayBuffers - before
+    for (const s of streams) if (s.status === 'fulfilled') s.value.abort(new Error('done'))
+    // 896 MiB would be held if every session were read (479 MiB were, on the code before per-connection caps).
+    assert.ok(held < 128 * 1024 * 1024, `buffers grew by ${Math.round(held / 1024 / 1024)} MiB`)
+    await stillServes()
+  })
+
+  it('resets a session that sends tasks past its credit, and runs none of them', async () => {
+    const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
+    const stream = await connection.newStream(TASK_PROTOCOL)
+    const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
+    const input = new TextEncoder().encode('0 100')
+    const task = { jobId: 'x', taskIndex: 0, moduleCid: (await cidOf(primes)).bytes, inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: undefined, input, paid: false, requester: '', price: '', requesterBinding: new Uint8Array(0) }
+    const before = provider.agent.stats()
+    // No credit was granted (want 0): 50 tasks at once.
+    await pb.write({ tasks: Array.from({ length: 50 }, (_, i) => ({ ...task, id: i + 1 })), cancel: [], want: 0, returned: 0 }, RequesterFrame)
+    await assert.rejects(pb.read(ProviderFrame, { signal: AbortSignal.timeout(10_000) }), 'the provider reset the session instead of answering')
+    const after = provider.agent.stats()
+    assert.equal(after.violations, before.violations + 1)
+    assert.equal(after.completed + after.failed, before.completed + before.failed, 'no task ran')
     await stillServes()
   })
 
@@ -178,11 +193,7 @@ describe('task and blob protocols reject bad input and keep serving', () => {
   })
 
   it('answers BAD_REQUEST to a task with malformed CIDs', async () => {
-    const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
-    const stream = await connection.newStream(TASK_PROTOCOL)
-    const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
-    await pb.write({ jobId: 'x', taskIndex: 0, moduleCid: new Uint8Array([1, 2, 3]), inputCid: new Uint8Array([4]), args: [], env: [], limits: undefined, input: new Uint8Array(0), paid: false }, TaskRequest)
-    const res = await pb.read(TaskResponse)
+    const res = await send({ jobId: 'x', taskIndex: 0, moduleCid: new Uint8Array([1, 2, 3]), inputCid: new Uint8Array([4]), args: [], env: [], limits: undefined, input: new Uint8Array(0), paid: false })
     assert.equal(res.ok, false)
     assert.equal(res.failure?.code, 'BAD_REQUEST')
     assert.match(res.failure?.message ?? '', /malformed CID/)
@@ -190,13 +201,9 @@ describe('task and blob protocols reject bad input and keep serving', () => {
   })
 
   it('answers BAD_REQUEST to an output cap above the protocol\'s (2^32 − 1 bytes asked), before any work', async () => {
-    const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
     for (const [maxOutputBytes, expected] of [[MAX_OUTPUT_BYTES + 1, 'BAD_REQUEST'], [2 ** 32 - 1, 'BAD_REQUEST']] as const) {
-      const stream = await connection.newStream(TASK_PROTOCOL)
-      const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
       const input = new TextEncoder().encode('0 100')
-      await pb.write({ jobId: 'x', taskIndex: 0, moduleCid: (await cidOf(primes)).bytes, inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: { timeoutMs: 10_000, memoryPages: 64, fuel: 0n, maxOutputBytes }, input, paid: false }, TaskRequest)
-      const res = await pb.read(TaskResponse)
+      const res = await send({ jobId: 'x', taskIndex: 0, moduleCid: (await cidOf(primes)).bytes, inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: { timeoutMs: 10_000, memoryPages: 64, fuel: 0n, maxOutputBytes }, input, paid: false })
       assert.equal(res.failure?.code, expected, `maxOutputBytes ${maxOutputBytes}`)
       assert.match(res.failure?.message ?? '', /output bytes/)
     }
@@ -207,12 +214,8 @@ describe('task and blob protocols reject bad input and keep serving', () => {
     const moduleCid = await cidOf(new TextEncoder().encode('some other module'))
     const stop = await serveBlobs(raw, async cid => cid.equals(moduleCid) ? primes : undefined) // wrong bytes for that CID
     try {
-      const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
       for (const [input, inputCid] of [[new TextEncoder().encode('0 100'), await cidOf(new TextEncoder().encode('0 100'))], [new TextEncoder().encode('0 100'), await cidOf(new TextEncoder().encode('lies'))]] as const) {
-        const stream = await connection.newStream(TASK_PROTOCOL)
-        const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
-        await pb.write({ jobId: 'x', taskIndex: 0, moduleCid: moduleCid.bytes, inputCid: inputCid.bytes, args: [], env: [], limits: undefined, input, paid: false }, TaskRequest)
-        const res = await pb.read(TaskResponse)
+        const res = await send({ jobId: 'x', taskIndex: 0, moduleCid: moduleCid.bytes, inputCid: inputCid.bytes, args: [], env: [], limits: undefined, input, paid: false })
         assert.equal(res.failure?.code, 'BLOB_UNAVAILABLE')
         assert.match(res.failure?.message ?? '', /hashes to|CID/)
       }
@@ -223,22 +226,14 @@ describe('task and blob protocols reject bad input and keep serving', () => {
   })
 
   it('refuses a paid task from a provider with no payout account', async () => {
-    const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
-    const stream = await connection.newStream(TASK_PROTOCOL)
-    const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
     const input = new TextEncoder().encode('0 100')
-    await pb.write({ jobId: `0x${'11'.repeat(32)}`, taskIndex: 0, moduleCid: (await cidOf(primes)).bytes, inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: undefined, input, paid: true }, TaskRequest)
-    const res = await pb.read(TaskResponse)
+    const res = await send({ jobId: `0x${'11'.repeat(32)}`, taskIndex: 0, moduleCid: (await cidOf(primes)).bytes, inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: undefined, input, paid: true })
     assert.equal(res.failure?.code, 'BAD_REQUEST')
     assert.match(res.failure?.message ?? '', /no paid jobs/)
   })
 
   const request = async (moduleCid: Uint8Array, input: Uint8Array, jobId = 'x'): Promise<TaskResponse> => {
-    const connection = await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
-    const stream = await connection.newStream(TASK_PROTOCOL)
-    const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
-    await pb.write({ jobId, taskIndex: 0, moduleCid, inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: undefined, input, paid: false }, TaskRequest)
-    return await pb.read(TaskResponse)
+    return await send({ jobId, taskIndex: 0, moduleCid, inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: undefined, input, paid: false })
   }
 
   it('answers BLOB_UNAVAILABLE to a task for a job its requester does not serve', async () => {
@@ -248,18 +243,25 @@ describe('task and blob protocols reject bad input and keep serving', () => {
     await stillServes()
   })
 
-  it('rate-limits a flooding peer (RATE_LIMITED) while another requester is served', async () => {
-    // The client's job runs while `raw` floods: 2.5 × the limit in parallel (libp2p caps a peer's own outbound streams per protocol at 64).
-    await connectDirect(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs()) // one connection, many streams
+  it('rate-limits a peer opening sessions in a loop while another requester is served', async () => {
+    const flooder = await createMeshNode({ profile: 'node', bootstrap: relay.multiaddrs })
     const honest = stillServes()
-    const answers = await Promise.all(Array.from({ length: 2 * FLOOD_LIMIT + 10 }, async () =>
-      await request(new Uint8Array([1, 2, 3]), new TextEncoder().encode('flood')).then(r => r.failure?.code ?? 'ok', (err: Error) => `error: ${err.message}`)))
-    const limited = answers.filter(a => a === 'RATE_LIMITED').length
-    assert.ok(limited >= FLOOD_LIMIT, `at least ${FLOOD_LIMIT} of ${answers.length} refused (${limited}): ${[...new Set(answers)].join(', ')}`)
-    assert.ok(answers.every(a => ['RATE_LIMITED', 'BUSY', 'BAD_REQUEST'].includes(a)), `each answered with a typed code: ${[...new Set(answers)].join(', ')}`)
-    assert.ok(provider.agent.stats().rateLimited >= limited)
-    // Still blocked for a while after the flood…
-    assert.equal((await request(new Uint8Array([1]), new TextEncoder().encode('again'))).failure?.code, 'RATE_LIMITED')
+    const outcomes: string[] = []
+    const open = provider.agent.stats().sessions
+    for (let i = 0; i < 2 * FLOOD_LIMIT + 10; i++) {
+      // One at a time, each closed before the next (past TASK_SESSIONS_PER_CONNECTION libp2p would refuse them first).
+      for (let wait = 0; wait < 200 && provider.agent.stats().sessions > open; wait++) await new Promise(resolve => setTimeout(resolve, 5))
+      const flood = await openTaskSession(flooder, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
+      const input = new TextEncoder().encode('flood')
+      outcomes.push(await flood.run({ jobId: 'x', taskIndex: 0, moduleCid: new Uint8Array([1, 2, 3]), inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: undefined, input, paid: false, requester: '', price: '', requesterBinding: new Uint8Array(0) }, { signal: AbortSignal.timeout(10_000) })
+        .then(r => r.failure?.code ?? 'ok', (err: TabmeshError) => err.code))
+      flood.close()
+    }
+    const refused = outcomes.filter(o => o === 'PROVIDER_LOST').length
+    assert.ok(refused >= FLOOD_LIMIT, `at least ${FLOOD_LIMIT} of ${outcomes.length} sessions reset (${refused}): ${[...new Set(outcomes)].join(', ')}`)
+    assert.ok(outcomes.every(o => o === 'PROVIDER_LOST' || o === 'BAD_REQUEST'), `each session was reset or answered with a typed code: ${[...new Set(outcomes)].join(', ')}`)
+    assert.ok(provider.agent.stats().rateLimited >= refused, `${provider.agent.stats().rateLimited} sessions refused by the rate limit`)
+    await flooder.stop()
     await honest
     await stillServes() // …while other peers are not.
   })

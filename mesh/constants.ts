@@ -1,23 +1,24 @@
-/** Protocol ids (libp2p multistream-select names). */
-export const TASK_PROTOCOL = '/tabmesh/task/1.0.0'
+/** Protocol ids (libp2p multistream-select names). 2.0.0: one long-lived task session per connection (mesh/protocol/task.ts). */
+export const TASK_PROTOCOL = '/tabmesh/task/2.0.0'
 export const BLOB_PROTOCOL = '/tabmesh/blob/1.0.0'
 /** 2.0.0: cheques are per payment lane (requester × owner), cumulative across jobs. */
 export const CHEQUE_PROTOCOL = '/tabmesh/cheque/2.0.0'
 /** Gossipsub topic for capacity ads. */
 export const CAPACITY_TOPIC = 'tabmesh/capacity/1'
 
-/** 24 MiB: one task message (input or output up to 16 MiB plus envelope); anything larger is refused unread. */
+/** 24 MiB: one task frame (an input or output up to 16 MiB plus envelope); a longer one resets the session unread. */
 export const MAX_TASK_MESSAGE_BYTES = 24 * 1024 * 1024
 /**
- * Task messages a provider reads at once from one connection: 4 (so one peer holds at most 4 × 24 MiB
- * of a provider's memory; provider-wide, reads also count against workers + queue). A requester
- * pipelining more tasks than that to one provider gets BUSY for the rest and sends them elsewhere.
+ * Task sessions one connection may have open: 2 (one, and a spare while a replaced one closes);
+ * libp2p resets the rest. So one connection holds at most 2 × 24 MiB of a provider's buffers in
+ * frames being read, besides the tasks it was granted credit for.
  */
-export const TASK_READS_PER_CONNECTION = 4
-/** Task streams one connection may have open: 64 (libp2p resets the rest); a scheduler sends at most workers + queue. */
-export const TASK_STREAMS_PER_CONNECTION = 64
-/** A task message must arrive within 30 s of its stream opening (24 MiB at ~6 Mbit/s), or the stream is reset. */
-export const TASK_READ_TIMEOUT_MS = 30_000
+export const TASK_SESSIONS_PER_CONNECTION = 2
+/**
+ * 256 KiB: tasks (or answers) queued in one tick travel in one frame up to this size, so 1 ms tasks
+ * cost one frame per batch rather than one each; a bigger task or output goes in a frame of its own.
+ */
+export const TASK_BATCH_BYTES = 256 * 1024
 /** 64 MiB: one blob (a module or an input). */
 export const MAX_BLOB_BYTES = 64 * 1024 * 1024
 /** 4 KiB: one cheque or cheque acknowledgement (an EIP-712 signature, two addresses, an amount). */
@@ -34,19 +35,20 @@ export const AD_TTL_MS = 15_000
 /** Ads stamped more than this in the future are rejected (clock skew allowance). */
 export const AD_MAX_FUTURE_MS = 60_000
 
-/** 30 s: NOTES measured simultaneous dials timing out below that. */
+/** 30 s: simultaneous WebRTC dials were measured timing out below that on a 2-core machine. */
 export const DIAL_TIMEOUT_MS = 30_000
 /** A task is given up on a provider after its timeout plus this grace (transfer, compile, queueing). */
 export const TASK_GRACE_MS = 20_000
-/** Dial attempts per provider before it is treated as gone (NOTES: ~1 WebRTC dial in 9 used to hang). */
+/** Dial attempts per provider before it is treated as gone (about 1 WebRTC dial in 9 was measured to hang). */
 export const DIAL_ATTEMPTS = 3
 
 /**
- * Task requests one peer may send a provider per second. An honest requester sends at most one per
- * free worker per task length (1 ms tasks on a 16-core Node provider ≈ 16,000/s would be limited;
- * tasks that short are not worth dispatching over the network).
+ * Task sessions one peer may open with a provider per second: 10. An honest requester opens one per
+ * connection and keeps it; tasks inside a session need no rate limit of their own — credit caps what
+ * one session holds (workers + queue, shared round-robin with other sessions), so a peer sending
+ * 1 ms tasks as fast as it can only gets the provider's fair share.
  */
-export const TASK_REQUESTS_PER_PEER_PER_SECOND = 1_000
+export const TASK_SESSIONS_PER_PEER_PER_SECOND = 10
 /** Blob requests one peer may send per second (a provider fetches one module and at most one input per task). */
 export const BLOB_REQUESTS_PER_PEER_PER_SECOND = 2_000
 /** Cheques one requester may send a provider per second (one per accepted result). */

@@ -4,6 +4,9 @@ import type { ProviderEntry } from '../mesh/ads/directory.ts'
 import { serveBlobs } from '../mesh/blob/protocol.ts'
 import { MemoryBlobStore } from '../mesh/blob/store.ts'
 import { cidOf } from '../mesh/cid.ts'
+import type { CID } from 'multiformats/cid'
+import type { TaskOutcome } from '../mesh/requester/types.ts'
+import { taskErrorFromData } from '../worker-runtime/errors.ts'
 import { MAX_BLOB_BYTES } from '../mesh/constants.ts'
 import { createMeshNode } from '../mesh/node/create-node.ts'
 import type { MeshNode, MeshProfile } from '../mesh/node/create-node.ts'
@@ -20,6 +23,7 @@ import { preparePaidJob } from '../mesh/payment/paid-job.ts'
 import type { Settlement } from '../mesh/payment/paid-job.ts'
 import { ReputationBook } from '../mesh/requester/reputation.ts'
 import { ProviderLoad } from '../mesh/requester/provider-load.ts'
+import { TaskSessions } from '../mesh/protocol/task.ts'
 import type { ReputationPolicy } from '../mesh/requester/reputation.ts'
 
 export interface CreateClientParameters {
@@ -80,6 +84,13 @@ export interface SubmitParameters {
   minStake?: bigint
 }
 
+export interface CallParameters extends Omit<SubmitParameters, 'inputs' | 'redundancy' | 'maxProvidersPerTask'> {
+  /** Bytes fed on stdin (strings UTF-8 encoded). Default: none. */
+  input?: Uint8Array | string
+  /** Distinct providers whose outputs must agree. Default 1: one provider, fastest answer. */
+  redundancy?: number
+}
+
 /** A paid job's on-chain side. */
 export interface PaidJob {
   jobId: Hex
@@ -93,6 +104,16 @@ export interface TabmeshClient {
   readonly node: MeshNode
   /** Starts a job at once; see Job for results and progress. */
   submit: (params: SubmitParameters) => Job
+  /**
+   * Runs one task as a function call: sent to a provider that already holds the module compiled when
+   * there is one, verified as configured (default redundancy 1).
+   * @returns the task's stdout
+   * @throws the task's TaskError (TRAP, EXIT_NONZERO…), TabmeshError NO_QUORUM when providers disagree,
+   *   AbortedError when `signal` fires (the provider stops the task)
+   * @example
+   * const out = await client.call({ module: wasm, input: '2 3', args: ['add'] })
+   */
+  call: (params: CallParameters) => Promise<Uint8Array>
   /** Providers with a live capacity ad. */
   providers: () => ProviderEntry[]
   /** Resolves when at least `count` providers are live. @throws AbortedError when `signal` fires first */
@@ -108,7 +129,7 @@ export interface TabmeshClient {
 
 /**
  * Creates a requester client: a libp2p peer that learns providers from capacity ads, serves its jobs'
- * modules and inputs by CID, and schedules jobs (DESIGN.md "The flow of one job", steps 1–7).
+ * modules and inputs by CID, and schedules jobs (docs/architecture.md, "The path of one job").
  *
  * @example
  * import { createClient } from 'tabmesh/sdk'
@@ -129,8 +150,44 @@ export async function createClient (params: CreateClientParameters = {}): Promis
   const directory = new ProviderDirectory(node)
   const blobs = new MemoryBlobStore()
   /** Which peers may fetch which blobs: only CIDs of this client's open jobs are served. */
-  const served = new Set<string>()
+  const served = new Map<string, number>()
   const stopServing = await serveBlobs(node, async (cid) => served.has(cid.toString()) ? await blobs.get(cid) : undefined)
+  /** Serves `cid` while at least one job needs it (jobs may share a module or an input). */
+  const serve = async (cid: CID, bytes: Uint8Array): Promise<void> => {
+    const key = cid.toString()
+    if (!served.has(key)) await blobs.put(cid, bytes)
+    served.set(key, (served.get(key) ?? 0) + 1)
+  }
+  const unserve = (cid: CID): void => {
+    const key = cid.toString()
+    const left = (served.get(key) ?? 1) - 1
+    if (left > 0) { served.set(key, left); return }
+    served.delete(key)
+    blobs.delete(cid)
+  }
+  /** A module's CID, validated once per Uint8Array: a caller that calls the same module again pays neither hash nor validation. */
+  const modules = new WeakMap<Uint8Array, Promise<CID>>()
+  const moduleCidOf = async (module: Uint8Array): Promise<CID> => {
+    let cid = modules.get(module)
+    if (cid === undefined) {
+      cid = WebAssembly.validate(module as Uint8Array<ArrayBuffer>)
+        ? cidOf(module)
+        : Promise.reject(new TabmeshError('INVALID_MODULE', 'the module is not valid WebAssembly'))
+      cid.catch(() => {})
+      modules.set(module, cid)
+    }
+    return await cid
+  }
+  /** Providers that ran each module lately, newest last (JobSpec.warm). */
+  const warm = new Map<string, Set<string>>()
+  const ranModule = (cid: string, providers: string[]): void => {
+    const set = warm.get(cid) ?? new Set<string>()
+    for (const p of providers) { set.delete(p); set.add(p) }
+    while (set.size > WARM_PROVIDERS_PER_MODULE) set.delete(set.values().next().value!)
+    warm.delete(cid)
+    warm.set(cid, set)
+    while (warm.size > WARM_MODULES) warm.delete(warm.keys().next().value!)
+  }
 
   const findProvider = (owner: Address): ProviderEntry | undefined => directory.live().find(e => e.ad.owner.toLowerCase() === owner.toLowerCase())
   const payments = params.chain === undefined
@@ -141,6 +198,9 @@ export async function createClient (params: CreateClientParameters = {}): Promis
   const paidJobs = new Map<string, PaidJob>()
   const reputation = params.reputation instanceof ReputationBook ? params.reputation : new ReputationBook(params.reputation)
   const load = new ProviderLoad()
+  /** Jobs not done yet: stopping the client cancels them. */
+  const open = new Set<AbortController>()
+  const sessions = new TaskSessions(node)
 
   const client: TabmeshClient = {
     node,
@@ -160,18 +220,20 @@ export async function createClient (params: CreateClientParameters = {}): Promis
         paidJobs.set(jobId, { jobId: jobId as Hex, transactions, settlement })
       }
       const inputs = p.inputs.map(i => typeof i === 'string' ? new TextEncoder().encode(i) : i)
+      // Cancels the job whether it is still being prepared or already scheduling (Job.cancel, p.signal).
+      const controller = new AbortController()
+      open.add(controller)
+      const signal = p.signal !== undefined ? AbortSignal.any([p.signal, controller.signal]) : controller.signal
       const scheduler = (async () => {
         if (inputs.length === 0) throw new TabmeshError('INVALID_ARGUMENT', 'a job needs at least one input')
         for (const [what, bytes] of [['the module', p.module], ...inputs.map((b, i) => [`input ${i}`, b] as const)] as const) {
           if (bytes.length > MAX_BLOB_BYTES) throw new TabmeshError('BLOB_TOO_LARGE', `${what} is ${bytes.length} bytes; the mesh carries modules and inputs of up to ${MAX_BLOB_BYTES} bytes (64 MiB): split the work into more tasks`)
         }
-        if (!WebAssembly.validate(p.module as Uint8Array<ArrayBuffer>)) throw new TabmeshError('INVALID_MODULE', 'the module is not valid WebAssembly')
-        const moduleCid = await cidOf(p.module)
+        const moduleCid = await moduleCidOf(p.module)
         const withCids = await Promise.all(inputs.map(async bytes => ({ bytes, cid: await cidOf(bytes) })))
-        for (const { cid, bytes } of [{ cid: moduleCid, bytes: p.module }, ...withCids]) {
-          await blobs.put(cid, bytes)
-          served.add(cid.toString())
-        }
+        for (const { cid, bytes } of [{ cid: moduleCid, bytes: p.module }, ...withCids]) await serve(cid, bytes)
+        const release = (): void => { for (const { cid } of [{ cid: moduleCid }, ...withCids]) unserve(cid) }
+        if (signal.aborted) { release(); throw new AbortedError('the job was cancelled') }
         let paidJob
         if (paid) {
           if (payments === undefined) throw new TabmeshError('NO_CHAIN', 'a paid job (pricePerTask) needs a client created with chain and account (or walletClient)')
@@ -184,7 +246,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
             minStake: p.minStake ?? 0n,
             taskCount: inputs.length,
             redundancy,
-            ...(p.signal !== undefined ? { signal: p.signal } : {})
+            signal
           })
         }
         const s = new JobScheduler(node, directory, {
@@ -198,19 +260,32 @@ export async function createClient (params: CreateClientParameters = {}): Promis
           env: Object.entries(p.env ?? {}).map(([k, v]) => `${k}=${v}`),
           maxProvidersPerTask: p.maxProvidersPerTask ?? redundancy * 2 + 1,
           ...(p.verification !== 'replicate' && redundancy > 1 ? { verification: { book: reputation } } : {}),
-          ...(paidJob !== undefined ? { paid: paidJob.policy } : {})
-        }, { load, ...(p.signal !== undefined ? { signal: p.signal } : {}) })
+          ...(paidJob !== undefined ? { paid: paidJob.policy } : {}),
+          warm: warm.get(moduleCid.toString()) ?? new Set()
+        }, { load, sessions, signal })
+        s.addEventListener('result', (e) => { ranModule(moduleCid.toString(), (e as CustomEvent<TaskOutcome>).detail.providers) })
         const settlement = paidJob?.attach(s).then(r => { transactions.push(...r.transactions.filter(h => !transactions.includes(h))); return r })
         if (settlement !== undefined) resolveSettled(settlement)
         // A paid job's data stays served until its disputes end: arbiters fetch it from this peer.
         const over: Promise<unknown> = settlement ?? s.done
-        over.finally(() => {
-          for (const { cid } of withCids) { served.delete(cid.toString()); blobs.delete(cid) }
-        }).catch(() => {})
+        over.finally(release).catch(() => {})
         return s
       })()
       if (paid) scheduler.catch((err: unknown) => { resolveSettled(Promise.reject(err)) })
-      return new Job(jobId, inputs.length, scheduler)
+      const job = new Job(jobId, inputs.length, scheduler, controller)
+      job.done.finally(() => { open.delete(controller) }).catch(() => {})
+      return job
+    },
+    async call (p) {
+      const { input, ...rest } = p
+      const job = client.submit({ ...rest, inputs: [input ?? new Uint8Array(0)], redundancy: p.redundancy ?? 1, verification: p.verification ?? 'replicate' })
+      for await (const r of job.results()) {
+        if (r.ok) return r.output
+        const { code, ...data } = r.error
+        throw code === 'NO_QUORUM' ? new TabmeshError('NO_QUORUM', data.message) : taskErrorFromData({ ...data, code })
+      }
+      await job.done
+      throw new TabmeshError('INTERNAL', 'the call ended without a result')
     },
     providers: () => directory.live(),
     async waitForProviders (count, options = {}) {
@@ -222,14 +297,21 @@ export async function createClient (params: CreateClientParameters = {}): Promis
       }
     },
     async stop () {
+      for (const controller of open) controller.abort(new AbortedError('the client stopped'))
       stopServing()
       stopKeeping()
+      sessions.stop()
       directory.stop()
       if (ownsNode) await node.stop()
     }
   }
   return client
 }
+
+/** Modules whose warm providers a client remembers (JobSpec.warm): 64, least recently run forgotten first. */
+const WARM_MODULES = 64
+/** Providers remembered per module: 32, enough to cover a call's redundancy and escalations many times. */
+const WARM_PROVIDERS_PER_MODULE = 32
 
 function randomJobId (): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32))

@@ -3,7 +3,7 @@
  * See README "Embed the SDK".
  */
 export { createClient } from './client.ts'
-export type { CreateClientParameters, SubmitParameters, TabmeshClient, PaidJob } from './client.ts'
+export type { CallParameters, CreateClientParameters, SubmitParameters, TabmeshClient, PaidJob } from './client.ts'
 export type { Settlement } from '../mesh/payment/paid-job.ts'
 export type { DisputeStatus } from '../mesh/payment/disputes.ts'
 export type { ChainConfig } from '../chain/config.ts'

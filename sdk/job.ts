@@ -1,3 +1,4 @@
+import { AbortedError } from '../errors/base.ts'
 import type { JobScheduler } from '../mesh/requester/scheduler.ts'
 import type { JobProgress, JobSummary, TaskOutcome, TaskStatus } from '../mesh/requester/types.ts'
 
@@ -18,8 +19,12 @@ export class Job extends EventTarget {
   private latest: JobProgress
   private ended = false
 
-  constructor (id: string, total: number, scheduler: Promise<JobScheduler>) {
+  private readonly controller: AbortController | undefined
+
+  /** @param controller aborted by `cancel`, also before the scheduler exists (the job is still being prepared) */
+  constructor (id: string, total: number, scheduler: Promise<JobScheduler>, controller?: AbortController) {
     super()
+    this.controller = controller
     this.id = id
     this.latest = { total, accepted: 0, failed: 0, running: 0, escalated: 0, unverified: 0, providers: 0, available: 0, needed: 0 }
     this.done = scheduler.then(async s => {
@@ -61,8 +66,9 @@ export class Job extends EventTarget {
     }
   }
 
-  /** Stops scheduling and aborts tasks in flight; `done` rejects with AbortedError. */
+  /** Stops scheduling and cancels tasks in flight (their providers stop the workers); `done` rejects with AbortedError. */
   cancel (): void {
+    this.controller?.abort(new AbortedError('the job was cancelled'))
     this.scheduler?.cancel()
   }
 

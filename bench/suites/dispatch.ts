@@ -1,32 +1,97 @@
-// Dispatch overhead per task: a no-op module, warm (module cached, connection open), one task in flight
-// at a time, over direct WebRTC (to a Chromium tab) and over WebSockets (to a Node provider listening
-// on ws only). The interval between consecutive results is one full dispatch round trip.
+// Dispatch overhead per task, warm (module compiled, task session open): a no-op module, over direct
+// WebRTC to a Chromium tab and over WebSockets to a Node provider listening on ws only. The baseline of
+// each row is a raw libp2p echo round trip (`/echo/1.0.0`, one long-lived stream) on the very
+// connection the task session uses, measured in the same run.
+//
+// - task latency: a task's dispatch (scheduler marks it running) → its result accepted, p50 over a
+//   job of TASKS no-op tasks (the provider's worker + queue slots kept full, as in any job);
+// - function call: `client.call` one after another (a whole one-task job each: hash, schedule, send,
+//   run, verify), p50.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Connection } from '@libp2p/interface'
 import { launchChromium, newTab, until } from '../../e2e/browser.ts'
 import { startWebServer } from '../../cli/web-server.ts'
 import { connectionKind } from '../../mesh/node/connections.ts'
 import { startNodeProvider } from '../../mesh/provider/node-provider.ts'
 import { startRelay } from '../../relay/start-relay.ts'
 import { createClient } from '../../sdk/index.ts'
-import type { TabmeshClient } from '../../sdk/index.ts'
+import type { TabmeshClient, TaskOutcome, TaskStatus } from '../../sdk/index.ts'
 import { hostileModules } from '../../worker-runtime/hostile-modules.ts'
 import { percentile } from '../lib/results.ts'
 import type { BenchRow, BenchSuite } from '../lib/results.ts'
 
-const TASKS = 300
-const WARMUP = 30
+const TASKS = 400
+const WARMUP = 40
+const CALLS = 150
+const ECHOES = 300
+/** Bytes per echo: about a no-op task's request. */
+const ECHO_BYTES = 160
 
-/** Result-to-result intervals of a job whose single provider takes one task at a time, ms. */
-async function intervals (client: TabmeshClient, noop: Uint8Array): Promise<{ times: number[], kind: string, provider: string }> {
+interface Measured { latency: number[], intervals: number[], calls: number[], echo: number[], kind: string }
+
+/** Round trips of ECHO_BYTES on one echo stream over `connection`, ms each. */
+async function echoRoundTrips (connection: Connection, count: number): Promise<number[]> {
+  const stream = await connection.newStream('/echo/1.0.0')
+  const times: number[] = []
+  const payload = new Uint8Array(ECHO_BYTES).fill(7)
+  let received = 0
+  let wake: (() => void) | undefined
+  stream.addEventListener('message', (evt) => { received += evt.data.byteLength; wake?.() })
+  for (let i = 0; i < count; i++) {
+    const target = (i + 1) * ECHO_BYTES
+    const t0 = performance.now()
+    stream.send(payload)
+    while (received < target) await new Promise<void>(resolve => { wake = resolve })
+    times.push(performance.now() - t0)
+  }
+  await stream.close().catch(() => { stream.abort(new Error('done')) })
+  return times.slice(Math.floor(count / 10))
+}
+
+async function measure (client: TabmeshClient, noop: Uint8Array, provider: string): Promise<Measured> {
   const job = client.submit({ module: noop, inputs: Array.from({ length: TASKS }, (_, i) => `task ${i}`), redundancy: 1, verification: 'replicate' })
+  const sent = new Map<number, number>()
+  const latency: number[] = []
   const stamps: number[] = []
-  let provider = ''
-  for await (const r of job.results()) { stamps.push(performance.now()); provider = r.providers[0] ?? provider }
+  job.addEventListener('task', (e) => { const s = (e as CustomEvent<TaskStatus>).detail; if (s.state === 'running' && !sent.has(s.index)) sent.set(s.index, performance.now()) })
+  job.addEventListener('result', (e) => {
+    const r = (e as CustomEvent<TaskOutcome>).detail
+    const now = performance.now()
+    stamps.push(now)
+    if (r.index >= WARMUP) latency.push(now - sent.get(r.index)!)
+  })
   await job.done
-  const kind = client.node.getConnections().filter(c => c.remotePeer.toString() === provider).map(connectionKind).join('+')
-  return { times: stamps.slice(WARMUP).map((t, i) => t - stamps[WARMUP + i - 1]!), kind, provider }
+  const intervals = stamps.slice(WARMUP).map((t, i) => t - stamps[WARMUP + i - 1]!)
+  for (let i = 0; i < 20; i++) await client.call({ module: noop, input: `warm ${i}` })
+  const calls: number[] = []
+  for (let i = 0; i < CALLS; i++) {
+    const t0 = performance.now()
+    await client.call({ module: noop, input: `call ${i}` })
+    calls.push(performance.now() - t0)
+  }
+  const connection = client.node.getConnections().find(c => c.remotePeer.toString() === provider && c.limits == null && c.status === 'open')!
+  const echo = await echoRoundTrips(connection, ECHOES)
+  return { latency, intervals, calls, echo, kind: connectionKind(connection) }
+}
+
+function rows (target: string, m: Measured): BenchRow[] {
+  const echo = percentile(m.echo, 50)
+  const baseline = { name: `raw libp2p echo round trip, same ${m.kind} connection`, value: echo, unit: 'ms' }
+  return [{
+    benchmark: 'Dispatch overhead',
+    case: `no-op task, warm, p50 (over ${m.kind} to ${target})`,
+    tabmesh: { value: percentile(m.latency, 50), unit: 'ms' },
+    baseline,
+    note: `dispatch → result accepted, ${TASKS - WARMUP} tasks after ${WARMUP} warm-up; p99 ${percentile(m.latency, 99).toFixed(1)} ms (echo p99 ${percentile(m.echo, 99).toFixed(1)} ms); one result every ${percentile(m.intervals, 50).toFixed(2)} ms (p50)`
+  }, {
+    benchmark: 'Function call',
+    case: `client.call, no-op, warm, p50 (over ${m.kind} to ${target})`,
+    tabmesh: { value: percentile(m.calls, 50), unit: 'ms' },
+    baseline,
+    note: `${CALLS} calls one after another; p99 ${percentile(m.calls, 99).toFixed(1)} ms`
+  }]
 }
 
 export const dispatchSuite: BenchSuite = {
@@ -36,12 +101,12 @@ export const dispatchSuite: BenchSuite = {
     const relay = await startRelay({ port: 0 })
     const web = await startWebServer({ port: 0, bootstrap: relay.multiaddrs })
     const client = await createClient({ bootstrap: relay.multiaddrs })
-    const rows: BenchRow[] = []
+    const out: BenchRow[] = []
     try {
       // WebSockets: a Node provider that listens on ws only.
       const wsProvider = await startNodeProvider({ bootstrap: relay.multiaddrs, workers: 1, cacheDir: mkdtempSync(join(tmpdir(), 'tabmesh-bench-')), listen: ['/ip4/127.0.0.1/tcp/0/ws'] })
       await client.waitForProviders(1, { signal: AbortSignal.timeout(60_000) })
-      const ws = await intervals(client, noop)
+      out.push(...rows('a Node provider', await measure(client, noop, wsProvider.node.peerId.toString())))
       await wsProvider.stop()
       await until('the ws provider to drop out', async () => client.providers().length === 0 ? true : undefined, 30_000)
 
@@ -51,21 +116,9 @@ export const dispatchSuite: BenchSuite = {
         const context = await newTab(browser, web.url)
         const page = await context.newPage()
         await page.goto(web.url)
-        await until('the tab to provide', async () => (await page.evaluate(() => window.tabmesh?.state()))?.status === 'providing' ? true : undefined, 60_000)
+        const state = await until('the tab to provide', async () => { const s = await page.evaluate(() => window.tabmesh?.state()); return s?.status === 'providing' ? s : undefined }, 60_000)
         await client.waitForProviders(1, { signal: AbortSignal.timeout(60_000) })
-        const rtc = await intervals(client, noop)
-        rows.push({
-          benchmark: 'Dispatch overhead',
-          case: `no-op task, warm, p50 (over ${rtc.kind} to a tab)`,
-          tabmesh: { value: percentile(rtc.times, 50), unit: 'ms' },
-          baseline: { name: `over ${ws.kind} to a Node provider`, value: percentile(ws.times, 50), unit: 'ms' },
-          note: `${TASKS - WARMUP} sequential tasks after ${WARMUP} warm-up`
-        }, {
-          benchmark: 'Dispatch overhead',
-          case: `no-op task, warm, p99 (over ${rtc.kind} to a tab)`,
-          tabmesh: { value: percentile(rtc.times, 99), unit: 'ms' },
-          baseline: { name: `over ${ws.kind} to a Node provider`, value: percentile(ws.times, 99), unit: 'ms' }
-        })
+        out.unshift(...rows('a tab', await measure(client, noop, state.peerId)))
       } finally {
         await browser.close()
       }
@@ -74,6 +127,6 @@ export const dispatchSuite: BenchSuite = {
       await web.stop()
       await relay.stop()
     }
-    return rows
+    return out
   }
 }

@@ -8,7 +8,7 @@ import type { MeshNode } from './create-node.ts'
 /** How a connection reaches the remote peer, for scheduling and for people to see. */
 export type ConnectionKind = 'webrtc' | 'websocket' | 'tcp' | 'relayed' | 'memory' | 'other'
 
-/** NOTES: tell direct from relayed with `connection.direct`/`limits`, not the address alone (a WebRTC address keeps the relay path). */
+/** Tell direct from relayed with `connection.direct`/`limits`, not the address alone (a WebRTC address keeps the relay path). */
 export function connectionKind (connection: Connection): ConnectionKind {
   const addr = connection.remoteAddr.toString()
   if (addr.includes('/webrtc')) return 'webrtc'

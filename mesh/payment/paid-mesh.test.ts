@@ -27,11 +27,8 @@ import type { NodeProviderHandle } from '../provider/node-provider.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { serveBlobs } from '../blob/protocol.ts'
 import { cidOf } from '../cid.ts'
-import { MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL } from '../constants.ts'
-import { connectDirect } from '../node/connections.ts'
-import { messageStream } from '../node/message-stream.ts'
 import { createMeshNode } from '../node/create-node.ts'
-import { TaskRequest, TaskResponse } from '../protocol/messages.js'
+import { openTaskSession } from '../protocol/task.ts'
 import { accuseWithSybils } from './sybil-accusation.test-util.ts'
 import { RequesterPayments } from './requester-payments.ts'
 import { fromHex, signTyped, typedSigner } from './signatures.ts'
@@ -164,15 +161,11 @@ describe('paid jobs on anvil: lanes, cheques, claims, disputes', () => {
       await payer.ensureFunded([owner], 10n * PRICE)
       const moduleCid = await cidOf(primes)
       await serveBlobs(freeloader, async cid => cid.equals(moduleCid) ? primes : undefined)
-      const connection = await connectDirect(freeloader, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
+      const session = await openTaskSession(freeloader, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
       const binding = fromHex(await payer.binding(freeloader.peerId.toString()))
       const send = async (i: number, requesterBinding = binding): Promise<string> => {
         const input = new TextEncoder().encode(`0 ${1000 * (i + 1)}`)
-        const stream = await connection.newStream(TASK_PROTOCOL)
-        const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
-        await pb.write({ jobId: `0x${'ab'.repeat(32)}`, taskIndex: i, moduleCid: moduleCid.bytes, inputCid: (await cidOf(input)).bytes, args: ['primes'], env: [], limits: undefined, input, paid: true, requester: payer.address, price: PRICE.toString(), requesterBinding }, TaskRequest)
-        const res = await pb.read(TaskResponse)
-        await stream.close().catch(() => {})
+        const res = await session.run({ jobId: `0x${'ab'.repeat(32)}`, taskIndex: i, moduleCid: moduleCid.bytes, inputCid: (await cidOf(input)).bytes, args: ['primes'], env: [], limits: undefined, input, paid: true, requester: payer.address, price: PRICE.toString(), requesterBinding })
         if (!res.ok) refusals.push(`${res.failure!.code}: ${res.failure!.message}`)
         return res.ok ? `ok signed=${res.receiptSignature.length === 65}` : res.failure!.code
       }

@@ -41,6 +41,7 @@ export interface TaskRequest {
     requester: string;
     price: string;
     requesterBinding: Uint8Array;
+    id: number;
 }
 export declare namespace TaskRequest {
     const codec: () => Codec<TaskRequest>;
@@ -106,9 +107,13 @@ export declare namespace TaskRequest {
         field: '$.requesterBinding';
         value: Uint8Array;
     }
+    interface TaskRequestIdFieldEvent {
+        field: '$.id';
+        value: number;
+    }
     function encode(obj: Partial<TaskRequest>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): TaskRequest;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): Generator<TaskRequestJobIdFieldEvent | TaskRequestTaskIndexFieldEvent | TaskRequestModuleCidFieldEvent | TaskRequestInputCidFieldEvent | TaskRequestArgsFieldEvent | TaskRequestEnvFieldEvent | TaskRequestLimitsTimeoutMsFieldEvent | TaskRequestLimitsMemoryPagesFieldEvent | TaskRequestLimitsFuelFieldEvent | TaskRequestLimitsMaxOutputBytesFieldEvent | TaskRequestInputFieldEvent | TaskRequestPaidFieldEvent | TaskRequestRequesterFieldEvent | TaskRequestPriceFieldEvent | TaskRequestRequesterBindingFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): Generator<TaskRequestJobIdFieldEvent | TaskRequestTaskIndexFieldEvent | TaskRequestModuleCidFieldEvent | TaskRequestInputCidFieldEvent | TaskRequestArgsFieldEvent | TaskRequestEnvFieldEvent | TaskRequestLimitsTimeoutMsFieldEvent | TaskRequestLimitsMemoryPagesFieldEvent | TaskRequestLimitsFuelFieldEvent | TaskRequestLimitsMaxOutputBytesFieldEvent | TaskRequestInputFieldEvent | TaskRequestPaidFieldEvent | TaskRequestRequesterFieldEvent | TaskRequestPriceFieldEvent | TaskRequestRequesterBindingFieldEvent | TaskRequestIdFieldEvent>;
 }
 export interface TaskFailure {
     code: string;
@@ -147,6 +152,7 @@ export interface TaskResponse {
     failure?: TaskFailure;
     receiptSignature: Uint8Array;
     operator: string;
+    id: number;
 }
 export declare namespace TaskResponse {
     const codec: () => Codec<TaskResponse>;
@@ -194,9 +200,192 @@ export declare namespace TaskResponse {
         field: '$.operator';
         value: string;
     }
+    interface TaskResponseIdFieldEvent {
+        field: '$.id';
+        value: number;
+    }
     function encode(obj: Partial<TaskResponse>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskResponse>): TaskResponse;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskResponse>): Generator<TaskResponseOkFieldEvent | TaskResponseOutputFieldEvent | TaskResponseOutputCidFieldEvent | TaskResponseDurationMsFieldEvent | TaskResponseFuelUsedFieldEvent | TaskResponseFailureCodeFieldEvent | TaskResponseFailureMessageFieldEvent | TaskResponseFailureExitCodeFieldEvent | TaskResponseFailureStderrTailFieldEvent | TaskResponseReceiptSignatureFieldEvent | TaskResponseOperatorFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskResponse>): Generator<TaskResponseOkFieldEvent | TaskResponseOutputFieldEvent | TaskResponseOutputCidFieldEvent | TaskResponseDurationMsFieldEvent | TaskResponseFuelUsedFieldEvent | TaskResponseFailureCodeFieldEvent | TaskResponseFailureMessageFieldEvent | TaskResponseFailureExitCodeFieldEvent | TaskResponseFailureStderrTailFieldEvent | TaskResponseReceiptSignatureFieldEvent | TaskResponseOperatorFieldEvent | TaskResponseIdFieldEvent>;
+}
+export interface RequesterFrame {
+    tasks: TaskRequest[];
+    cancel: number[];
+    want: number;
+    returned: number;
+}
+export declare namespace RequesterFrame {
+    const codec: () => Codec<RequesterFrame>;
+    interface RequesterFrameTasksJobIdFieldEvent {
+        field: '$.tasks[].jobId';
+        value: string;
+        index: number;
+    }
+    interface RequesterFrameTasksTaskIndexFieldEvent {
+        field: '$.tasks[].taskIndex';
+        value: number;
+        index: number;
+    }
+    interface RequesterFrameTasksModuleCidFieldEvent {
+        field: '$.tasks[].moduleCid';
+        value: Uint8Array;
+        index: number;
+    }
+    interface RequesterFrameTasksInputCidFieldEvent {
+        field: '$.tasks[].inputCid';
+        value: Uint8Array;
+        index: number;
+    }
+    interface RequesterFrameTasksArgsFieldEvent {
+        field: '$.tasks[].args[]';
+        index: number;
+        value: string;
+    }
+    interface RequesterFrameTasksEnvFieldEvent {
+        field: '$.tasks[].env[]';
+        index: number;
+        value: string;
+    }
+    interface RequesterFrameTasksLimitsTimeoutMsFieldEvent {
+        field: '$.tasks[].limits.timeoutMs';
+        value: number;
+        index: number;
+    }
+    interface RequesterFrameTasksLimitsMemoryPagesFieldEvent {
+        field: '$.tasks[].limits.memoryPages';
+        value: number;
+        index: number;
+    }
+    interface RequesterFrameTasksLimitsFuelFieldEvent {
+        field: '$.tasks[].limits.fuel';
+        value: bigint;
+        index: number;
+    }
+    interface RequesterFrameTasksLimitsMaxOutputBytesFieldEvent {
+        field: '$.tasks[].limits.maxOutputBytes';
+        value: number;
+        index: number;
+    }
+    interface RequesterFrameTasksInputFieldEvent {
+        field: '$.tasks[].input';
+        value: Uint8Array;
+        index: number;
+    }
+    interface RequesterFrameTasksPaidFieldEvent {
+        field: '$.tasks[].paid';
+        value: boolean;
+        index: number;
+    }
+    interface RequesterFrameTasksRequesterFieldEvent {
+        field: '$.tasks[].requester';
+        value: string;
+        index: number;
+    }
+    interface RequesterFrameTasksPriceFieldEvent {
+        field: '$.tasks[].price';
+        value: string;
+        index: number;
+    }
+    interface RequesterFrameTasksRequesterBindingFieldEvent {
+        field: '$.tasks[].requesterBinding';
+        value: Uint8Array;
+        index: number;
+    }
+    interface RequesterFrameTasksIdFieldEvent {
+        field: '$.tasks[].id';
+        value: number;
+        index: number;
+    }
+    interface RequesterFrameCancelFieldEvent {
+        field: '$.cancel[]';
+        index: number;
+        value: number;
+    }
+    interface RequesterFrameWantFieldEvent {
+        field: '$.want';
+        value: number;
+    }
+    interface RequesterFrameReturnedFieldEvent {
+        field: '$.returned';
+        value: number;
+    }
+    function encode(obj: Partial<RequesterFrame>): Uint8Array;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RequesterFrame>): RequesterFrame;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RequesterFrame>): Generator<RequesterFrameTasksJobIdFieldEvent | RequesterFrameTasksTaskIndexFieldEvent | RequesterFrameTasksModuleCidFieldEvent | RequesterFrameTasksInputCidFieldEvent | RequesterFrameTasksArgsFieldEvent | RequesterFrameTasksEnvFieldEvent | RequesterFrameTasksLimitsTimeoutMsFieldEvent | RequesterFrameTasksLimitsMemoryPagesFieldEvent | RequesterFrameTasksLimitsFuelFieldEvent | RequesterFrameTasksLimitsMaxOutputBytesFieldEvent | RequesterFrameTasksInputFieldEvent | RequesterFrameTasksPaidFieldEvent | RequesterFrameTasksRequesterFieldEvent | RequesterFrameTasksPriceFieldEvent | RequesterFrameTasksRequesterBindingFieldEvent | RequesterFrameTasksIdFieldEvent | RequesterFrameCancelFieldEvent | RequesterFrameWantFieldEvent | RequesterFrameReturnedFieldEvent>;
+}
+export interface ProviderFrame {
+    results: TaskResponse[];
+    credit: number;
+}
+export declare namespace ProviderFrame {
+    const codec: () => Codec<ProviderFrame>;
+    interface ProviderFrameResultsOkFieldEvent {
+        field: '$.results[].ok';
+        value: boolean;
+        index: number;
+    }
+    interface ProviderFrameResultsOutputFieldEvent {
+        field: '$.results[].output';
+        value: Uint8Array;
+        index: number;
+    }
+    interface ProviderFrameResultsOutputCidFieldEvent {
+        field: '$.results[].outputCid';
+        value: Uint8Array;
+        index: number;
+    }
+    interface ProviderFrameResultsDurationMsFieldEvent {
+        field: '$.results[].durationMs';
+        value: number;
+        index: number;
+    }
+    interface ProviderFrameResultsFuelUsedFieldEvent {
+        field: '$.results[].fuelUsed';
+        value: bigint;
+        index: number;
+    }
+    interface ProviderFrameResultsFailureCodeFieldEvent {
+        field: '$.results[].failure.code';
+        value: string;
+        index: number;
+    }
+    interface ProviderFrameResultsFailureMessageFieldEvent {
+        field: '$.results[].failure.message';
+        value: string;
+        index: number;
+    }
+    interface ProviderFrameResultsFailureExitCodeFieldEvent {
+        field: '$.results[].failure.exitCode';
+        value: number;
+        index: number;
+    }
+    interface ProviderFrameResultsFailureStderrTailFieldEvent {
+        field: '$.results[].failure.stderrTail';
+        value: string;
+        index: number;
+    }
+    interface ProviderFrameResultsReceiptSignatureFieldEvent {
+        field: '$.results[].receiptSignature';
+        value: Uint8Array;
+        index: number;
+    }
+    interface ProviderFrameResultsOperatorFieldEvent {
+        field: '$.results[].operator';
+        value: string;
+        index: number;
+    }
+    interface ProviderFrameResultsIdFieldEvent {
+        field: '$.results[].id';
+        value: number;
+        index: number;
+    }
+    interface ProviderFrameCreditFieldEvent {
+        field: '$.credit';
+        value: number;
+    }
+    function encode(obj: Partial<ProviderFrame>): Uint8Array;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProviderFrame>): ProviderFrame;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProviderFrame>): Generator<ProviderFrameResultsOkFieldEvent | ProviderFrameResultsOutputFieldEvent | ProviderFrameResultsOutputCidFieldEvent | ProviderFrameResultsDurationMsFieldEvent | ProviderFrameResultsFuelUsedFieldEvent | ProviderFrameResultsFailureCodeFieldEvent | ProviderFrameResultsFailureMessageFieldEvent | ProviderFrameResultsFailureExitCodeFieldEvent | ProviderFrameResultsFailureStderrTailFieldEvent | ProviderFrameResultsReceiptSignatureFieldEvent | ProviderFrameResultsOperatorFieldEvent | ProviderFrameResultsIdFieldEvent | ProviderFrameCreditFieldEvent>;
 }
 export interface ChequeMessage {
     jobId: Uint8Array;

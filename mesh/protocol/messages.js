@@ -179,6 +179,10 @@ export var TaskRequest;
                     w.uint32(98);
                     w.bytes(obj.requesterBinding);
                 }
+                if ((obj.id != null && obj.id !== 0)) {
+                    w.uint32(104);
+                    w.uint32(obj.id);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -194,7 +198,8 @@ export var TaskRequest;
                     paid: false,
                     requester: '',
                     price: '',
-                    requesterBinding: uint8ArrayAlloc(0)
+                    requesterBinding: uint8ArrayAlloc(0),
+                    id: 0
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -254,6 +259,10 @@ export var TaskRequest;
                         }
                         case 12: {
                             obj.requesterBinding = reader.bytes();
+                            break;
+                        }
+                        case 13: {
+                            obj.id = reader.uint32();
                             break;
                         }
                         default: {
@@ -362,6 +371,13 @@ export var TaskRequest;
                             yield {
                                 field: `${prefix}.requesterBinding`,
                                 value: reader.bytes()
+                            };
+                            break;
+                        }
+                        case 13: {
+                            yield {
+                                field: `${prefix}.id`,
+                                value: reader.uint32()
                             };
                             break;
                         }
@@ -547,6 +563,10 @@ export var TaskResponse;
                     w.uint32(66);
                     w.string(obj.operator);
                 }
+                if ((obj.id != null && obj.id !== 0)) {
+                    w.uint32(72);
+                    w.uint32(obj.id);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -558,7 +578,8 @@ export var TaskResponse;
                     durationMs: 0,
                     fuelUsed: 0n,
                     receiptSignature: uint8ArrayAlloc(0),
-                    operator: ''
+                    operator: '',
+                    id: 0
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -596,6 +617,10 @@ export var TaskResponse;
                         }
                         case 8: {
                             obj.operator = reader.string();
+                            break;
+                        }
+                        case 9: {
+                            obj.id = reader.uint32();
                             break;
                         }
                         default: {
@@ -665,6 +690,13 @@ export var TaskResponse;
                             };
                             break;
                         }
+                        case 9: {
+                            yield {
+                                field: `${prefix}.id`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
                         default: {
                             reader.skipType(tag & 7);
                             break;
@@ -688,6 +720,257 @@ export var TaskResponse;
     }
     TaskResponse.stream = stream;
 })(TaskResponse || (TaskResponse = {}));
+export var RequesterFrame;
+(function (RequesterFrame) {
+    let _codec;
+    RequesterFrame.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if (obj.tasks != null && obj.tasks.length > 0) {
+                    for (const value of obj.tasks) {
+                        w.uint32(10);
+                        TaskRequest.codec().encode(value, w);
+                    }
+                }
+                if (obj.cancel != null && obj.cancel.length > 0) {
+                    for (const value of obj.cancel) {
+                        w.uint32(16);
+                        w.uint32(value);
+                    }
+                }
+                if ((obj.want != null && obj.want !== 0)) {
+                    w.uint32(24);
+                    w.uint32(obj.want);
+                }
+                if ((obj.returned != null && obj.returned !== 0)) {
+                    w.uint32(32);
+                    w.uint32(obj.returned);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    tasks: [],
+                    cancel: [],
+                    want: 0,
+                    returned: 0
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            if (opts.limits?.tasks != null && obj.tasks.length === opts.limits.tasks) {
+                                throw new MaxLengthError('Decode error - repeated field "tasks" had too many elements');
+                            }
+                            obj.tasks.push(TaskRequest.codec().decode(reader, reader.uint32(), {
+                                limits: opts.limits?.tasks$
+                            }));
+                            break;
+                        }
+                        case 2: {
+                            if (opts.limits?.cancel != null && obj.cancel.length === opts.limits.cancel) {
+                                throw new MaxLengthError('Decode error - repeated field "cancel" had too many elements');
+                            }
+                            obj.cancel.push(reader.uint32());
+                            break;
+                        }
+                        case 3: {
+                            obj.want = reader.uint32();
+                            break;
+                        }
+                        case 4: {
+                            obj.returned = reader.uint32();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const obj = {
+                    tasks: 0,
+                    cancel: 0
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            if (opts.limits?.tasks != null && obj.tasks === opts.limits.tasks) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "tasks" had too many elements');
+                            }
+                            for (const evt of TaskRequest.codec().stream(reader, reader.uint32(), `${prefix}.tasks[]`, {
+                                limits: opts.limits?.tasks$
+                            })) {
+                                yield {
+                                    ...evt,
+                                    index: obj.tasks
+                                };
+                            }
+                            obj.tasks++;
+                            break;
+                        }
+                        case 2: {
+                            if (opts.limits?.cancel != null && obj.cancel === opts.limits.cancel) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "cancel" had too many elements');
+                            }
+                            yield {
+                                field: `${prefix}.cancel[]`,
+                                index: obj.cancel,
+                                value: reader.uint32()
+                            };
+                            obj.cancel++;
+                            break;
+                        }
+                        case 3: {
+                            yield {
+                                field: `${prefix}.want`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 4: {
+                            yield {
+                                field: `${prefix}.returned`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, RequesterFrame.codec());
+    }
+    RequesterFrame.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, RequesterFrame.codec(), opts);
+    }
+    RequesterFrame.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, RequesterFrame.codec(), opts);
+    }
+    RequesterFrame.stream = stream;
+})(RequesterFrame || (RequesterFrame = {}));
+export var ProviderFrame;
+(function (ProviderFrame) {
+    let _codec;
+    ProviderFrame.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if (obj.results != null && obj.results.length > 0) {
+                    for (const value of obj.results) {
+                        w.uint32(10);
+                        TaskResponse.codec().encode(value, w);
+                    }
+                }
+                if ((obj.credit != null && obj.credit !== 0)) {
+                    w.uint32(16);
+                    w.uint32(obj.credit);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    results: [],
+                    credit: 0
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            if (opts.limits?.results != null && obj.results.length === opts.limits.results) {
+                                throw new MaxLengthError('Decode error - repeated field "results" had too many elements');
+                            }
+                            obj.results.push(TaskResponse.codec().decode(reader, reader.uint32(), {
+                                limits: opts.limits?.results$
+                            }));
+                            break;
+                        }
+                        case 2: {
+                            obj.credit = reader.uint32();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const obj = {
+                    results: 0
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            if (opts.limits?.results != null && obj.results === opts.limits.results) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "results" had too many elements');
+                            }
+                            for (const evt of TaskResponse.codec().stream(reader, reader.uint32(), `${prefix}.results[]`, {
+                                limits: opts.limits?.results$
+                            })) {
+                                yield {
+                                    ...evt,
+                                    index: obj.results
+                                };
+                            }
+                            obj.results++;
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.credit`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, ProviderFrame.codec());
+    }
+    ProviderFrame.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, ProviderFrame.codec(), opts);
+    }
+    ProviderFrame.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, ProviderFrame.codec(), opts);
+    }
+    ProviderFrame.stream = stream;
+})(ProviderFrame || (ProviderFrame = {}));
 export var ChequeMessage;
 (function (ChequeMessage) {
     let _codec;

@@ -1,8 +1,7 @@
 import type { Connection, Stream } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import { TabmeshError } from '../../errors/base.ts'
-import { TaskError, TASK_ERROR_CODES } from '../../worker-runtime/errors.ts'
-import type { TaskErrorCode } from '../../worker-runtime/errors.ts'
+import { TaskError } from '../../worker-runtime/errors.ts'
 import { MAX_MEMORY_PAGES, MAX_OUTPUT_BYTES, resolveLimits } from '../../worker-runtime/limits.ts'
 import type { WorkerPool } from '../../worker-runtime/pool.ts'
 import { publishCapacityAds } from '../ads/publisher.ts'
@@ -10,7 +9,7 @@ import type { ProviderTier } from '../ads/capacity-ad.ts'
 import { fetchBlob } from '../blob/protocol.ts'
 import type { BlobStore } from '../blob/store.ts'
 import { cidFromBytes, cidOf, verifyCid } from '../cid.ts'
-import { CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND, MAX_CHEQUE_MESSAGE_BYTES, MAX_TASK_MESSAGE_BYTES, TASK_PROTOCOL, TASK_READ_TIMEOUT_MS, TASK_READS_PER_CONNECTION, TASK_REQUESTS_PER_PEER_PER_SECOND, TASK_STREAMS_PER_CONNECTION } from '../constants.ts'
+import { CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND, MAX_CHEQUE_MESSAGE_BYTES, TASK_PROTOCOL, TASK_SESSIONS_PER_PEER_PER_SECOND, TASK_SESSIONS_PER_CONNECTION } from '../constants.ts'
 import { peerRateLimit } from '../node/peer-rate-limit.ts'
 import { messageStream } from '../node/message-stream.ts'
 import type { PeerRateLimit } from '../node/peer-rate-limit.ts'
@@ -20,11 +19,11 @@ import { taskHashOf } from '../../chain/task-hash.ts'
 import type { TaskSpec } from '../../chain/task-hash.ts'
 import { ArbiterRole } from '../payment/arbiter.ts'
 import type { MeshNode } from '../node/create-node.ts'
-import { ChequeAck, ChequeMessage, TaskRequest, TaskResponse } from '../protocol/messages.js'
-import type { TaskFailure } from '../protocol/messages.js'
-
-/** Codes a provider answers with that are about the provider or the request, not the task's outcome. */
-export type ProviderFailureCode = 'BUSY' | 'RATE_LIMITED' | 'UNPAID' | 'BAD_REQUEST' | 'BLOB_UNAVAILABLE' | 'INTERNAL'
+import { ChequeAck, ChequeMessage } from '../protocol/messages.js'
+import type { TaskRequest, TaskResponse } from '../protocol/messages.js'
+import { isTaskOutcome } from '../protocol/codes.ts'
+import type { ProviderRefusalCode } from '../protocol/codes.ts'
+import { TaskSessionServer, failureResponse, taskSpecOf } from '../protocol/task.ts'
 
 export interface ProviderAgentOptions {
   node: MeshNode
@@ -48,8 +47,8 @@ export interface ProviderAgentOptions {
    * that first earns trust). Never set in a real deployment.
    */
   faultyOutputs?: boolean | number
-  /** Task requests one peer may send per second before RATE_LIMITED (default TASK_REQUESTS_PER_PEER_PER_SECOND). */
-  taskRequestsPerPeerPerSecond?: number
+  /** Task sessions one peer may open per second; the rest are reset (default TASK_SESSIONS_PER_PEER_PER_SECOND). */
+  sessionsPerPeerPerSecond?: number
   /** Serve as an arbiter when the owner is drawn for a dispute (default true with `payments`). */
   arbiter?: boolean
 }
@@ -75,8 +74,12 @@ export interface ProviderStats {
   completed: number
   failed: number
   rejectedBusy: number
-  /** Requests refused because their peer was over its rate limit. */
+  /** Task sessions refused because their peer opened more per second than allowed. */
   rateLimited: number
+  /** Task sessions open now (one per requester connection). */
+  sessions: number
+  /** Task sessions reset for breaking the protocol (tasks past their credit, a reused request id). */
+  violations: number
   paused: boolean
 }
 
@@ -91,9 +94,8 @@ export class ProviderAgent extends EventTarget {
   private readonly compiled = new Map<string, Promise<WebAssembly.Module>>()
   private stopAds: (() => void) | undefined
   private running = 0
-  /** Task messages being read now (each holds a slot of workers + queue), in all and per connection id. */
-  private reading = 0
-  private readonly readingOn = new Map<string, number>()
+  /** Task sessions with requesters; they share workers + queue as credit. */
+  private readonly sessions: TaskSessionServer
   private completed = 0
   private failed = 0
   private rejectedBusy = 0
@@ -103,7 +105,7 @@ export class ProviderAgent extends EventTarget {
   /** The operator's PeerBinding over this node's peer id (ads carry it). */
   private binding: Uint8Array = new Uint8Array(0)
   private arbiterRole: ArbiterRole | undefined
-  private readonly taskLimit: PeerRateLimit
+  private readonly sessionLimit: PeerRateLimit
   private readonly chequeLimit = peerRateLimit(CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND)
   private rateLimited = 0
   scoreMilli: number
@@ -111,14 +113,29 @@ export class ProviderAgent extends EventTarget {
   constructor (options: ProviderAgentOptions) {
     super()
     this.options = options
-    this.taskLimit = peerRateLimit(TASK_PROTOCOL, options.taskRequestsPerPeerPerSecond ?? TASK_REQUESTS_PER_PEER_PER_SECOND)
+    this.sessionLimit = peerRateLimit(TASK_PROTOCOL, options.sessionsPerPeerPerSecond ?? TASK_SESSIONS_PER_PEER_PER_SECOND)
     this.scoreMilli = options.scoreMilli ?? 0
+    this.sessions = new TaskSessionServer({
+      capacity: () => options.pool.size + (options.maxQueued ?? options.pool.size),
+      paused: () => this.paused,
+      run: async (request, connection, signal) => await this.runTask(request, connection, signal),
+      delivered: (request, response) => { this.delivered(request, response) }
+    })
   }
 
   async start (): Promise<void> {
     const { node } = this.options
-    await node.handle(TASK_PROTOCOL, (stream, connection) => { void this.handle(stream, connection) }, {
-      maxInboundStreams: TASK_STREAMS_PER_CONNECTION
+    await node.handle(TASK_PROTOCOL, (stream, connection) => {
+      try {
+        this.sessionLimit.take(connection.remotePeer.toString())
+      } catch (err) {
+        this.rateLimited++
+        stream.abort(err as Error)
+        return
+      }
+      this.sessions.handle(stream, connection)
+    }, {
+      maxInboundStreams: TASK_SESSIONS_PER_CONNECTION
     })
     const payments = this.options.payments
     if (payments !== undefined) {
@@ -152,108 +169,58 @@ export class ProviderAgent extends EventTarget {
     this.arbiterRole?.stop()
     this.options.payments?.stop()
     await this.options.node.unhandle(TASK_PROTOCOL)
+    this.sessions.stop()
     if (this.options.payments !== undefined) await this.options.node.unhandle(CHEQUE_PROTOCOL)
   }
 
   /** Paused providers answer BUSY and stop advertising capacity they will not give. */
   setPaused (paused: boolean): void {
     this.paused = paused
+    this.sessions.grant()
     this.changed()
   }
 
   stats (): ProviderStats {
     const pool = this.options.pool.stats()
-    return { running: this.running, queued: pool.queued, completed: this.completed, failed: this.failed, rejectedBusy: this.rejectedBusy, rateLimited: this.rateLimited, paused: this.paused }
+    return { running: this.running, queued: pool.queued, completed: this.completed, failed: this.failed, rejectedBusy: this.rejectedBusy, rateLimited: this.rateLimited, sessions: this.sessions.size, violations: this.sessions.violations, paused: this.paused }
   }
 
-  private async handle (stream: Stream, connection: Connection): Promise<void> {
-    const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
-    try {
-      this.taskLimit.take(connection.remotePeer.toString())
-    } catch (err) {
-      // Refused unread: a flood costs the provider one small write per stream, not a decode.
-      this.rateLimited++
-      await refuseUnread(stream, pb, failure('RATE_LIMITED', (err as Error).message))
-      return
-    }
-    // Capacity is checked before the body is read: a task message may be 24 MiB, and only messages
-    // that could run now or wait in the queue are buffered — provider-wide at most workers + queue,
-    // and at most TASK_READS_PER_CONNECTION from one connection.
-    const maxQueued = this.options.maxQueued ?? this.options.pool.size
-    const capacity = this.options.pool.size + maxQueued
-    const onConnection = this.readingOn.get(connection.id) ?? 0
-    if (this.paused || this.running + this.reading >= capacity || onConnection >= TASK_READS_PER_CONNECTION) {
-      this.rejectedBusy++
-      await refuseUnread(stream, pb, failure('BUSY', this.paused ? 'the provider is paused' : 'the provider is at capacity'))
-      return
-    }
-    this.reading++
-    this.readingOn.set(connection.id, onConnection + 1)
-    let reserved = true
-    const release = (): void => {
-      if (!reserved) return
-      reserved = false
-      this.reading--
-      const left = (this.readingOn.get(connection.id) ?? 1) - 1
-      if (left === 0) this.readingOn.delete(connection.id)
-      else this.readingOn.set(connection.id, left)
-    }
-    let request: TaskRequest
-    try {
-      request = await pb.read(TaskRequest, { signal: AbortSignal.timeout(TASK_READ_TIMEOUT_MS), limits: { args: 256, env: 256 } })
-    } catch (err) {
-      release()
-      stream.abort(err instanceof Error ? err : new Error(String(err)))
-      return
-    }
-    try {
-      await this.answer(request, stream, pb, connection, release)
-    } finally {
-      release()
-    }
-  }
-
-  private async answer (request: TaskRequest, stream: Stream, pb: MessageStream, connection: Connection, release: () => void): Promise<void> {
+  /** One task of a session (mesh/protocol/task.ts): refusals first, then the worker pool; always answers. */
+  private async runTask (request: TaskRequest, connection: Connection, signal: AbortSignal): Promise<TaskResponse> {
     const requester = connection.remotePeer.toString()
-    const info: ProviderTaskEvent = { jobId: request.jobId, taskIndex: request.taskIndex, requester }
-    let response: TaskResponse
     const refusal = request.paid ? await this.paidRefusal(request, requester) : undefined
-    if (refusal !== undefined) {
-      response = failure(refusal.code, refusal.message)
-    } else if (this.paused) {
+    if (refusal !== undefined) return failure(refusal.code, refusal.message)
+    if (this.paused) {
       this.rejectedBusy++
-      response = failure('BUSY', 'the provider is paused')
-    } else {
-      // The slot reserved before reading becomes a running task.
-      this.running++
-      release()
-      this.dispatchEvent(new CustomEvent('task:start', { detail: info }))
-      this.changed()
-      try {
-        response = await this.execute(request, connection)
-        if (request.paid) response = await this.sign(request, response)
-      } finally {
-        this.running--
-      }
-      if (response.ok) this.completed++
-      else this.failed++
-      const outputCid = response.ok ? (await cidOf(response.output)).toString() : undefined
-      this.dispatchEvent(new CustomEvent('task:end', {
-        detail: { ...info, outcome: response.ok ? 'ok' : response.failure?.code, durationMs: response.durationMs, ...(outputCid !== undefined ? { outputCid } : {}) }
-      }))
-      this.changed()
+      return failure('BUSY', 'the provider is paused')
     }
+    const info: ProviderTaskEvent = { jobId: request.jobId, taskIndex: request.taskIndex, requester }
+    this.running++
+    this.dispatchEvent(new CustomEvent('task:start', { detail: info }))
+    this.changed()
+    let response: TaskResponse
     try {
-      await pb.write(response, TaskResponse, { signal: AbortSignal.timeout(60_000) })
-      await stream.close()
-      // Delivered: the lane owes it now (a result that never reached the requester is not counted).
-      if (request.paid && response.receiptSignature.length > 0) this.options.payments!.recordDelivery(request.requester as `0x${string}`, BigInt(request.price))
-    } catch (err) {
-      stream.abort(err instanceof Error ? err : new Error(String(err)))
+      response = await this.execute(request, connection, signal)
+      if (request.paid) response = await this.sign(request, response)
+    } finally {
+      this.running--
     }
+    if (response.ok) this.completed++
+    else this.failed++
+    const outputCid = response.ok && response.outputCid.length > 0 ? cidFromBytes(response.outputCid).toString() : undefined
+    this.dispatchEvent(new CustomEvent('task:end', {
+      detail: { ...info, outcome: response.ok ? 'ok' : response.failure?.code, durationMs: response.durationMs, ...(outputCid !== undefined ? { outputCid } : {}) }
+    }))
+    this.changed()
+    return response
   }
 
-  private async execute (request: TaskRequest, connection: Connection): Promise<TaskResponse> {
+  /** A delivered answer: the lane owes it now (a result that never reached the requester is not counted). */
+  private delivered (request: TaskRequest, response: TaskResponse): void {
+    if (request.paid && response.receiptSignature.length > 0) this.options.payments!.recordDelivery(request.requester as `0x${string}`, BigInt(request.price))
+  }
+
+  private async execute (request: TaskRequest, connection: Connection, signal?: AbortSignal): Promise<TaskResponse> {
     let moduleCid: CID
     let inputCid: CID
     try {
@@ -299,7 +266,7 @@ export class ProviderAgent extends EventTarget {
         limits,
         // The same seed on every provider: derived from the input's hash.
         seed: inputCid.multihash.digest.subarray(0, 16)
-      })
+      }, signal !== undefined ? { signal } : {})
       const lie = this.options.faultyOutputs
       if (result.ok && (lie === true || (typeof lie === 'number' && Math.random() < lie))) {
         const id = new TextEncoder().encode(this.options.node.peerId.toString())
@@ -320,14 +287,16 @@ export class ProviderAgent extends EventTarget {
         fuelUsed: result.fuelUsed ?? 0n,
         failure: undefined,
         receiptSignature: new Uint8Array(0),
-        operator: ''
+        operator: '',
+        id: request.id
       }
     } catch (err) {
+      if (signal?.aborted === true) return failure('CANCELLED', 'the task was cancelled: its worker was stopped')
       return failure('INTERNAL', `the provider failed to run the task: ${String(err)}`)
     }
   }
 
-  private async paidRefusal (request: TaskRequest, requesterPeer: string): Promise<{ code: ProviderFailureCode, message: string } | undefined> {
+  private async paidRefusal (request: TaskRequest, requesterPeer: string): Promise<{ code: ProviderRefusalCode, message: string } | undefined> {
     const payments = this.options.payments
     if (payments === undefined) return { code: 'BAD_REQUEST', message: 'this provider takes no paid jobs (no operator key)' }
     if (!/^\d{1,30}$/.test(request.price)) return { code: 'BAD_REQUEST', message: 'a paid task must carry its price as a decimal integer' }
@@ -368,7 +337,8 @@ export class ProviderAgent extends EventTarget {
       paid: false,
       requester: '',
       price: '',
-      requesterBinding: new Uint8Array(0)
+      requesterBinding: new Uint8Array(0),
+      id: 0
     }, connection)
     if (response.ok) return outputHashOf(cidFromBytes(response.outputCid))
     if (response.failure !== undefined && isTaskOutcome(response.failure.code)) return failureHashOf(response.failure.code)
@@ -424,35 +394,4 @@ export class ProviderAgent extends EventTarget {
   }
 }
 
-function failure (code: TaskErrorCode | ProviderFailureCode, message: string, exitCode?: number, stderrTail?: string): TaskResponse {
-  const f: TaskFailure = { code, message, exitCode: exitCode ?? 0, stderrTail: stderrTail ?? '' }
-  return { ok: false, output: new Uint8Array(0), outputCid: new Uint8Array(0), durationMs: 0, fuelUsed: 0n, failure: f, receiptSignature: new Uint8Array(0), operator: '' }
-}
-
-/** What a task's receipt commits to, from its request (the requester computes the same from what it sends). */
-export function taskSpecOf (request: Pick<TaskRequest, 'moduleCid' | 'inputCid' | 'args' | 'env' | 'limits'>): TaskSpec {
-  return {
-    moduleCid: request.moduleCid,
-    inputCid: request.inputCid,
-    args: request.args,
-    env: request.env,
-    timeoutMs: request.limits?.timeoutMs ?? 0,
-    memoryPages: request.limits?.memoryPages ?? 0,
-    fuel: request.limits?.fuel ?? 0n,
-    maxOutputBytes: request.limits?.maxOutputBytes ?? 0
-  }
-}
-
-/** True for failure codes that are the task's own deterministic outcome (every honest provider agrees). */
-export function isTaskOutcome (code: string): code is TaskErrorCode {
-  return (TASK_ERROR_CODES as string[]).includes(code)
-}
-
-type MessageStream = ReturnType<typeof messageStream>
-
-/** Answers `response` without reading the request, and stops reading: the rest of the message is dropped, not buffered. */
-async function refuseUnread (stream: Stream, pb: MessageStream, response: TaskResponse): Promise<void> {
-  await stream.closeRead().catch(() => {})
-  await pb.write(response, TaskResponse, { signal: AbortSignal.timeout(5_000) }).catch(() => {})
-  await stream.close({ signal: AbortSignal.timeout(5_000) }).catch(() => { stream.abort(new Error(response.failure?.message ?? 'refused')) })
-}
+const failure = failureResponse

@@ -20,7 +20,7 @@ export interface StartNodeProviderParameters {
   bootstrap: string[]
   /** Listen addresses (default: the node profile's loopback TCP, WebSockets, WebRTC). */
   listen?: string[]
-  /** Worker threads. Default: all cores (DESIGN.md: a Node provider gives its whole machine). */
+  /** Worker threads. Default: all cores (a Node provider gives its whole machine). */
   workers?: number
   /** Blob cache directory. */
   cacheDir: string
@@ -39,8 +39,8 @@ export interface StartNodeProviderParameters {
   chequeFile?: string
   /** TEST ONLY: return wrong outputs (see ProviderAgent). */
   faultyOutputs?: boolean | number
-  /** Task requests one peer may send per second (default TASK_REQUESTS_PER_PEER_PER_SECOND). */
-  taskRequestsPerPeerPerSecond?: number
+  /** Task sessions one peer may open per second (default TASK_SESSIONS_PER_PEER_PER_SECOND). */
+  sessionsPerPeerPerSecond?: number
   /** How long a delivered paid result may wait for its cheque, ms (default CHEQUE_GRACE_MS). */
   chequeGraceMs?: number
 }
@@ -73,7 +73,7 @@ export async function startNodeProvider (params: StartNodeProviderParameters): P
     ...(payments !== undefined ? { payments } : {}),
     ...(params.faultyOutputs !== undefined ? { faultyOutputs: params.faultyOutputs } : {}),
     ...(params.price !== undefined ? { price: params.price } : {}),
-    ...(params.taskRequestsPerPeerPerSecond !== undefined ? { taskRequestsPerPeerPerSecond: params.taskRequestsPerPeerPerSecond } : {})
+    ...(params.sessionsPerPeerPerSecond !== undefined ? { sessionsPerPeerPerSecond: params.sessionsPerPeerPerSecond } : {})
   })
   if (params.primesModulePath !== undefined) {
     agent.scoreMilli = await benchmarkPool(pool, new Uint8Array(await readFile(params.primesModulePath)))

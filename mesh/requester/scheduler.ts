@@ -3,14 +3,15 @@ import { keccak256 } from 'viem'
 import { AbortedError, TabmeshError } from '../../errors/base.ts'
 import type { ProviderEntry, ProviderDirectory } from '../ads/directory.ts'
 import { cidOf } from '../cid.ts'
-import { INLINE_INPUT_BYTES, MAX_TASK_MESSAGE_BYTES, TASK_GRACE_MS, TASK_PROTOCOL } from '../constants.ts'
-import { messageStream } from '../node/message-stream.ts'
+import { INLINE_INPUT_BYTES, TASK_GRACE_MS } from '../constants.ts'
 import { nextTaskMs, providerSpeed } from './speed.ts'
-import { PeerUnreachableError, connectDirect, toMultiaddrs } from '../node/connections.ts'
+import { PeerUnreachableError, toMultiaddrs } from '../node/connections.ts'
 import { reportUnreachable } from '../node/reachability.ts'
 import type { MeshNode } from '../node/create-node.ts'
-import { isTaskOutcome, taskSpecOf } from '../provider/agent.ts'
-import { TaskRequest, TaskResponse } from '../protocol/messages.js'
+import { isTaskOutcome, isTransientRefusal } from '../protocol/codes.ts'
+import { TaskSessions, taskSpecOf } from '../protocol/task.ts'
+import type { TaskSession, TaskSessionRequest } from '../protocol/task.ts'
+import type { TaskResponse } from '../protocol/messages.js'
 import { failureHashOf, fromHex, outputHashOf, signedBy, toHex } from '../payment/signatures.ts'
 import { encodeTaskSpec } from '../../chain/task-hash.ts'
 import type { DistrustedDetail } from './reputation.ts'
@@ -30,6 +31,12 @@ const PUMP_INTERVAL_MS = 500
  * worker count beyond the running ones (ProviderAgent's default `maxQueued`), so none is refused BUSY.
  */
 const PIPELINE_PER_WORKER = 2
+/**
+ * A provider that ran the job's module lately (JobSpec.warm) counts 4× in the ranking: it has the
+ * module compiled, so a short task or function call starts at once, and ×4 outweighs the random
+ * factor (0.5–1.5) against an equally fast cold provider.
+ */
+const WARM_PROVIDER_WEIGHT = 4
 /** Weight of a new latency sample in the per-provider moving average. */
 const RTT_EWMA_ALPHA = 0.2
 /**
@@ -70,6 +77,8 @@ interface ProviderRecord {
   /** Tasks of this job timed on it, and their mean time request → result, ms (mesh/requester/speed.ts). */
   timed: number
   taskMs?: number
+  /** The JobScheduler.taskVersion at which no task of this job was left for it. */
+  noTaskAt: number
 }
 
 /**
@@ -114,11 +123,19 @@ export class JobScheduler extends EventTarget {
   private readonly started = performance.now()
   private accepted = 0
   private failed = 0
+  /** Tasks with at least one run in flight, and tasks that ever had disagreeing results (JobProgress, kept as counts: progress is read per event). */
+  private running = 0
+  private escalated = 0
   private rechecked = 0
   private runs = 0
   /** Tasks accepted on trust, by index, released as results when the job ends. */
   private readonly held = new Map<number, TaskOutcome>()
   private timer: ReturnType<typeof setInterval> | undefined
+  /**
+   * When each run in flight is given up (its timeout + TASK_GRACE_MS, ms since the epoch), checked
+   * every PUMP_INTERVAL_MS: one timer per job instead of one per task.
+   */
+  private readonly deadlines = new Map<AbortController, number>()
   /** Providers this job could use at the last scheduling pass (JobProgress.available). */
   private available = 0
   private resolveDone!: (summary: JobSummary) => void
@@ -126,10 +143,17 @@ export class JobScheduler extends EventTarget {
   private finished = false
   private readonly onDirectoryChange = (): void => { this.pump() }
   private readonly load: ProviderLoad
-  private readonly onDisconnect = (evt: CustomEvent<{ toString: () => string }>): void => {
-    const peer = evt.detail.toString()
-    for (const task of this.tasks) task.inflight.get(peer)?.abort(new TabmeshError('PROVIDER_LOST', `provider ${peer} disconnected`))
-  }
+  private readonly sessions: TaskSessions
+  private readonly ownsSessions: boolean
+  /** Providers whose session this job is opening. */
+  private readonly opening = new Set<string>()
+  /** Providers this job stated a want to, so it can take it back when it ends. */
+  private readonly asked = new Set<string>()
+  /**
+   * Bumped whenever a task may have become assignable again (an assignment ended, a task reopened):
+   * a provider for which no task was found at this version is not asked for credit again until it changes.
+   */
+  private taskVersion = 0
 
   private readonly onDistrusted = (evt: Event): void => {
     const { peerId, owner } = (evt as CustomEvent<DistrustedDetail>).detail
@@ -147,6 +171,7 @@ export class JobScheduler extends EventTarget {
       this.rechecked++
       this.open.add(index)
       this.retry.add(index)
+      this.taskVersion++
       reopened++
       this.setState(task)
     }
@@ -154,9 +179,10 @@ export class JobScheduler extends EventTarget {
   }
   /**
    * @param options.load in-flight counts shared with the client's other jobs (default: this job's own)
-   * @param options.signal cancels the job (`done` rejects with AbortedError)
+   * @param options.signal cancels the job (`done` rejects with AbortedError); its running tasks are cancelled on their providers
+   * @param options.sessions task sessions shared with the client's other jobs (default: this job's own, closed when it ends)
    */
-  constructor (node: MeshNode, directory: ProviderDirectory, spec: JobSpec, options: { signal?: AbortSignal, load?: ProviderLoad } = {}) {
+  constructor (node: MeshNode, directory: ProviderDirectory, spec: JobSpec, options: { signal?: AbortSignal, load?: ProviderLoad, sessions?: TaskSessions } = {}) {
     super()
     if (!Number.isInteger(spec.redundancy) || spec.redundancy < 1) throw new TabmeshError('INVALID_ARGUMENT', `redundancy must be a positive integer, got ${spec.redundancy}`)
     if (spec.maxProvidersPerTask < spec.redundancy) throw new TabmeshError('INVALID_ARGUMENT', 'maxProvidersPerTask must be at least redundancy')
@@ -164,6 +190,8 @@ export class JobScheduler extends EventTarget {
     this.directory = directory
     this.spec = spec
     this.load = options.load ?? new ProviderLoad()
+    this.ownsSessions = options.sessions === undefined
+    this.sessions = options.sessions ?? new TaskSessions(node)
     this.tasks = spec.inputs.map((_, index) => ({
       index,
       results: new Map(),
@@ -189,22 +217,16 @@ export class JobScheduler extends EventTarget {
     if (this.tasks.length === 0) { this.finish(); return }
     this.directory.addEventListener('change', this.onDirectoryChange)
     this.load.addEventListener('release', this.onDirectoryChange)
-    this.node.addEventListener('peer:disconnect', this.onDisconnect as EventListener)
+    this.sessions.addEventListener('credit', this.onDirectoryChange)
     this.spec.verification?.book.addEventListener('distrusted', this.onDistrusted)
-    this.timer = setInterval(() => { this.pump() }, PUMP_INTERVAL_MS)
+    this.timer = setInterval(() => { this.expire(); this.pump() }, PUMP_INTERVAL_MS)
     this.pump()
     // Say at once how many providers there are, even when none is there to change anything.
     this.dispatchEvent(new CustomEvent('progress', { detail: this.progress() }))
   }
 
   progress (): JobProgress {
-    let running = 0
-    let escalated = 0
-    for (const t of this.tasks) {
-      if (t.inflight.size > 0) running++
-      if (t.escalated) escalated++
-    }
-    return { total: this.tasks.length, accepted: this.accepted, failed: this.failed, running, escalated, unverified: this.held.size, providers: this.contributors.size, available: this.available, needed: this.spec.redundancy }
+    return { total: this.tasks.length, accepted: this.accepted, failed: this.failed, running: this.running, escalated: this.escalated, unverified: this.held.size, providers: this.contributors.size, available: this.available, needed: this.spec.redundancy }
   }
 
   cancel (err: Error = new AbortedError('the job was cancelled')): void {
@@ -212,6 +234,14 @@ export class JobScheduler extends EventTarget {
     for (const t of this.tasks) for (const ac of t.inflight.values()) ac.abort(err)
     this.cleanup()
     this.rejectDone(err)
+  }
+
+  /** Aborts runs past their deadline: the provider is told to stop them, and the task goes elsewhere. */
+  private expire (): void {
+    const now = Date.now()
+    for (const [controller, deadline] of this.deadlines) {
+      if (deadline <= now) controller.abort(new TabmeshError('DEADLINE_MISSED', `no answer within the task's timeout + ${TASK_GRACE_MS} ms`))
+    }
   }
 
   private pump (): void {
@@ -229,13 +259,48 @@ export class JobScheduler extends EventTarget {
       .map(entry => ({ entry, key: this.weight(entry, referenceMs) * (0.5 + Math.random()) }))
       .sort((a, b) => b.key - a.key)
     for (const { entry } of ordered) {
-      const provider = this.provider(entry.ad.peerId)
-      while (this.load.mayTake(entry.ad.peerId, this, entry.ad.workers * PIPELINE_PER_WORKER) && provider.backoffUntil <= now) {
+      const peer = entry.ad.peerId
+      const provider = this.provider(peer)
+      const session = this.sessions.get(peer)
+      if (session === undefined) { this.openSession(entry); continue }
+      const slots = entry.ad.workers * PIPELINE_PER_WORKER
+      while (session.credit > 0 && this.load.mayTake(peer, this, slots) && provider.backoffUntil <= now) {
         const task = this.nextTaskFor(entry)
-        if (task === undefined) break
-        void this.dispatch(task, entry)
+        if (task === undefined) { provider.noTaskAt = this.taskVersion; break }
+        void this.dispatch(task, entry, session)
       }
+      // Ask for as many slots as there are tasks waiting (the provider caps it by its free slots and
+      // grants again the moment one frees, with the result that freed it), but only where a task could
+      // go: a grant nobody uses is a round trip for nothing.
+      const wanted = provider.noTaskAt === this.taskVersion || provider.backoffUntil > now ? 0 : Math.min(this.retry.size + this.fresh.size, slots)
+      session.want(this, wanted)
+      this.asked.add(peer)
     }
+  }
+
+  /** Opens the provider's task session in the background and schedules again when it is there. */
+  private openSession (entry: ProviderEntry): void {
+    const peer = entry.ad.peerId
+    if (this.opening.has(peer)) return
+    this.opening.add(peer)
+    this.sessions.open(peerIdFromString(peer), toMultiaddrs(entry.ad.multiaddrs), { signal: AbortSignal.timeout(this.spec.limits.timeoutMs + TASK_GRACE_MS) }).then(() => {
+      this.opening.delete(peer)
+      this.pump()
+    }, (err: unknown) => {
+      this.opening.delete(peer)
+      this.transportFailure(entry, err)
+      this.pump()
+    })
+  }
+
+  /** A provider that could not be reached, lost its session or missed a deadline: backed off exponentially, reported when unreachable. */
+  private transportFailure (entry: ProviderEntry, err: unknown): void {
+    const peer = entry.ad.peerId
+    const provider = this.provider(peer)
+    provider.failures++
+    provider.backoffUntil = Date.now() + Math.min(MAX_FAILURE_BACKOFF_MS, FAILURE_BACKOFF_MS * 2 ** (provider.failures - 1))
+    if (err instanceof PeerUnreachableError) void reportUnreachable(this.node, peerIdFromString(peer), toMultiaddrs(entry.ad.multiaddrs))
+    if (err instanceof Error && this.node.getConnections(peerIdFromString(peer)).length === 0) this.directory.forget(peer)
   }
 
   /** Higher is better: speed (measured once timed, else the clamped claim) over price and latency; `referenceMs` is referenceTaskMs(), read once per pump. */
@@ -245,7 +310,8 @@ export class JobScheduler extends EventTarget {
     const price = Math.log10(1 + Number(entry.ad.price))
     const rtt = record?.rttMs ?? 50
     const reputation = this.spec.verification?.book.weight(entry.ad.peerId, entry.ad.owner) ?? 1
-    return reputation * score / (1 + price) / (1 + rtt / 100)
+    const warm = this.spec.warm?.has(entry.ad.peerId) === true ? WARM_PROVIDER_WEIGHT : 1
+    return warm * reputation * score / (1 + price) / (1 + rtt / 100)
   }
 
   /** The mean task time over every provider timed in this job, ms (0 before any). */
@@ -265,7 +331,7 @@ export class JobScheduler extends EventTarget {
   private provider (peer: string): ProviderRecord {
     let p = this.providers.get(peer)
     if (p === undefined) {
-      p = { faults: 0, failures: 0, backoffUntil: 0, rttMs: 50, timed: 0 }
+      p = { faults: 0, failures: 0, backoffUntil: 0, rttMs: 50, timed: 0, noTaskAt: -1 }
       this.providers.set(peer, p)
     }
     return p
@@ -299,47 +365,37 @@ export class JobScheduler extends EventTarget {
     return undefined
   }
 
-  private async dispatch (task: TaskRecord, entry: ProviderEntry): Promise<void> {
+  private async dispatch (task: TaskRecord, entry: ProviderEntry, session: TaskSession): Promise<void> {
     const peer = entry.ad.peerId
     const provider = this.provider(peer)
     const controller = new AbortController()
+    if (task.inflight.size === 0) this.running++
     task.inflight.set(peer, controller)
     task.payouts.set(peer, entry.ad.owner)
     this.load.acquire(peer, this)
     this.setState(task)
-    const deadline = this.spec.limits.timeoutMs + TASK_GRACE_MS
-    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(deadline)])
+    this.deadlines.set(controller, Date.now() + this.spec.limits.timeoutMs + TASK_GRACE_MS)
+    const signal = controller.signal
     const sentAt = performance.now()
     let response: TaskResponse | undefined
     let transportError: unknown
     try {
-      const connection = await connectDirect(this.node, peerIdFromString(peer), toMultiaddrs(entry.ad.multiaddrs), { signal })
-      const stream = await connection.newStream(TASK_PROTOCOL, { signal })
-      try {
-        const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
-        const input = this.spec.inputs[task.index]!
-        await pb.write(this.request(task.index, input.bytes.length <= INLINE_INPUT_BYTES ? input.bytes : undefined), TaskRequest, { signal })
-        response = await pb.read(TaskResponse, { signal })
-        await stream.close({ signal }).catch(() => {})
-      } catch (err) {
-        stream.abort(err instanceof Error ? err : new Error(String(err)))
-        throw err
-      }
+      const input = this.spec.inputs[task.index]!
+      response = await session.send(this.request(task.index, input.bytes.length <= INLINE_INPUT_BYTES ? input.bytes : undefined), { signal })
     } catch (err) {
       transportError = err
     } finally {
       task.inflight.delete(peer)
+      this.deadlines.delete(controller)
+      if (task.inflight.size === 0) this.running--
       this.load.release(peer, this)
-      if (this.open.has(task.index)) this.retry.add(task.index)
+      if (this.open.has(task.index)) { this.retry.add(task.index); this.taskVersion++ }
     }
     if (this.finished || !this.open.has(task.index)) { this.pump(); return }
 
     if (response === undefined) {
-      // Lost provider, dial failure or missed deadline: not the task's fault. Try elsewhere.
-      provider.failures++
-      provider.backoffUntil = Date.now() + Math.min(MAX_FAILURE_BACKOFF_MS, FAILURE_BACKOFF_MS * 2 ** (provider.failures - 1))
-      if (transportError instanceof PeerUnreachableError) void reportUnreachable(this.node, peerIdFromString(peer), toMultiaddrs(entry.ad.multiaddrs))
-      if (transportError instanceof Error && this.node.getConnections(peerIdFromString(peer)).length === 0) this.directory.forget(peer)
+      // Lost provider, lost session or missed deadline: not the task's fault. Try elsewhere.
+      this.transportFailure(entry, transportError)
       // A lost unreplicated assignment is decided afresh by whoever takes the task next.
       if (task.results.size === 0 && task.inflight.size === 0 && task.need === 1) task.need = undefined
     } else if (response.ok) {
@@ -380,7 +436,7 @@ export class JobScheduler extends EventTarget {
         task.excluded.add(peer)
         this.contributors.add(peer)
         this.runs++
-      } else if (code === 'BUSY' || code === 'UNPAID' || code === 'RATE_LIMITED') {
+      } else if (isTransientRefusal(code)) {
         provider.backoffUntil = Date.now() + BUSY_BACKOFF_MS
         if (code === 'UNPAID') this.spec.paid?.unpaid?.(entry)
       } else {
@@ -393,7 +449,7 @@ export class JobScheduler extends EventTarget {
     this.pump()
   }
 
-  private request (index: number, inline: Uint8Array | undefined): TaskRequest {
+  private request (index: number, inline: Uint8Array | undefined): TaskSessionRequest {
     const input = this.spec.inputs[index]!
     const { limits } = this.spec
     return {
@@ -481,7 +537,7 @@ export class JobScheduler extends EventTarget {
       this.settle(task, outcome)
       return
     }
-    if (groups.size > 1) task.escalated = true
+    if (groups.size > 1 && !task.escalated) { task.escalated = true; this.escalated++ }
     if (task.inflight.size === 0 && task.excluded.size >= this.spec.maxProvidersPerTask) {
       this.settle(task, {
         index: task.index,
@@ -584,7 +640,9 @@ export class JobScheduler extends EventTarget {
     this.directory.removeEventListener('change', this.onDirectoryChange)
     this.load.removeEventListener('release', this.onDirectoryChange)
     this.load.setWaiting(this, false)
-    this.node.removeEventListener('peer:disconnect', this.onDisconnect as EventListener)
+    this.sessions.removeEventListener('credit', this.onDirectoryChange)
+    for (const peer of this.asked) this.sessions.get(peer)?.want(this, 0)
+    if (this.ownsSessions) this.sessions.stop()
     this.spec.verification?.book.removeEventListener('distrusted', this.onDistrusted)
   }
 }

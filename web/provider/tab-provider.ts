@@ -25,6 +25,9 @@ import type { PrivateKeyAccount } from 'viem'
 import { publicClientFor } from '../../chain/clients.ts'
 import { ownerOfOperator } from '../../chain/operators.ts'
 
+/** 50 ms: how often the pages re-render at most while the provider's state changes (20 per second). */
+const UI_REFRESH_MS = 50
+
 export type TabStatus = 'connecting' | 'benchmarking' | 'providing' | 'paused' | 'error'
 
 export interface PeerView {
@@ -103,7 +106,12 @@ export interface TabProvider {
  */
 export async function startTabProvider (config: { bootstrap: string[], workers?: number, chain?: ChainConfig }): Promise<TabProvider> {
   const listeners = new Set<() => void>()
-  const notify = (): void => { for (const l of listeners) l() }
+  // Listeners (the pages) hear of changes at most every UI_REFRESH_MS: a tab running 1 ms tasks changes
+  // state thousands of times a second, and a render per change would cost more than the tasks.
+  let notifyTimer: ReturnType<typeof setTimeout> | undefined
+  const notify = (): void => {
+    notifyTimer ??= setTimeout(() => { notifyTimer = undefined; for (const l of listeners) l() }, UI_REFRESH_MS)
+  }
   const settings = await loadSettings()
   const workers = config.workers ?? settings.workers
   const pool = new WorkerPool({ size: workers, spawn: spawnBrowserWorker })

@@ -1,0 +1,541 @@
+/**
+ * `/tabmesh/task/2.0.0`, both halves: one long-lived, multiplexed task session per (requester,
+ * provider) connection. No stream is opened per task.
+ *
+ * - The requester sends `RequesterFrame`s: new tasks (each with a request id), cancellations, how many
+ *   more tasks it would send now (`want`) and credit it hands back unused (`returned`).
+ * - The provider sends `ProviderFrame`s: answers (each echoing its request id) and new credit.
+ * - Credit-based flow control (as in HTTP/2 and QUIC stream credit, counted in tasks, not bytes): a
+ *   requester may send only as many tasks as the provider granted. The provider grants from its
+ *   free slots (workers + queue, shared by every session), round-robin over the sessions that want
+ *   some, and grants again as tasks end. A task sent without credit is a protocol violation: the
+ *   session is reset and its tasks are stopped.
+ * - Frames coalesce: everything queued in one tick (up to TASK_BATCH_BYTES) travels in one frame, so
+ *   short tasks go in batches and each frame is encoded once.
+ * - A cancelled task (or every task of a session that closes: the requester went away) has its
+ *   worker stopped at once and answers CANCELLED.
+ *
+ * Messages: mesh/protocol/messages.proto. Codes: mesh/protocol/codes.ts.
+ */
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { TypedEventEmitter } from 'main-event'
+import { AbortedError, TabmeshError } from '../../errors/base.ts'
+import { MAX_TASK_MESSAGE_BYTES, TASK_BATCH_BYTES, TASK_PROTOCOL, TASK_SESSIONS_PER_CONNECTION } from '../constants.ts'
+import { connectDirect } from '../node/connections.ts'
+import type { MeshNode } from '../node/create-node.ts'
+import { messageStream } from '../node/message-stream.ts'
+import { ProviderFrame, RequesterFrame } from './messages.js'
+import type { TaskFailure, TaskRequest, TaskResponse } from './messages.js'
+import type { WireFailureCode } from './codes.ts'
+import type { TaskSpec } from '../../chain/task-hash.ts'
+
+type MessageStream = ReturnType<typeof messageStream>
+
+/** Tasks one RequesterFrame may carry (a requester never holds more credit than a provider's slots). */
+const MAX_TASKS_PER_FRAME = 1024
+/** Cancellations one RequesterFrame may carry. */
+const MAX_CANCELS_PER_FRAME = 4096
+/** argv / env entries one task may carry. */
+const MAX_TASK_ARGS = 256
+/** Request ids wrap below 2^32 (protobuf uint32); 0 is never used. */
+const MAX_REQUEST_ID = 0xffff_ffff
+
+/** A task's request as the session client takes it: the id is the session's to assign. */
+export type TaskSessionRequest = Omit<TaskRequest, 'id'>
+
+/** A TaskResponse that carries a failure `code` and nothing else. */
+export function failureResponse (code: WireFailureCode, message: string, exitCode?: number, stderrTail?: string): TaskResponse {
+  const failure: TaskFailure = { code, message, exitCode: exitCode ?? 0, stderrTail: stderrTail ?? '' }
+  return { ok: false, output: new Uint8Array(0), outputCid: new Uint8Array(0), durationMs: 0, fuelUsed: 0n, failure, receiptSignature: new Uint8Array(0), operator: '', id: 0 }
+}
+
+/** What a task's receipt commits to, from its request (the requester computes the same from what it sends). */
+export function taskSpecOf (request: Pick<TaskRequest, 'moduleCid' | 'inputCid' | 'args' | 'env' | 'limits'>): TaskSpec {
+  return {
+    moduleCid: request.moduleCid,
+    inputCid: request.inputCid,
+    args: request.args,
+    env: request.env,
+    timeoutMs: request.limits?.timeoutMs ?? 0,
+    memoryPages: request.limits?.memoryPages ?? 0,
+    fuel: request.limits?.fuel ?? 0n,
+    maxOutputBytes: request.limits?.maxOutputBytes ?? 0
+  }
+}
+
+
+/** Bytes a request or response adds to a frame, near enough to bound batches. */
+function sizeOf (message: TaskRequest | TaskResponse): number {
+  return 'input' in message ? message.input.length + 512 + message.args.reduce((n, a) => n + a.length, 0) + message.env.reduce((n, e) => n + e.length, 0) : message.output.length + 256 + (message.failure?.message.length ?? 0) + (message.failure?.stderrTail.length ?? 0)
+}
+
+/**
+ * Writes frames one at a time: whatever `take` returns when a write can start goes in one frame,
+ * so items queued while a write is under way (or in the same tick) share the next frame.
+ */
+class FrameWriter {
+  private writing = false
+  private scheduled = false
+  private readonly write: () => Promise<boolean>
+  constructor (write: () => Promise<boolean>) { this.write = write }
+
+  /** Starts a write in a microtask unless one is under way (it writes again before it stops). */
+  kick (): void {
+    if (this.writing || this.scheduled) return
+    this.scheduled = true
+    queueMicrotask(() => { this.scheduled = false; void this.loop() })
+  }
+
+  private async loop (): Promise<void> {
+    if (this.writing) return
+    this.writing = true
+    try {
+      while (await this.write()) { /* another frame was written; look again */ }
+    } finally {
+      this.writing = false
+    }
+  }
+}
+
+// ————————————————————————————————————————— requester half —————————————————————————————————————————
+
+export interface TaskSessionEvents {
+  /** The provider granted `detail` more slots. */
+  credit: CustomEvent<number>
+  /** The session ended; `detail` says why. Every open request was rejected with it. */
+  close: CustomEvent<Error>
+}
+
+/** A session closed under a request: the provider is gone (or reset the session). */
+export class SessionClosedError extends TabmeshError {
+  constructor (peer: string, cause?: unknown) {
+    super('PROVIDER_LOST', `the task session with ${peer} closed`, { cause })
+  }
+}
+
+/** `send` without credit: wait for the `credit` event (or use `run`). */
+export class NoCreditError extends TabmeshError {
+  constructor (peer: string) {
+    super('NO_CREDIT', `${peer} has granted no free slot`)
+  }
+}
+
+/**
+ * The requester's end of a task session with one provider. Shared by every job of a client: each
+ * states with `want` how many more tasks it would send, and sends with `send` while `credit` lasts.
+ * Credit nobody wants is handed back with the next frame.
+ *
+ * @example
+ * const session = await openTaskSession(node, providerPeerId, addrs, { signal })
+ * const response = await session.run({ jobId, taskIndex: 0, moduleCid, inputCid, … }, { signal })
+ */
+export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
+  readonly peer: string
+  readonly connection: Connection
+  private readonly stream: Stream
+  private readonly pb: MessageStream
+  private held = 0
+  private readonly wants = new Map<object, number>()
+  private sentWant = 0
+  private toReturn = 0
+  private nextId = 1
+  private readonly pending = new Map<number, { resolve: (r: TaskResponse) => void, reject: (err: Error) => void }>()
+  private tasks: TaskRequest[] = []
+  private cancels: number[] = []
+  private readonly writer: FrameWriter
+  private closedWith: Error | undefined
+  /** Callers of `run` waiting for credit. */
+  private waiting = 0
+
+  constructor (connection: Connection, stream: Stream) {
+    super()
+    this.peer = connection.remotePeer.toString()
+    this.connection = connection
+    this.stream = stream
+    this.pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
+    this.writer = new FrameWriter(async () => await this.flush())
+    void this.readLoop()
+  }
+
+  /** Slots granted and not used yet: tasks `send` may start now. */
+  get credit (): number { return this.held }
+
+  /** Why the session closed, or undefined while it is open. */
+  get closed (): Error | undefined { return this.closedWith }
+
+  /** Requests sent and not answered yet. */
+  get open (): number { return this.pending.size }
+
+  /**
+   * Says how many more tasks `owner` (a job, say) would send now; the provider grants against the
+   * sum over owners. 0 when it has none: its share of unused credit goes back to the provider.
+   */
+  want (owner: object, tasks: number): void {
+    if (tasks > 0) this.wants.set(owner, tasks)
+    else this.wants.delete(owner)
+    this.writer.kick()
+  }
+
+  /**
+   * Sends one task on one slot of credit.
+   * @returns the provider's answer (failures included as data)
+   * @throws NoCreditError without credit; SessionClosedError when the session ends first; the
+   *   signal's reason (AbortedError by default) when `signal` fires — the provider is told to stop the task
+   */
+  async send (request: TaskSessionRequest, options: { signal?: AbortSignal } = {}): Promise<TaskResponse> {
+    if (this.closedWith !== undefined) throw this.closedWith
+    if (this.held === 0) throw new NoCreditError(this.peer)
+    options.signal?.throwIfAborted()
+    this.held--
+    const id = this.takeId()
+    const answer = new Promise<TaskResponse>((resolve, reject) => { this.pending.set(id, { resolve, reject }) })
+    this.tasks.push({ ...request, id })
+    this.writer.kick()
+    const signal = options.signal
+    if (signal === undefined) return await answer
+    const onAbort = (): void => {
+      const entry = this.pending.get(id)
+      if (entry === undefined) return
+      this.pending.delete(id)
+      this.cancels.push(id)
+      this.writer.kick()
+      entry.reject(signal.reason instanceof Error ? signal.reason : new AbortedError())
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    try {
+      return await answer
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /** `send` after waiting for credit (stating a want of one per waiting call meanwhile). */
+  async run (request: TaskSessionRequest, options: { signal?: AbortSignal } = {}): Promise<TaskResponse> {
+    this.waiting++
+    try {
+      while (this.held === 0) {
+        if (this.closedWith !== undefined) throw this.closedWith
+        this.want(this.runOwner, this.waiting)
+        await new Promise<void>((resolve, reject) => {
+          const done = (): void => { this.removeEventListener('credit', done); this.removeEventListener('close', done); options.signal?.removeEventListener('abort', aborted); resolve() }
+          const aborted = (): void => { done(); reject(options.signal!.reason instanceof Error ? options.signal!.reason : new AbortedError()) }
+          this.addEventListener('credit', done)
+          this.addEventListener('close', done)
+          options.signal?.addEventListener('abort', aborted, { once: true })
+          if (options.signal?.aborted === true) aborted()
+        })
+      }
+    } finally {
+      this.waiting--
+      this.want(this.runOwner, this.waiting)
+    }
+    return await this.send(request, options)
+  }
+
+  private readonly runOwner = {}
+
+  /** Ends the session: open requests are rejected, the provider stops their workers. */
+  close (reason: Error = new SessionClosedError(this.peer)): void {
+    if (this.closedWith !== undefined) return
+    this.closedWith = reason
+    for (const entry of this.pending.values()) entry.reject(reason)
+    this.pending.clear()
+    this.stream.close({ signal: AbortSignal.timeout(1_000) }).catch(() => { this.stream.abort(reason) })
+    this.safeDispatchEvent('close', { detail: reason })
+  }
+
+  private takeId (): number {
+    for (;;) {
+      const id = this.nextId
+      this.nextId = id >= MAX_REQUEST_ID ? 1 : id + 1
+      if (!this.pending.has(id)) return id
+    }
+  }
+
+  /** Writes one frame if there is anything to say; false when there was not. */
+  private async flush (): Promise<boolean> {
+    if (this.closedWith !== undefined) return false
+    let total = 0
+    for (const n of this.wants.values()) total += n
+    if (this.held > total) { this.toReturn += this.held - total; this.held = total }
+    const want = total - this.held
+    if (this.tasks.length === 0 && this.cancels.length === 0 && this.toReturn === 0 && want === this.sentWant) return false
+    let bytes = 0
+    let n = 0
+    while (n < this.tasks.length && (n === 0 || bytes + sizeOf(this.tasks[n]!) <= TASK_BATCH_BYTES)) bytes += sizeOf(this.tasks[n++]!)
+    const frame: RequesterFrame = { tasks: this.tasks.splice(0, n), cancel: this.cancels.splice(0), want, returned: this.toReturn }
+    this.toReturn = 0
+    this.sentWant = want
+    try {
+      await this.pb.write(frame, RequesterFrame)
+    } catch (err) {
+      this.close(new SessionClosedError(this.peer, err))
+      return false
+    }
+    return true
+  }
+
+  private async readLoop (): Promise<void> {
+    try {
+      for (;;) {
+        const frame = await this.pb.read(ProviderFrame)
+        for (const response of frame.results) {
+          const entry = this.pending.get(response.id)
+          if (entry === undefined) continue // cancelled meanwhile
+          this.pending.delete(response.id)
+          entry.resolve(response)
+        }
+        if (frame.credit > 0) {
+          this.held += frame.credit
+          this.safeDispatchEvent('credit', { detail: frame.credit })
+          this.writer.kick() // hands back what no one took
+        }
+      }
+    } catch (err) {
+      this.close(new SessionClosedError(this.peer, err))
+    }
+  }
+}
+
+/**
+ * Opens a task session with `peer` over a direct connection (dialing `addrs` if needed).
+ * @throws PeerUnreachableError when no direct connection can be made; the stream's error when the
+ *   provider does not speak TASK_PROTOCOL
+ */
+export async function openTaskSession (node: MeshNode, peer: PeerId, addrs: Multiaddr[], options: { signal?: AbortSignal } = {}): Promise<TaskSession> {
+  const connection = await connectDirect(node, peer, addrs, options)
+  const stream = await connection.newStream(TASK_PROTOCOL, options)
+  return new TaskSession(connection, stream)
+}
+
+export interface TaskSessionsEvents {
+  /** A session with provider `detail` (a peer id) got credit. */
+  credit: CustomEvent<string>
+}
+
+/**
+ * A requester's task sessions, one per provider, shared by all its jobs; a closed session is
+ * forgotten, and the next `open` makes a new one.
+ */
+export class TaskSessions extends TypedEventEmitter<TaskSessionsEvents> {
+  private readonly node: MeshNode
+  private readonly ready = new Map<string, TaskSession>()
+  private readonly opening = new Map<string, Promise<TaskSession>>()
+
+  constructor (node: MeshNode) {
+    super()
+    this.node = node
+  }
+
+  /** The open session with `peer`, if any. */
+  get (peer: string): TaskSession | undefined {
+    return this.ready.get(peer)
+  }
+
+  /** The open session with `peer`, opening one if needed (one attempt at a time per peer). */
+  async open (peer: PeerId, addrs: Multiaddr[], options: { signal?: AbortSignal } = {}): Promise<TaskSession> {
+    const key = peer.toString()
+    const existing = this.ready.get(key)
+    if (existing !== undefined) return existing
+    let opening = this.opening.get(key)
+    if (opening === undefined) {
+      opening = openTaskSession(this.node, peer, addrs, options).then(session => {
+        this.ready.set(key, session)
+        session.addEventListener('credit', () => { this.safeDispatchEvent('credit', { detail: key }) })
+        session.addEventListener('close', () => { if (this.ready.get(key) === session) this.ready.delete(key) })
+        return session
+      }).finally(() => { this.opening.delete(key) })
+      this.opening.set(key, opening)
+    }
+    return await opening
+  }
+
+  /** Closes every session. */
+  stop (): void {
+    for (const session of this.ready.values()) session.close()
+    this.ready.clear()
+  }
+}
+
+// —————————————————————————————————————————— provider half ——————————————————————————————————————————
+
+export interface TaskSessionHandlerOptions {
+  /** Slots (tasks running, queued or granted) offered over all sessions; read at every grant. */
+  capacity: () => number
+  /** While true, no credit is granted (tasks already granted still arrive and are answered). */
+  paused: () => boolean
+  /**
+   * Runs one task and answers it; failures are answers too (never rejects on purpose). `signal`
+   * fires when the requester cancels the task or its session ends: stop the worker.
+   */
+  run: (request: TaskRequest, connection: Connection, signal: AbortSignal) => Promise<TaskResponse>
+  /** Called once an answer was written to the requester's stream. */
+  delivered?: (request: TaskRequest, response: TaskResponse) => void
+}
+
+interface ServerSession {
+  connection: Connection
+  stream: Stream
+  pb: MessageStream
+  /** Credit granted and not used yet. */
+  granted: number
+  /** More tasks the requester said it would send. */
+  want: number
+  /** Tasks received and not answered, by request id. */
+  open: Map<number, { request: TaskRequest, controller: AbortController }>
+  results: Array<{ request: TaskRequest, response: TaskResponse }>
+  credit: number
+  writer: FrameWriter
+  closed: boolean
+}
+
+/**
+ * The provider's end: serves task sessions and shares its slots among them.
+ *
+ * @example
+ * const server = new TaskSessionServer({ capacity: () => pool.size * 2, paused: () => false, run })
+ * await node.handle(TASK_PROTOCOL, (stream, connection) => { server.handle(stream, connection) }, { maxInboundStreams: TASK_SESSIONS_PER_CONNECTION })
+ */
+export class TaskSessionServer {
+  private readonly options: TaskSessionHandlerOptions
+  private readonly sessions: ServerSession[] = []
+  /** Slots granted or holding a task, over all sessions. */
+  private used = 0
+  /** Where the next round-robin grant starts. */
+  private turn = 0
+  /** Sessions reset for sending tasks past their credit (or a duplicate request id). */
+  violations = 0
+
+  constructor (options: TaskSessionHandlerOptions) {
+    this.options = options
+  }
+
+  /** Sessions open now. */
+  get size (): number { return this.sessions.length }
+
+  /** Serves one inbound session until it ends. */
+  handle (stream: Stream, connection: Connection): void {
+    let session!: ServerSession
+    const writer = new FrameWriter(async () => await this.flush(session))
+    session = {
+      connection,
+      stream,
+      pb: messageStream(stream, MAX_TASK_MESSAGE_BYTES),
+      granted: 0,
+      want: 0,
+      open: new Map(),
+      results: [],
+      credit: 0,
+      writer,
+      closed: false
+    }
+    this.sessions.push(session)
+    void this.readLoop(session)
+  }
+
+  /** Grants free slots to the sessions that want them, round-robin one at a time. */
+  grant (): void {
+    if (this.options.paused()) return
+    let free = this.options.capacity() - this.used
+    while (free > 0) {
+      let given = false
+      for (let i = 0; i < this.sessions.length && free > 0; i++) {
+        const s = this.sessions[(this.turn + i) % this.sessions.length]!
+        if (s.closed || s.want === 0) continue
+        s.want--
+        s.granted++
+        s.credit++
+        this.used++
+        free--
+        given = true
+        s.writer.kick()
+      }
+      this.turn = this.sessions.length === 0 ? 0 : (this.turn + 1) % this.sessions.length
+      if (!given) break
+    }
+  }
+
+  /** Ends every session (their tasks are stopped). */
+  stop (): void {
+    for (const s of [...this.sessions]) this.end(s, new AbortedError('the provider stopped'))
+  }
+
+  private async readLoop (s: ServerSession): Promise<void> {
+    try {
+      for (;;) {
+        const frame = await s.pb.read(RequesterFrame, { limits: { tasks: MAX_TASKS_PER_FRAME, cancel: MAX_CANCELS_PER_FRAME, tasks$: { args: MAX_TASK_ARGS, env: MAX_TASK_ARGS } } })
+        const back = Math.min(frame.returned, s.granted)
+        s.granted -= back
+        this.used -= back
+        s.want = frame.want
+        for (const id of frame.cancel) s.open.get(id)?.controller.abort(new AbortedError('the requester cancelled the task'))
+        if (frame.tasks.length > s.granted) throw new TabmeshError('PROTOCOL_VIOLATION', `${frame.tasks.length} tasks sent on ${s.granted} slots of credit`)
+        for (const request of frame.tasks) {
+          if (request.id === 0 || s.open.has(request.id)) throw new TabmeshError('PROTOCOL_VIOLATION', `request id ${request.id} is zero or already open`)
+          s.granted--
+          const controller = new AbortController()
+          s.open.set(request.id, { request, controller })
+          void this.runOne(s, request, controller)
+        }
+        this.grant()
+      }
+    } catch (err) {
+      if (err instanceof TabmeshError && err.code === 'PROTOCOL_VIOLATION') {
+        this.violations++
+        s.stream.abort(err)
+      }
+      this.end(s, new AbortedError('the requester went away'))
+    }
+  }
+
+  private async runOne (s: ServerSession, request: TaskRequest, controller: AbortController): Promise<void> {
+    let response: TaskResponse
+    try {
+      response = await this.options.run(request, s.connection, controller.signal)
+    } catch (err) {
+      response = controller.signal.aborted ? failureResponse('CANCELLED', 'the requester cancelled the task') : failureResponse('INTERNAL', `the provider failed to run the task: ${String(err)}`)
+    }
+    s.open.delete(request.id)
+    this.used--
+    if (!s.closed) {
+      s.results.push({ request, response: { ...response, id: request.id } })
+      s.writer.kick()
+    }
+    this.grant()
+  }
+
+  private async flush (s: ServerSession): Promise<boolean> {
+    if (s.closed || (s.results.length === 0 && s.credit === 0)) return false
+    let bytes = 0
+    let n = 0
+    while (n < s.results.length && (n === 0 || bytes + sizeOf(s.results[n]!.response) <= TASK_BATCH_BYTES)) bytes += sizeOf(s.results[n++]!.response)
+    const batch = s.results.splice(0, n)
+    const frame: ProviderFrame = { results: batch.map(r => r.response), credit: s.credit }
+    s.credit = 0
+    try {
+      await s.pb.write(frame, ProviderFrame, { signal: AbortSignal.timeout(60_000) })
+    } catch (err) {
+      s.stream.abort(err instanceof Error ? err : new Error(String(err)))
+      this.end(s, new AbortedError('the requester went away'))
+      return false
+    }
+    for (const { request, response } of batch) this.options.delivered?.(request, response)
+    return true
+  }
+
+  private end (s: ServerSession, reason: Error): void {
+    if (s.closed) return
+    s.closed = true
+    const i = this.sessions.indexOf(s)
+    if (i >= 0) this.sessions.splice(i, 1)
+    this.used -= s.granted
+    s.granted = 0
+    s.want = 0
+    for (const { controller } of s.open.values()) controller.abort(reason)
+    s.stream.close({ signal: AbortSignal.timeout(1_000) }).catch(() => { s.stream.abort(reason) })
+    this.grant()
+  }
+}
+
+export { TASK_PROTOCOL, TASK_SESSIONS_PER_CONNECTION }
