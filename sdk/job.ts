@@ -30,16 +30,17 @@ export class Job extends EventTarget {
     this.done = scheduler.then(async s => {
       this.scheduler = s
       s.addEventListener('result', (e) => {
-        this.outcomes.push((e as CustomEvent<TaskOutcome>).detail)
+        this.outcomes.push(e.detail)
         this.wake()
-        this.dispatchEvent(new CustomEvent('result', { detail: (e as CustomEvent<TaskOutcome>).detail }))
+        this.dispatchEvent(new CustomEvent('result', { detail: e.detail }))
       })
       s.addEventListener('progress', (e) => {
-        this.latest = (e as CustomEvent<JobProgress>).detail
+        this.latest = e.detail
         this.dispatchEvent(new CustomEvent('progress', { detail: this.latest }))
       })
-      s.addEventListener('task', (e) => { this.dispatchEvent(new CustomEvent('task', { detail: (e as CustomEvent<TaskStatus>).detail })) })
-      for (const type of ['fault', 'provisional']) s.addEventListener(type, (e) => { this.dispatchEvent(new CustomEvent(type, { detail: (e as CustomEvent).detail })) })
+      s.addEventListener('task', (e) => { this.dispatchEvent(new CustomEvent('task', { detail: e.detail })) })
+      s.addEventListener('fault', (e) => { this.dispatchEvent(new CustomEvent('fault', { detail: e.detail })) })
+      s.addEventListener('provisional', (e) => { this.dispatchEvent(new CustomEvent('provisional', { detail: e.detail })) })
       s.start()
       this.dispatchEvent(new Event('started'))
       return await s.done

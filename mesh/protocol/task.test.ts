@@ -82,6 +82,8 @@ describe('task sessions: /tabmesh/task/2.0.0', () => {
   })
 
   it('job.cancel() stops the running worker on the provider and frees its slot at once', async () => {
+    // Compiled first (a 100 ms run), so that a busy worker below means the task is running, not compiling.
+    await assert.rejects(client.call({ module: hostileModules().runaway, input: 'warm', limits: { timeoutMs: 100 } }), { code: 'TIMEOUT' })
     const replaced = provider.pool.stats().replaced
     const runaway = client.submit({ module: hostileModules().runaway, inputs: ['forever'], redundancy: 1, limits: { timeoutMs: 60_000 } })
     await until('the runaway task to run', () => provider.pool.stats().busy === 1)

@@ -108,10 +108,14 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   const listeners = new Set<() => void>()
   // Listeners (the pages) hear of changes at most every UI_REFRESH_MS: a tab running 1 ms tasks changes
   // state thousands of times a second, and a render per change would cost more than the tasks.
+  // What a person does (pause, preferences) shows at once.
   let notifyTimer: ReturnType<typeof setTimeout> | undefined
   const notify = (): void => {
-    notifyTimer ??= setTimeout(() => { notifyTimer = undefined; for (const l of listeners) l() }, UI_REFRESH_MS)
+    clearTimeout(notifyTimer)
+    notifyTimer = undefined
+    for (const l of listeners) l()
   }
+  const notifySoon = (): void => { notifyTimer ??= setTimeout(notify, UI_REFRESH_MS) }
   const settings = await loadSettings()
   const workers = config.workers ?? settings.workers
   const pool = new WorkerPool({ size: workers, spawn: spawnBrowserWorker })
@@ -144,7 +148,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
     notify()
   }
   setInterval(refreshPeers, PEERS_REFRESH_MS)
-  pool.addEventListener('change', () => { state.busyWorkers = pool.stats().busy; notify() })
+  pool.addEventListener('change', () => { state.busyWorkers = pool.stats().busy; notifySoon() })
 
   state.status = 'benchmarking'
   notify()
@@ -190,7 +194,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   const agent = new ProviderAgent({ node, pool, store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), cache), tier: 'tab', ...(payments !== undefined ? { payments } : {}) })
   agent.scoreMilli = await benchmarkPool(pool, primes)
   state.scoreMilli = agent.scoreMilli
-  agent.addEventListener('task:start', () => { state.running = agent.stats().running; notify() })
+  agent.addEventListener('task:start', () => { state.running = agent.stats().running; notifySoon() })
   agent.addEventListener('task:end', (e) => {
     const d = (e as CustomEvent<ProviderTaskEvent>).detail
     const ok = d.outcome === 'ok'
@@ -202,7 +206,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
     state.contributedMs += d.durationMs ?? 0
     state.running = agent.stats().running
     state.recent = [{ jobId: d.jobId, taskIndex: d.taskIndex, requester: d.requester, outcome: d.outcome ?? '?', durationMs: d.durationMs ?? 0, ...(d.outputCid !== undefined ? { outputCid: d.outputCid } : {}), at: Date.now() }, ...state.recent].slice(0, RECENT_TASKS)
-    notify()
+    notifySoon()
   })
   await agent.start()
   maintainOverlay(node, directory)
