@@ -1,14 +1,18 @@
-import type { Hex } from 'viem'
+import { encodeFunctionData } from 'viem'
+import type { Abi, Account, Address, Chain, ContractFunctionArgs, ContractFunctionName, EncodeFunctionDataParameters, Hex, SimulateContractParameters } from 'viem'
 import { TabmeshError } from '../errors/base.ts'
 import { serialized } from './serialize.ts'
 import type { TabmeshPublicClient, TabmeshWalletClient } from './clients.ts'
 
-/** A contract call to send: what viem's `writeContract` takes. */
-export interface ContractTxRequest {
-  address: `0x${string}`
-  abi: readonly unknown[]
-  functionName: string
-  args: readonly unknown[]
+/** A state-changing function of `abi`. */
+export type WriteFunctionName<abi extends Abi> = ContractFunctionName<abi, 'nonpayable' | 'payable'>
+
+/** A contract call to send: what viem's `writeContract` takes, its function name and arguments typed by the ABI (abitype). */
+export interface ContractTxRequest<abi extends Abi = Abi, name extends WriteFunctionName<abi> = WriteFunctionName<abi>> {
+  address: Address
+  abi: abi
+  functionName: name
+  args: ContractFunctionArgs<abi, 'nonpayable' | 'payable', name>
   /** Gas limit; default: the node's estimate. */
   gas?: bigint
 }
@@ -21,18 +25,32 @@ export interface ContractTxRequest {
  * @returns the transaction hash
  * @throws TabmeshError `errorCode` when the transaction is mined but reverted; the signal's reason when aborted
  */
-export async function sendContractTx (publicClient: TabmeshPublicClient, walletClient: TabmeshWalletClient, request: ContractTxRequest, errorCode = 'TX_REVERTED', options: { signal?: AbortSignal } = {}): Promise<Hex> {
+export async function sendContractTx<const abi extends Abi, name extends WriteFunctionName<abi>> (publicClient: TabmeshPublicClient, walletClient: TabmeshWalletClient, request: ContractTxRequest<abi, name>, errorCode = 'TX_REVERTED', options: { signal?: AbortSignal } = {}): Promise<Hex> {
   options.signal?.throwIfAborted()
   // One account's transactions go one at a time: concurrent sends (a lane top-up and a dispute, two
   // disputes) would otherwise pick the same nonce and one would be dropped.
   const key = `${walletClient.chain.id}/${walletClient.account.address.toLowerCase()}`
   return await serialized(queues, key, async () => {
     options.signal?.throwIfAborted()
-    const hash = await walletClient.writeContract(request as never)
+    // Each call site is checked against its ABI by ContractTxRequest (abitype); inside this generic wrapper
+    // TypeScript cannot relate viem's conditional parameter type to `abi`, hence the one assertion.
+    const data = encodeFunctionData<abi, name>({ abi: request.abi, functionName: request.functionName, args: request.args } as EncodeFunctionDataParameters<abi, name>)
+    const hash = await walletClient.sendTransaction({ to: request.address, data, ...(request.gas !== undefined ? { gas: request.gas } : {}) })
     const receipt = await abortable(publicClient.waitForTransactionReceipt({ hash }), options.signal)
     if (receipt.status !== 'success') throw new TabmeshError(errorCode, `${request.functionName} reverted (${hash})`)
     return hash
   })
+}
+
+/**
+ * Runs `request` against the latest block without sending it, as `account`: a revert throws viem's
+ * ContractFunctionExecutionError carrying the contract's custom error (an injected wallet would send
+ * it and report only "reverted").
+ * @throws ContractFunctionExecutionError when the call would revert
+ */
+export async function simulateContractTx<const abi extends Abi, name extends WriteFunctionName<abi>> (publicClient: TabmeshPublicClient, account: Account, request: ContractTxRequest<abi, name>): Promise<void> {
+  // As in sendContractTx: the call site is checked by ContractTxRequest; the generic body needs the assertion.
+  await publicClient.simulateContract({ ...request, account } as SimulateContractParameters<abi, name, ContractFunctionArgs<abi, 'nonpayable' | 'payable', name>, Chain, Chain, Account>)
 }
 
 /** The last pending transaction per chain and account (see sendContractTx). */

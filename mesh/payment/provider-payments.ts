@@ -10,6 +10,15 @@ import { isLaneRecord, laneKey } from './cheque-store.ts'
 import type { ChequeRecord, ChequeStore } from './cheque-store.ts'
 import { signTyped, signedBy } from './signatures.ts'
 
+/**
+ * Share of delivered results a requester may decline (cancel after they were sent): 10%. Honest
+ * requesters decline only runs that crossed their cancel on the wire — a third run of a task two
+ * others settled, a run past its deadline — a few percent of runs at most.
+ */
+const DECLINED_SHARE = 0.1
+/** Declines allowed on top of DECLINED_SHARE (a lane's first results). */
+const DECLINED_SLACK = 2
+
 export interface ProviderEarnings {
   /** Sum of the newest cheques' cumulative amounts over all lanes, payment-token base units. */
   received: bigint
@@ -90,6 +99,8 @@ export class ProviderPayments extends EventTarget {
   private readonly unpaid = new Map<string, Unpaid[]>()
   /** Newest cheque amount per lane known at first contact in this process (what unpaid tasks add to). */
   private readonly prices = new Map<string, bigint>()
+  /** Per lane: results delivered, and how many of them the requester declined (recordDeclined). */
+  private readonly declines = new Map<string, { delivered: number, declined: number }>()
   private readonly bindings = new Map<string, Promise<Hex>>()
   private readonly claiming = new Map<string, Promise<Hex | undefined>>()
   private readonly loaded: Promise<void>
@@ -216,6 +227,31 @@ export class ProviderPayments extends EventTarget {
   recordDelivery (requester: Address, price: bigint): void {
     const key = laneKey(requester, this.owner)
     this.pending(key).push({ price, at: Date.now() })
+    const d = this.declines.get(key) ?? { delivered: 0, declined: 0 }
+    d.delivered++
+    this.declines.set(key, d)
+  }
+
+  /**
+   * Un-counts a delivered result the requester had cancelled while it was on its way (the task was
+   * settled by others, or its deadline passed: the answer and the cancel crossed). A requester may
+   * decline at most DECLINED_SHARE of what it was delivered (+ DECLINED_SLACK): past that, declined
+   * results stay owed, so cancelling every answer after reading it does not make outputs free.
+   * @returns whether the result was un-counted
+   */
+  recordDeclined (requester: Address, price: bigint): boolean {
+    const key = laneKey(requester, this.owner)
+    const d = this.declines.get(key) ?? { delivered: 0, declined: 0 }
+    if (d.declined + 1 > d.delivered * DECLINED_SHARE + DECLINED_SLACK) return false
+    const pending = this.pending(key)
+    for (let i = pending.length - 1; i >= 0; i--) {
+      if (pending[i]!.price !== price) continue
+      pending.splice(i, 1)
+      d.declined++
+      this.declines.set(key, d)
+      return true
+    }
+    return false
   }
 
   /**

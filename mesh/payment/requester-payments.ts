@@ -221,6 +221,9 @@ export class RequesterPayments {
   /** Sends the lane's newest cheque; one lane's cheques go one at a time, in order. */
   private async send (book: LaneBook, jobId: string, final: boolean, signal?: AbortSignal): Promise<void> {
     await serialized(this.queues, laneKey(this.address, book.owner), async () => {
+      // Cheques are cumulative: one sent after this was queued already carries its amount. Skipping
+      // those keeps a lane's cheques one round trip behind its results however fast tasks finish.
+      if (!final && book.baseline !== undefined && book.delivered >= book.baseline + book.owed) return
       for (let attempt = 0; attempt < 2; attempt++) {
         signal?.throwIfAborted()
         const cumulativeAmount = book.baseline! + book.owed

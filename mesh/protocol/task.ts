@@ -210,6 +210,16 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
     }
   }
 
+  /**
+   * Declines an answer already received (its task was settled by others meanwhile): the provider
+   * stops counting it as owed, within its decline budget (mesh/payment/provider-payments.ts).
+   */
+  decline (id: number): void {
+    if (this.closedWith !== undefined || id === 0) return
+    this.cancels.push(id)
+    this.writer.kick()
+  }
+
   /** `send` after waiting for credit (stating a want of one per waiting call meanwhile). */
   async run (request: TaskSessionRequest, options: { signal?: AbortSignal } = {}): Promise<TaskResponse> {
     this.waiting++
@@ -372,7 +382,12 @@ export interface TaskSessionHandlerOptions {
   run: (request: TaskRequest, connection: Connection, signal: AbortSignal) => Promise<TaskResponse>
   /** Called once an answer was written to the requester's stream. */
   delivered?: (request: TaskRequest, response: TaskResponse) => void
+  /** Called when the requester cancels a request whose answer was already written (they crossed). */
+  declined?: (request: TaskRequest, response: TaskResponse) => void
 }
+
+/** Answers a session remembers after writing them, so a cancel that crossed one can decline it. */
+const DELIVERED_REMEMBERED = 256
 
 interface ServerSession {
   connection: Connection
@@ -385,6 +400,8 @@ interface ServerSession {
   /** Tasks received and not answered, by request id. */
   open: Map<number, { request: TaskRequest, controller: AbortController }>
   results: Array<{ request: TaskRequest, response: TaskResponse }>
+  /** Answers written lately, by request id (at most DELIVERED_REMEMBERED, oldest dropped first). */
+  delivered: Map<number, { request: TaskRequest, response: TaskResponse }>
   credit: number
   writer: FrameWriter
   closed: boolean
@@ -426,6 +443,7 @@ export class TaskSessionServer {
       want: 0,
       open: new Map(),
       results: [],
+      delivered: new Map(),
       credit: 0,
       writer,
       closed: false
@@ -469,7 +487,7 @@ export class TaskSessionServer {
         s.granted -= back
         this.used -= back
         s.want = frame.want
-        for (const id of frame.cancel) s.open.get(id)?.controller.abort(new AbortedError('the requester cancelled the task'))
+        for (const id of frame.cancel) this.cancel(s, id)
         if (frame.tasks.length > s.granted) throw new TabmeshError('PROTOCOL_VIOLATION', `${frame.tasks.length} tasks sent on ${s.granted} slots of credit`)
         for (const request of frame.tasks) {
           if (request.id === 0 || s.open.has(request.id)) throw new TabmeshError('PROTOCOL_VIOLATION', `request id ${request.id} is zero or already open`)
@@ -487,6 +505,18 @@ export class TaskSessionServer {
       }
       this.end(s, new AbortedError('the requester went away'))
     }
+  }
+
+  /** The requester no longer wants `id`: stop it if it runs, drop its answer if not sent, decline it if sent. */
+  private cancel (s: ServerSession, id: number): void {
+    const running = s.open.get(id)
+    if (running !== undefined) { running.controller.abort(new AbortedError('the requester cancelled the task')); return }
+    const queued = s.results.findIndex(r => r.request.id === id)
+    if (queued >= 0) { s.results.splice(queued, 1); return }
+    const sent = s.delivered.get(id)
+    if (sent === undefined) return
+    s.delivered.delete(id)
+    this.options.declined?.(sent.request, sent.response)
   }
 
   private async runOne (s: ServerSession, request: TaskRequest, controller: AbortController): Promise<void> {
@@ -520,7 +550,11 @@ export class TaskSessionServer {
       this.end(s, new AbortedError('the requester went away'))
       return false
     }
-    for (const { request, response } of batch) this.options.delivered?.(request, response)
+    for (const entry of batch) {
+      this.options.delivered?.(entry.request, entry.response)
+      s.delivered.set(entry.request.id, entry)
+      if (s.delivered.size > DELIVERED_REMEMBERED) s.delivered.delete(s.delivered.keys().next().value!)
+    }
     return true
   }
 

@@ -119,7 +119,8 @@ export class ProviderAgent extends EventTarget {
       capacity: () => options.pool.size + (options.maxQueued ?? options.pool.size),
       paused: () => this.paused,
       run: async (request, connection, signal) => await this.runTask(request, connection, signal),
-      delivered: (request, response) => { this.delivered(request, response) }
+      delivered: (request, response) => { this.delivered(request, response) },
+      declined: (request, response) => { if (request.paid && response.receiptSignature.length > 0) this.options.payments!.recordDeclined(request.requester as `0x${string}`, BigInt(request.price)) }
     })
   }
 

@@ -7,8 +7,8 @@ import { fsBlobStore } from '../blob/fs-store.ts'
 import { MemoryBlobStore, tieredStore } from '../blob/store.ts'
 import { createMeshNode } from '../node/create-node.ts'
 import type { MeshNode } from '../node/create-node.ts'
-import { keepBootstrap } from '../node/keep-bootstrap.ts'
-import { ProviderAgent } from './agent.ts'
+import type { ProviderAgent } from './agent.ts'
+import { createProvider } from './create-provider.ts'
 import { benchmarkPool } from './benchmark.ts'
 import type { LocalAccount } from 'viem'
 import type { ChainConfig } from '../../chain/config.ts'
@@ -57,7 +57,6 @@ export interface NodeProviderHandle {
 export async function startNodeProvider (params: StartNodeProviderParameters): Promise<NodeProviderHandle> {
   const pool = new WorkerPool({ size: params.workers ?? availableParallelism(), spawn: spawnNodeWorker })
   const node = await createMeshNode({ profile: 'node', bootstrap: params.bootstrap, ...(params.listen !== undefined ? { listen: params.listen } : {}) })
-  const stopKeeping = keepBootstrap(node, params.bootstrap)
   let payments: ProviderPayments | undefined
   if (params.chain !== undefined && params.account !== undefined) {
     // On the local chain a new provider funds and stakes itself so it can take paid jobs at once.
@@ -65,7 +64,8 @@ export async function startNodeProvider (params: StartNodeProviderParameters): P
     if (params.chain.local) await fundLocalAccount(params.chain, params.account, { stake: params.owner === undefined || params.owner.toLowerCase() === params.account.address.toLowerCase() ? LOCAL_STAKE : 0n })
     payments = new ProviderPayments({ chain: params.chain, account: params.account, ...(params.owner !== undefined ? { owner: params.owner } : {}), store: fsChequeStore(params.chequeFile ?? join(params.cacheDir, '..', 'cheques.json')), ...(params.chequeGraceMs !== undefined ? { chequeGraceMs: params.chequeGraceMs } : {}) })
   }
-  const agent = new ProviderAgent({
+  const provider = await createProvider({
+    bootstrap: params.bootstrap,
     node,
     pool,
     store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), fsBlobStore(params.cacheDir, params.cacheQuotaBytes)),
@@ -73,24 +73,10 @@ export async function startNodeProvider (params: StartNodeProviderParameters): P
     ...(payments !== undefined ? { payments } : {}),
     ...(params.faultyOutputs !== undefined ? { faultyOutputs: params.faultyOutputs } : {}),
     ...(params.price !== undefined ? { price: params.price } : {}),
-    ...(params.sessionsPerPeerPerSecond !== undefined ? { sessionsPerPeerPerSecond: params.sessionsPerPeerPerSecond } : {})
+    ...(params.sessionsPerPeerPerSecond !== undefined ? { sessionsPerPeerPerSecond: params.sessionsPerPeerPerSecond } : {}),
+    ...(params.primesModulePath !== undefined ? { score: readFile(params.primesModulePath).then(async bytes => await benchmarkPool(pool, new Uint8Array(bytes))) } : {})
   })
-  if (params.primesModulePath !== undefined) {
-    agent.scoreMilli = await benchmarkPool(pool, new Uint8Array(await readFile(params.primesModulePath)))
-  }
-  await agent.start()
-  return {
-    node,
-    agent,
-    pool,
-    payments,
-    stop: async () => {
-      stopKeeping()
-      await agent.stop()
-      pool.stop()
-      await node.stop()
-    }
-  }
+  return { ...provider, payments }
 }
 
 /** Where the built jobs/primes module lives in this package. */

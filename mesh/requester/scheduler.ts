@@ -216,19 +216,20 @@ export class JobScheduler extends TypedEventEmitter<JobSchedulerEvents> {
     this.deadlines.set(controller, Date.now() + this.spec.limits.timeoutMs + TASK_GRACE_MS)
     const sentAt = performance.now()
     let response: TaskResponse | undefined
-    let transportError: unknown
+    let report: RunReport = { kind: 'nothing' }
     try {
       const input = this.spec.inputs[index]!
       response = await session.send(this.request(index, input.bytes.length <= INLINE_INPUT_BYTES ? input.bytes : undefined), { signal: controller.signal })
+      if (!this.finished && this.book.isOpen(index)) report = await this.check(index, entry, response, performance.now() - sentAt)
     } catch (err) {
-      transportError = err
+      if (response === undefined && !this.finished && this.book.isOpen(index)) report = this.lostRun(entry, err)
     } finally {
-      this.book.end(index, peer)
       this.deadlines.delete(controller)
       this.load.release(peer, this)
     }
-    if (this.finished || !this.book.isOpen(index)) { this.pump(); return }
-    this.book.record(index, peer, response === undefined ? this.lostRun(entry, transportError) : await this.check(index, entry, response, performance.now() - sentAt))
+    // An answer that came after others settled the task is not used, hence not paid: say so.
+    if (response !== undefined && (this.finished || !this.book.isOpen(index))) session.decline(response.id)
+    this.book.end(index, peer, report)
     this.pump()
   }
 

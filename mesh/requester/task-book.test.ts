@@ -24,8 +24,7 @@ function book (params: Partial<ConstructorParameters<typeof TaskBook>[0]> = {}):
 function run (b: TaskBook, index: number, peer: string, report: RunReport): AbortController {
   const controller = new AbortController()
   b.start(index, peer, `0x${peer}`, controller)
-  b.end(index, peer)
-  b.record(index, peer, report)
+  b.end(index, peer, report)
   return controller
 }
 
@@ -38,9 +37,9 @@ describe('task book', () => {
     assert.equal(b.next('B', '0xB'), 0)
     b.start(0, 'B', '0xB', new AbortController())
     assert.equal(b.next('C', '0xC'), undefined, 'two runs in flight are enough')
-    b.end(0, 'A'); b.record(0, 'A', out('x'))
+    b.end(0, 'A', out('x'))
     assert.equal(results.length, 0)
-    b.end(0, 'B'); b.record(0, 'B', out('x'))
+    b.end(0, 'B', out('x'))
     assert.equal(results.length, 1)
     assert.deepEqual(results[0], { index: 0, ok: true, output: new TextEncoder().encode('x'), outputCid: 'cid-x', providers: ['A', 'B'], verification: 'quorum' })
     assert.equal(b.openTasks, 0)
@@ -86,6 +85,20 @@ describe('task book', () => {
     assert.equal(b.next('B', '0xB'), 0, 'a lost run says nothing against the provider')
   })
 
+  it('never gives a task again to the provider whose answer is being checked', () => {
+    // The scheduler hashes the output and verifies a receipt before `end`: the run counts as in flight meanwhile.
+    const reputation = new ReputationBook({ trustThreshold: 1, spotCheckRate: 0.5 }, () => 0.9)
+    reputation.recordAgreement('T', '0xT')
+    const { book: b, results, provisional } = book({ tasks: 1, reputation })
+    assert.equal(b.next('T', '0xT'), 0)
+    b.start(0, 'T', '0xT', new AbortController())
+    assert.equal(b.next('T', '0xT'), undefined)
+    b.end(0, 'T', out('x'))
+    assert.equal(b.next('T', '0xT'), undefined)
+    assert.equal(provisional.length, 1)
+    assert.equal(results.length, 0)
+  })
+
   it('cancels the runs still in flight when a quorum settles the task elsewhere', () => {
     const { book: b } = book({ redundancy: 1, maxProvidersPerTask: 3 })
     const slow = new AbortController()
@@ -93,7 +106,7 @@ describe('task book', () => {
     // A second run (e.g. after a re-assignment) answers first.
     const fast = new AbortController()
     b.start(0, 'B', '0xB', fast)
-    b.end(0, 'B'); b.record(0, 'B', out('x'))
+    b.end(0, 'B', out('x'))
     assert.equal(slow.signal.aborted, true)
     assert.equal((slow.signal.reason as { code: string }).code, 'TASK_SETTLED')
   })

@@ -80,7 +80,7 @@ export type TaskBookCounts = Pick<JobProgress, 'total' | 'accepted' | 'failed' |
 /**
  * The task book of one job: task states, which provider may take which task, the votes, trust holds
  * and re-checks. Pure bookkeeping — no network, no timers, no hashing: the scheduler (scheduler.ts)
- * asks `next` for a task to send, tells `start`/`end` about runs and `record`s what they returned; the
+ * asks `next` for a task to send and tells `start`/`end` about runs and what they returned; the
  * book decides (quorum, escalation, NO_QUORUM, acceptance on trust) and says so in events.
  *
  * Voting follows BOINC's validator: a task is accepted when `redundancy` results agree by CID; on a
@@ -92,8 +92,9 @@ export type TaskBookCounts = Pick<JobProgress, 'total' | 'accepted' | 'failed' |
  *
  * @example
  * const book = new TaskBook({ tasks: 1, redundancy: 2, maxProvidersPerTask: 5, taskSpec: () => '0x' })
- * const i = book.next('A', '0xa…')!; book.start(i, 'A', '0xa…', new AbortController()); book.end(i, 'A')
- * book.record(i, 'A', { kind: 'output', cid: 'bafk…', output })
+ * const i = book.next('A', '0xa…')!
+ * book.start(i, 'A', '0xa…', new AbortController())
+ * book.end(i, 'A', { kind: 'output', cid: 'bafk…', output })
  */
 export class TaskBook extends TypedEventEmitter<TaskBookEvents> {
   private readonly params: TaskBookParameters
@@ -210,16 +211,20 @@ export class TaskBook extends TypedEventEmitter<TaskBookEvents> {
     this.setState(task)
   }
 
-  /** The run of task `index` on `peer` ended (answered, failed or aborted); `record` what it returned. */
-  end (index: number, peer: string): void {
+  /**
+   * The run of task `index` on `peer` ended with `report` (what it returned, as the scheduler checked
+   * it); the book decides the task if it can. The run counts as in flight until then, so the same
+   * provider is never given the task again while its answer is being checked.
+   */
+  end (index: number, peer: string, report: RunReport): void {
     const task = this.tasks[index]!
     if (!task.inflight.delete(peer)) return
     if (task.inflight.size === 0) this.running--
     if (this.open.has(index)) { this.retry.add(index); this.version++ }
+    this.record(index, peer, report)
   }
 
-  /** Records what a run returned and decides the task if it can. */
-  record (index: number, peer: string, report: RunReport): void {
+  private record (index: number, peer: string, report: RunReport): void {
     const task = this.tasks[index]!
     if (!this.open.has(index)) return
     switch (report.kind) {

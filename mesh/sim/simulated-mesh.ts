@@ -7,7 +7,8 @@ import { createMeshNode } from '../node/create-node.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { keepBootstrap } from '../node/keep-bootstrap.ts'
 import { multiaddr } from '@multiformats/multiaddr'
-import { ProviderAgent } from '../provider/agent.ts'
+import type { ProviderAgent } from '../provider/agent.ts'
+import { createProvider } from '../provider/create-provider.ts'
 import { spawnInlineWorker } from './inline-worker.ts'
 
 /** Providers started at once: bounded so hundreds of noise handshakes with the relay do not all queue on it together. */
@@ -71,22 +72,16 @@ export async function startSimulatedMesh (params: SimulatedMeshParameters): Prom
     const cheater = options.cheater ?? (cheatersLeft-- > 0)
     const node = await createMeshNode({ profile: 'node', memory })
     void dialQuietly(node, bootstrap)
-    const stopKeeping = keepBootstrap(node, bootstrap)
     const pool = new WorkerPool({ size: params.workersPerProvider ?? 1, spawn: spawnInlineWorker })
-    const agent = new ProviderAgent({
+    const handle = await createProvider({
+      bootstrap,
       node,
       pool,
       store: new MemoryBlobStore(8 * 1024 * 1024),
       tier: 'node',
       ...(cheater ? { faultyOutputs: params.cheatRate ?? true } : {})
     })
-    await agent.start()
-    const provider: SimulatedProvider = {
-      node,
-      agent,
-      cheater,
-      stop: async () => { stopKeeping(); await agent.stop().catch(() => {}); pool.stop(); await node.stop() }
-    }
+    const provider: SimulatedProvider = { node, agent: handle.agent, cheater, stop: handle.stop }
     providers.push(provider)
     return provider
   }

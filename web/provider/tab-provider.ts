@@ -5,10 +5,9 @@ import { connectionKind } from '../../mesh/node/connections.ts'
 import type { ConnectionKind } from '../../mesh/node/connections.ts'
 import { createMeshNode } from '../../mesh/node/create-node.ts'
 import type { MeshNode } from '../../mesh/node/create-node.ts'
-import { keepBootstrap } from '../../mesh/node/keep-bootstrap.ts'
 import { maintainOverlay } from '../../mesh/node/overlay.ts'
 import { acceptUnreachableReports } from '../../mesh/node/reachability.ts'
-import { ProviderAgent } from '../../mesh/provider/agent.ts'
+import { createProvider } from '../../mesh/provider/create-provider.ts'
 import type { ProviderTaskEvent } from '../../mesh/provider/agent.ts'
 import { benchmarkPool } from '../../mesh/provider/benchmark.ts'
 import { WorkerPool } from '../../worker-runtime/pool.ts'
@@ -67,6 +66,8 @@ export interface TabProviderState {
   recent: RecentTask[]
   /** ms from page load (performance.timeOrigin) to the first task done here. */
   firstTaskAfterMs?: number
+  /** ms from page load to each start-up step: `node` (libp2p up, relay dialled), `benchmark`, `advertised`. */
+  startupMs: Record<string, number>
   /** The owner paid for this tab's work: its burner key itself, or the wallet that registered it as an operator; empty without a chain. */
   owner: string
   /** This tab's operator key (its burner): signs receipts and binds its peer id. */
@@ -116,19 +117,27 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
     for (const l of listeners) l()
   }
   const notifySoon = (): void => { notifyTimer ??= setTimeout(notify, UI_REFRESH_MS) }
-  const settings = await loadSettings()
+  const startupMs: Record<string, number> = {}
+  // Start-up steps that do not depend on each other run at once: settings and history from
+  // IndexedDB, libp2p (and the relay dial), the benchmark module's fetch.
+  const [settings, earningsHistory, node, primes] = await Promise.all([
+    loadSettings(),
+    loadEarningsHistory(),
+    createMeshNode({ profile: 'browser', bootstrap: config.bootstrap }).then(n => { startupMs.node = Math.round(performance.now()); return n }),
+    fetch(primesUrl).then(async r => new Uint8Array(await r.arrayBuffer()))
+  ])
   const workers = config.workers ?? settings.workers
   const pool = new WorkerPool({ size: workers, spawn: spawnBrowserWorker })
   pool.dutyCycle = settings.dutyCyclePercent / 100
   const state: TabProviderState = {
     status: 'connecting', peerId: '', multiaddrs: [], workers, busyWorkers: 0, scoreMilli: 0, tasksDone: 0, tasksFailed: 0, running: 0, contributedMs: 0, peers: [], recent: [],
     owner: '', operator: '', earnings: { received: '0', claimed: '0', claimable: '0' },
-    earningsHistory: await loadEarningsHistory(), settings, pausedBy: [], credit: 0, unreachableReports: 0
+    earningsHistory, settings, pausedBy: [], credit: 0, unreachableReports: 0, startupMs
   }
-  const node = await createMeshNode({ profile: 'browser', bootstrap: config.bootstrap })
+  // The benchmark runs while the rest of the start-up (chain, stores) goes on.
+  const benchmark = benchmarkPool(pool, primes).then(score => { startupMs.benchmark = Math.round(performance.now()); return score })
   state.peerId = node.peerId.toString()
   const reports = await acceptUnreachableReports(node, () => { state.unreachableReports = reports.count(); notify() })
-  keepBootstrap(node, config.bootstrap)
   const directory = new ProviderDirectory(node)
   const relayIds = new Set(config.bootstrap.map(a => a.split('/p2p/').pop() ?? ''))
 
@@ -152,7 +161,6 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
 
   state.status = 'benchmarking'
   notify()
-  const primes = new Uint8Array(await (await fetch(primesUrl)).arrayBuffer())
   let payments: ProviderPayments | undefined
   let burner: PrivateKeyAccount | undefined
   if (config.chain !== undefined) {
@@ -191,24 +199,33 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
     refreshEarnings()
   }
   const cache = idbBlobStore(settings.cacheMiB * 1024 * 1024)
-  const agent = new ProviderAgent({ node, pool, store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), cache), tier: 'tab', ...(payments !== undefined ? { payments } : {}) })
-  agent.scoreMilli = await benchmarkPool(pool, primes)
-  state.scoreMilli = agent.scoreMilli
-  agent.addEventListener('task:start', () => { state.running = agent.stats().running; notifySoon() })
-  agent.addEventListener('task:end', (e) => {
-    const d = (e as CustomEvent<ProviderTaskEvent>).detail
-    const ok = d.outcome === 'ok'
-    // Credit: seconds of work scaled by this device's speed relative to a 10 tasks/s reference.
-    if (ok) state.credit += ((d.durationMs ?? 0) / 1000) * (agent.scoreMilli / 10_000)
-    if (ok) state.tasksDone++
-    else state.tasksFailed++
-    if (ok && state.firstTaskAfterMs === undefined) state.firstTaskAfterMs = Math.round(performance.now())
-    state.contributedMs += d.durationMs ?? 0
-    state.running = agent.stats().running
-    state.recent = [{ jobId: d.jobId, taskIndex: d.taskIndex, requester: d.requester, outcome: d.outcome ?? '?', durationMs: d.durationMs ?? 0, ...(d.outputCid !== undefined ? { outputCid: d.outputCid } : {}), at: Date.now() }, ...state.recent].slice(0, RECENT_TASKS)
-    notifySoon()
+  const { agent } = await createProvider({
+    bootstrap: config.bootstrap,
+    node,
+    pool,
+    store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), cache),
+    tier: 'tab',
+    score: benchmark,
+    ...(payments !== undefined ? { payments } : {}),
+    beforeStart: (agent) => {
+      state.scoreMilli = agent.scoreMilli
+      agent.addEventListener('task:start', () => { state.running = agent.stats().running; notifySoon() })
+      agent.addEventListener('task:end', (e) => {
+        const d = (e as CustomEvent<ProviderTaskEvent>).detail
+        const ok = d.outcome === 'ok'
+        // Credit: seconds of work scaled by this device's speed relative to a 10 tasks/s reference.
+        if (ok) state.credit += ((d.durationMs ?? 0) / 1000) * (agent.scoreMilli / 10_000)
+        if (ok) state.tasksDone++
+        else state.tasksFailed++
+        if (ok && state.firstTaskAfterMs === undefined) state.firstTaskAfterMs = Math.round(performance.now())
+        state.contributedMs += d.durationMs ?? 0
+        state.running = agent.stats().running
+        state.recent = [{ jobId: d.jobId, taskIndex: d.taskIndex, requester: d.requester, outcome: d.outcome ?? '?', durationMs: d.durationMs ?? 0, ...(d.outputCid !== undefined ? { outputCid: d.outputCid } : {}), at: Date.now() }, ...state.recent].slice(0, RECENT_TASKS)
+        notifySoon()
+      })
+    }
   })
-  await agent.start()
+  startupMs.advertised = Math.round(performance.now())
   maintainOverlay(node, directory)
   state.status = 'providing'
   refreshPeers()

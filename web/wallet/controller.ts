@@ -1,7 +1,7 @@
 import { connect, createConfig, disconnect, getConnectorClient, injected } from '@wagmi/core'
 import type { CreateConnectorFn } from '@wagmi/core'
 import { createWalletClient, custom, isAddress, parseUnits } from 'viem'
-import type { Address, Hex, PrivateKeyAccount } from 'viem'
+import type { Abi, Address, Hex, PrivateKeyAccount } from 'viem'
 import { chainOf, publicClientFor, walletClientFor } from '../../chain/clients.ts'
 import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clients.ts'
 import type { ChainConfig } from '../../chain/config.ts'
@@ -13,7 +13,8 @@ import type { ProviderPayments } from '../../mesh/payment/provider-payments.ts'
 import { plainError } from './errors.ts'
 import { PAYMENT_TOKEN, STAKING_TOKEN, formatTokenAmount, parseTokenAmount } from '../../chain/tokens.ts'
 import type { TokenInfo } from '../../chain/tokens.ts'
-import { sendContractTx } from '../../chain/send-tx.ts'
+import { sendContractTx, simulateContractTx } from '../../chain/send-tx.ts'
+import type { ContractTxRequest, WriteFunctionName } from '../../chain/send-tx.ts'
 
 export interface Balances {
   eth: bigint
@@ -238,11 +239,11 @@ export class WalletController extends EventTarget {
     return burnerKeyOf(this.burner)
   }
 
-  private async send (request: { address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[] }): Promise<Hex> {
+  private async send<const abi extends Abi, name extends WriteFunctionName<abi>> (request: ContractTxRequest<abi, name>): Promise<Hex> {
     const wallet = this.walletClient()
     // Simulate first: a revert comes back as the contract's custom error (an injected wallet would
     // otherwise send it and only report "reverted").
-    await this.publicClient.simulateContract({ ...request, account: wallet.account } as never)
+    await simulateContractTx(this.publicClient, wallet.account, request)
     return await sendContractTx(this.publicClient, wallet, request)
   }
 
