@@ -4,7 +4,7 @@ import type { TabmeshPublicClient, TabmeshWalletClient } from './clients.ts'
 import type { ChainConfig } from './config.ts'
 import { stakingAbi } from './generated/contracts.ts'
 import { sendContractTx } from './send-tx.ts'
-import { signTyped } from '../mesh/payment/signatures.ts'
+import { signTyped } from './signatures.ts'
 
 export interface RegisterOperatorParameters {
   chain: ChainConfig

@@ -2,7 +2,7 @@ import { CAPACITY_TOPIC } from '../mesh/constants.ts'
 import { createMeshNode, DEFAULT_MAX_RESERVATIONS } from '../mesh/node/create-node.ts'
 import type { MeshNode } from '../mesh/node/create-node.ts'
 import { validateCapacityAds } from '../mesh/ads/validator.ts'
-import { loadOrCreateKey } from '../cli/keys.ts'
+import { loadOrCreateKey } from '../mesh/node/keys.ts'
 
 export interface StartRelayParameters {
   /** Interface to listen on. Default 127.0.0.1 (loopback; use 0.0.0.0 behind wss on a public box). */

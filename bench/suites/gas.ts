@@ -15,7 +15,7 @@ import { startLocalChain, testAccount } from '../../chain/local-stack.ts'
 import { sendContractTx } from '../../chain/send-tx.ts'
 import type { ContractTxRequest } from '../../chain/send-tx.ts'
 import { tempDir } from '../../e2e/browser.ts'
-import { signTyped } from '../../mesh/payment/signatures.ts'
+import { signTyped } from '../../chain/signatures.ts'
 import type { BenchRow, BenchSuite } from '../lib/results.ts'
 
 const PRICE = 1_000n

@@ -3,7 +3,7 @@
 // Baseline: the same 10,000 tasks run back to back in this process without any mesh.
 import { readFileSync } from 'node:fs'
 import { bundledPrimesPath } from '../../mesh/provider/node-provider.ts'
-import { startSimulatedMesh } from '../../mesh/sim/simulated-mesh.ts'
+import { startSimulatedMesh } from '../../sim/simulated-mesh.ts'
 import { resolveLimits } from '../../worker-runtime/limits.ts'
 import { prepareModule } from '../../worker-runtime/prepare.ts'
 import { runTask } from '../../worker-runtime/run-task.ts'

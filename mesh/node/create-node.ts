@@ -75,7 +75,7 @@ export interface CreateMeshNodeParameters {
   /** Relay profile: reservations one IP may hold (default RESERVATIONS_PER_IP, 32). */
   reservationsPerIp?: number
   /**
-   * Simulation only (mesh/sim): the in-process libp2p memory transport instead of the profile's
+   * Simulation only (sim/): the in-process libp2p memory transport instead of the profile's
    * network transports, with this one-way latency per message, ms. Everything above the transport
    * (noise, yamux, gossipsub, the Tabmesh protocols) is the same code.
    */

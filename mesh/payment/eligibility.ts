@@ -3,7 +3,7 @@ import type { ChainConfig } from '../../chain/config.ts'
 import type { TabmeshPublicClient } from '../../chain/clients.ts'
 import { stakingAbi } from '../../chain/generated/contracts.ts'
 import type { ProviderEntry } from '../ads/directory.ts'
-import { signedBy, toHex } from './signatures.ts'
+import { signedBy, toHex } from '../../chain/signatures.ts'
 
 /** Eligibility is re-checked on chain this often per operator, ms (stake and registration change). */
 const ELIGIBILITY_TTL_MS = 10_000

@@ -31,7 +31,7 @@ import { createMeshNode } from '../node/create-node.ts'
 import { openTaskSession } from '../protocol/task.ts'
 import { accuseWithSybils } from './sybil-accusation.test-util.ts'
 import { RequesterPayments } from './requester-payments.ts'
-import { fromHex, signTyped, typedSigner } from './signatures.ts'
+import { fromHex, signTyped, typedSigner } from '../../chain/signatures.ts'
 
 const primes = readFileSync(bundledPrimesPath())
 const PRICE = 1_000n // 0.001 tUSD per task run

@@ -8,7 +8,7 @@ import { sendContractTx } from '../../chain/send-tx.ts'
 import { CHEQUE_GRACE_MS, CLAIM_THRESHOLD_TASKS, LANE_CLOSE_MARGIN_MS, MAX_UNPAID_TASKS } from '../constants.ts'
 import { isLaneRecord, laneKey } from './cheque-store.ts'
 import type { ChequeRecord, ChequeStore } from './cheque-store.ts'
-import { signTyped, signedBy } from './signatures.ts'
+import { signTyped, signedBy } from '../../chain/signatures.ts'
 
 /**
  * Share of delivered results a requester may decline (cancel after they were sent): 10%. Honest

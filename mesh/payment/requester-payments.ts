@@ -16,7 +16,7 @@ import { connectDirect, toMultiaddrs, unlimitedConnection } from '../node/connec
 import type { MeshNode } from '../node/create-node.ts'
 import { ChequeAck, ChequeMessage } from '../protocol/messages.js'
 import { laneKey } from './cheque-store.ts'
-import { fromHex, signTyped } from './signatures.ts'
+import { fromHex, signTyped } from '../../chain/signatures.ts'
 
 /** What a requester short of payment tokens should do: the local faucet, or a transfer on a real chain. */
 export function howToGetTokens (chain: Pick<ChainConfig, 'local'>, address: Address): string {

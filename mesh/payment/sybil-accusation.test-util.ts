@@ -19,7 +19,7 @@ import { taskSpecOf } from '../protocol/task.ts'
 import type { SignedReceipt } from '../requester/types.ts'
 import { openDispute, settleDispute } from './disputes.ts'
 import type { DisputeState } from './disputes.ts'
-import { signTyped } from './signatures.ts'
+import { signTyped } from '../../chain/signatures.ts'
 
 export interface SybilAccusation {
   state: DisputeState

@@ -26,7 +26,7 @@ export interface ProviderHandle {
 
 /**
  * The one way a provider is put together — the Node provider (mesh/provider/node-provider.ts), the
- * tab (web/provider/tab-provider.ts) and the simulation (mesh/sim/simulated-mesh.ts) each bring their
+ * tab (web/provider/tab-provider.ts) and the simulation (sim/simulated-mesh.ts) each bring their
  * own node, worker pool and blob store and get the same agent: keeps the relay dialled, waits for the
  * benchmark score, serves task sessions and publishes capacity ads.
  *

@@ -7,7 +7,7 @@ import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clien
 import type { ChainConfig } from '../../chain/config.ts'
 import { paymentLanesAbi, stakingAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
 import { ownerOfOperator } from '../../chain/operators.ts'
-import { signTyped } from '../../mesh/payment/signatures.ts'
+import { signTyped } from '../../chain/signatures.ts'
 import { fundLocalAccount } from '../../chain/local-funding.ts'
 import type { ProviderPayments } from '../../mesh/payment/provider-payments.ts'
 import { plainError } from './errors.ts'

@@ -1,7 +1,7 @@
 import type { Remote } from 'comlink'
-import type { WorkerHandle } from '../../worker-runtime/pool.ts'
-import { createRuntimeApi } from '../../worker-runtime/runtime-api.ts'
-import type { RuntimeApi } from '../../worker-runtime/runtime-api.ts'
+import type { WorkerHandle } from '../worker-runtime/pool.ts'
+import { createRuntimeApi } from '../worker-runtime/runtime-api.ts'
+import type { RuntimeApi } from '../worker-runtime/runtime-api.ts'
 
 /**
  * Simulation only: a "worker" that runs tasks on the calling thread, so hundreds of simulated providers

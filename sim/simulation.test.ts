@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
-import { primeCountsPerRange } from '../../jobs/primes/reference.ts'
-import { bundledPrimesPath } from '../provider/node-provider.ts'
-import type { FaultEvidence } from '../requester/types.ts'
+import { primeCountsPerRange } from '../jobs/primes/reference.ts'
+import { bundledPrimesPath } from '../mesh/provider/node-provider.ts'
+import type { FaultEvidence } from '../mesh/requester/types.ts'
 import { startSimulatedMesh } from './simulated-mesh.ts'
 import type { SimulatedMesh } from './simulated-mesh.ts'
 

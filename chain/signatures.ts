@@ -1,10 +1,10 @@
 import { bytesToHex, hexToBytes, recoverTypedDataAddress, sha256, stringToBytes } from 'viem'
 import type { Address, Hex, LocalAccount } from 'viem'
 import type { CID } from 'multiformats/cid'
-import { tabmeshDomain, tabmeshTypes } from '../../chain/eip712.ts'
-import type { Cheque, PeerBinding, Receipt } from '../../chain/eip712.ts'
-import type { ChainConfig } from '../../chain/config.ts'
-import type { TabmeshWalletClient } from '../../chain/clients.ts'
+import { tabmeshDomain, tabmeshTypes } from './eip712.ts'
+import type { Cheque, PeerBinding, Receipt } from './eip712.ts'
+import type { ChainConfig } from './config.ts'
+import type { TabmeshWalletClient } from './clients.ts'
 
 /** Which contract's EIP-712 domain each message is signed in. */
 type Contracts = Pick<ChainConfig, 'chainId' | 'lanes' | 'staking' | 'arbitration'>
