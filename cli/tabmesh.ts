@@ -141,6 +141,9 @@ async function relay (args: string[]): Promise<number> {
   return 0
 }
 
+/** Task lines `tabmesh provide` prints per second before it sums the rest up: 10. */
+const TASK_LINES_PER_SECOND = 10
+
 async function provide (args: string[]): Promise<number> {
   const { values } = parse(args, { bootstrap: { type: 'string', multiple: true }, workers: { type: 'string' }, price: { type: 'string' }, owner: { type: 'string' } })
   if (values.owner !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(values.owner)) throw new CliError('USAGE', '--owner must be a 0x address (the wallet that registers this provider\'s operator key)')
@@ -179,9 +182,22 @@ async function provide (args: string[]): Promise<number> {
   consent  ${consent}`)
     }
   }
+  // One line per task while tasks are few; past TASK_LINES_PER_SECOND a line per second sums them up
+  // (a terminal printing 1,000 lines a second costs more than 1 ms tasks).
+  let lines = 0
+  let summed = { tasks: 0, failed: 0, ms: 0 }
+  const second = setInterval(() => {
+    if (summed.tasks > 0) console.log(`${plural(summed.tasks, 'more task')} in the last second (${summed.failed} failed, ${Math.round(summed.ms)} ms of work)`)
+    lines = 0
+    summed = { tasks: 0, failed: 0, ms: 0 }
+  }, 1_000)
+  second.unref()
   handle.agent.addEventListener('task:end', (e) => {
     const d = (e as CustomEvent<{ jobId: string, taskIndex: number, outcome?: string, durationMs?: number }>).detail
-    console.log(`task ${d.jobId.slice(0, 10)}…#${d.taskIndex} ${d.outcome ?? ''} ${d.durationMs ?? 0} ms`)
+    if (lines++ < TASK_LINES_PER_SECOND) { console.log(`task ${d.jobId.slice(0, 10)}…#${d.taskIndex} ${d.outcome ?? ''} ${d.durationMs ?? 0} ms`); return }
+    summed.tasks++
+    if (d.outcome !== 'ok') summed.failed++
+    summed.ms += d.durationMs ?? 0
   })
   const payments = handle.payments
   if (payments !== undefined) {

@@ -2,6 +2,9 @@ import { AD_INTERVAL_MS, CAPACITY_TOPIC } from '../constants.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { CapacityAd } from './capacity-ad.ts'
 
+/** Address changes within this long are published in one ad, ms. */
+const ADDRESS_CHANGE_DEBOUNCE_MS = 50
+
 export type AdFields = Omit<CapacityAd, 'peerId' | 'multiaddrs' | 'timestampMs'>
 
 /**
@@ -28,8 +31,15 @@ export function publishCapacityAds (node: MeshNode, fields: () => AdFields): () 
   const timer = setInterval(publish, AD_INTERVAL_MS)
   const onPeer = (): void => { setTimeout(publish, 500) }
   node.addEventListener('peer:identify', onPeer)
+  // New addresses (a tab's relay reservation and its /webrtc address arrive after start-up): say so
+  // now, not at the next round — an ad without them cannot be dialled, which cost a new tab 5 s.
+  let soon: ReturnType<typeof setTimeout> | undefined
+  const onAddresses = (): void => { soon ??= setTimeout(() => { soon = undefined; publish() }, ADDRESS_CHANGE_DEBOUNCE_MS) }
+  node.addEventListener('self:peer:update', onAddresses)
   return () => {
     clearInterval(timer)
+    clearTimeout(soon)
     node.removeEventListener('peer:identify', onPeer)
+    node.removeEventListener('self:peer:update', onAddresses)
   }
 }

@@ -118,24 +118,22 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   }
   const notifySoon = (): void => { notifyTimer ??= setTimeout(notify, UI_REFRESH_MS) }
   const startupMs: Record<string, number> = {}
-  // Start-up steps that do not depend on each other run at once: settings and history from
-  // IndexedDB, libp2p (and the relay dial), the benchmark module's fetch.
-  const [settings, earningsHistory, node, primes] = await Promise.all([
-    loadSettings(),
-    loadEarningsHistory(),
-    createMeshNode({ profile: 'browser', bootstrap: config.bootstrap }).then(n => { startupMs.node = Math.round(performance.now()); return n }),
-    fetch(primesUrl).then(async r => new Uint8Array(await r.arrayBuffer()))
-  ])
+  // Start-up steps that do not depend on each other run at once: libp2p (and the relay dial) starts
+  // first; the worker pool is made and benchmarked as soon as the settings (IndexedDB) and the
+  // benchmark module are in, while libp2p is still connecting.
+  const nodeReady = createMeshNode({ profile: 'browser', bootstrap: config.bootstrap }).then(n => { startupMs.node = Math.round(performance.now()); return n })
+  const [settings, primes] = await Promise.all([loadSettings(), fetch(primesUrl).then(async r => new Uint8Array(await r.arrayBuffer()))])
   const workers = config.workers ?? settings.workers
   const pool = new WorkerPool({ size: workers, spawn: spawnBrowserWorker })
   pool.dutyCycle = settings.dutyCyclePercent / 100
+  const benchmark = benchmarkPool(pool, primes).then(score => { startupMs.benchmark = Math.round(performance.now()); return score })
+  benchmark.catch(() => {}) // awaited below, where a failure stops the start-up
+  const [earningsHistory, node] = await Promise.all([loadEarningsHistory(), nodeReady])
   const state: TabProviderState = {
     status: 'connecting', peerId: '', multiaddrs: [], workers, busyWorkers: 0, scoreMilli: 0, tasksDone: 0, tasksFailed: 0, running: 0, contributedMs: 0, peers: [], recent: [],
     owner: '', operator: '', earnings: { received: '0', claimed: '0', claimable: '0' },
     earningsHistory, settings, pausedBy: [], credit: 0, unreachableReports: 0, startupMs
   }
-  // The benchmark runs while the rest of the start-up (chain, stores) goes on.
-  const benchmark = benchmarkPool(pool, primes).then(score => { startupMs.benchmark = Math.round(performance.now()); return score })
   state.peerId = node.peerId.toString()
   const reports = await acceptUnreachableReports(node, () => { state.unreachableReports = reports.count(); notify() })
   const directory = new ProviderDirectory(node)
