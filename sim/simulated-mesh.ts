@@ -1,6 +1,6 @@
 import { WorkerPool } from '../worker-runtime/pool.ts'
-import { createClient } from '../sdk/client.ts'
-import type { CreateClientParameters, TabmeshClient } from '../sdk/client.ts'
+import { createClient } from '../sdk/index.ts'
+import type { CreateClientParameters, TabmeshClient } from '../sdk/index.ts'
 import { MemoryBlobStore } from '../mesh/blob/store.ts'
 import { CAPACITY_TOPIC } from '../mesh/constants.ts'
 import { createMeshNode } from '../mesh/node/create-node.ts'

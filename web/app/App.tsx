@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
-import { createClient } from '../../sdk/client.ts'
-import type { TabmeshClient } from '../../sdk/client.ts'
+import { createClient } from '../../sdk/index.ts'
+import type { TabmeshClient } from '../../sdk/index.ts'
 import { ReputationBook } from '../../mesh/requester/reputation.ts'
 import { loadConfig } from '../config.ts'
 import { startTabProvider } from '../provider/tab-provider.ts'
@@ -11,22 +11,13 @@ import { Jobs } from './Jobs.tsx'
 import { Network } from './Network.tsx'
 import { Wallet } from './Wallet.tsx'
 import { useTabState } from './use-tab-state.ts'
+import type { MeshApp } from './mesh-app.ts'
 
 declare global {
   interface Window {
     /** Read-only view for tests and the curious: `tabmesh.state()`. */
     tabmesh?: { state: () => TabProviderState, peerId: string }
   }
-}
-
-/** Everything the pages share: this tab's provider, its wallet, and a requester client on the same node. */
-export interface MeshApp {
-  provider: TabProvider
-  wallet: WalletController | undefined
-  /** An SDK client for the active wallet (recreated when the wallet changes). */
-  client: () => Promise<TabmeshClient>
-  /** What this tab's jobs learnt of providers (adaptive replication), kept across wallet changes. */
-  reputation: ReputationBook
 }
 
 /** Boots once: StrictMode's double effect must not start two libp2p nodes. */

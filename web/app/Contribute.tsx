@@ -2,7 +2,7 @@ import type { TabProviderState } from '../provider/tab-provider.ts'
 import { CACHE_CHOICES_MIB } from '../provider/settings.ts'
 import type { VolunteerSettings } from '../provider/settings.ts'
 import { LineChart } from './Chart.tsx'
-import { plural } from '../../sdk/describe.ts'
+import { plural } from '../../sdk/index.ts'
 import { PAYMENT_TOKEN, formatTokens } from '../../chain/tokens.ts'
 
 const STATUS_TEXT: Record<TabProviderState['status'], string> = {

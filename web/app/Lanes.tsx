@@ -4,7 +4,7 @@ import { publicClientFor } from '../../chain/clients.ts'
 import { listLanes } from '../../mesh/payment/list-lanes.ts'
 import { PAYMENT_TOKEN, formatTokenAmount } from '../../chain/tokens.ts'
 import { plainError } from '../wallet/errors.ts'
-import type { MeshApp } from './App.tsx'
+import type { MeshApp } from './mesh-app.ts'
 
 /** One payment lane of this requester, as PaymentLanes holds it (base units; closesAt unix seconds, 0 = open). */
 interface LaneView {

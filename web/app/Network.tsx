@@ -4,7 +4,7 @@ import type { TabProvider } from '../provider/tab-provider.ts'
 import type { ReputationBook } from '../../mesh/requester/reputation.ts'
 import { formatTokens } from '../../chain/tokens.ts'
 import { useTabState } from './use-tab-state.ts'
-import { plural } from '../../sdk/describe.ts'
+import { plural } from '../../sdk/index.ts'
 
 /** Ping each connected peer this often, ms. */
 const PING_INTERVAL_MS = 5_000

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { Address } from 'viem'
 import { PAYMENT_TOKEN, formatTokenAmount } from '../../chain/tokens.ts'
-import type { MeshApp } from './App.tsx'
+import type { MeshApp } from './mesh-app.ts'
 
 /**
  * The active account as a provider *owner*: its operators (this tab, Node providers), what its lanes

@@ -1,5 +1,5 @@
 import type { TaskOutcome } from '../../mesh/requester/types.ts'
-import { plural, utf8OrUndefined } from '../../sdk/describe.ts'
+import { plural, utf8OrUndefined } from '../../sdk/index.ts'
 
 /** Text outputs longer than this are cut in the list (the download has them whole), characters. */
 const TEXT_PREVIEW = 200

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import { formatTokens } from '../../chain/tokens.ts'
-import type { MeshApp } from './App.tsx'
+import type { MeshApp } from './mesh-app.ts'
 import { useEvents } from './use-events.ts'
 import { Owner } from './Owner.tsx'
 
