@@ -24,8 +24,8 @@ import type { RelayHandle } from '../relay/start-relay.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TabmeshClient } from '../sdk/index.ts'
 import { primeCountsPerRange } from '../jobs/primes/reference.ts'
-import { claimFromWalletPage, launchChromium, openProvidingTab, tempDir, until } from './browser.ts'
-import type { ProvidingTab } from './browser.ts'
+import { claimFromWalletPage, launchChromium, openProvidingTab, tempDir, until } from '../testing/browser.ts'
+import type { ProvidingTab } from '../testing/browser.ts'
 
 const primes = readFileSync(bundledPrimesPath())
 const PRICE = 1_000n // 0.001 tUSD per task run

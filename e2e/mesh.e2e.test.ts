@@ -14,15 +14,15 @@ import { startRelay } from '../relay/start-relay.ts'
 import type { RelayHandle } from '../relay/start-relay.ts'
 import { createClient, TabmeshError } from '../sdk/index.ts'
 import type { TabmeshClient, TaskOutcome } from '../sdk/index.ts'
-import { hostileModules, NAN_BITS_OUTPUT } from '../worker-runtime/hostile-modules.ts'
+import { hostileModules, NAN_BITS_OUTPUT } from '../testing/hostile-modules.ts'
 import { resolveLimits } from '../worker-runtime/limits.ts'
 import { WorkerPool } from '../worker-runtime/pool.ts'
 import { spawnNodeWorker } from '../worker-runtime/spawn-node.ts'
 import type { TabProviderState } from '../web/provider/tab-provider.ts'
-import { launchChromium, openProvidingTab, tempDir, until, screenshot } from './browser.ts'
+import { launchChromium, openProvidingTab, tempDir, until, screenshot } from '../testing/browser.ts'
 
 const primes = readFileSync(bundledPrimesPath())
-const jobsDir = new URL('../jobs/', import.meta.url)
+const jobsDir = new URL('../jobs', import.meta.url)
 const mandelbrot = readFileSync(new URL('mandelbrot/build/mandelbrot.wasm', jobsDir))
 const wordfreq = readFileSync(new URL('wasi-c/build/wordfreq.wasm', jobsDir))
 /** Screenshots land here (gitignored) for people to look at. */

@@ -9,9 +9,9 @@ import type { Browser } from 'playwright-core'
 import { freePort } from '../chain/free-port.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TabmeshClient } from '../sdk/index.ts'
-import { launchChromium, newTab, openProvidingTab, tempDir, until, screenshot } from './browser.ts'
-import { exit, run, waitFor } from './cli-process.ts'
-import type { Proc } from './cli-process.ts'
+import { launchChromium, newTab, openProvidingTab, tempDir, until, screenshot } from '../testing/browser.ts'
+import { exit, run, waitFor } from '../testing/cli-process.ts'
+import type { Proc } from '../testing/cli-process.ts'
 
 const shot = screenshot
 /** The default example: Mandelbrot 512×384 in 64-px tiles. */

@@ -19,7 +19,7 @@ import { startRelay } from '../relay/start-relay.ts'
 import type { RelayHandle } from '../relay/start-relay.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TabmeshClient } from '../sdk/index.ts'
-import { injectedWallet, launchChromium, newTab, tempDir, until, screenshot } from './browser.ts'
+import { injectedWallet, launchChromium, newTab, tempDir, until, screenshot } from '../testing/browser.ts'
 
 /** The test-injected wallet's account: anvil holds its key (unlocked test account 5). */
 const WALLET = testAccount(5).address

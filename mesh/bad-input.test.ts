@@ -18,7 +18,7 @@ import { AD_TTL_MS, CAPACITY_TOPIC, MAX_AD_BYTES, MAX_BLOB_BYTES, MAX_TASK_MESSA
 import { TabmeshError } from '../errors/base.ts'
 import binaryen from 'binaryen'
 import { publishCapacityAds } from './ads/publisher.ts'
-import { hostileModules } from '../worker-runtime/hostile-modules.ts'
+import { hostileModules } from '../testing/hostile-modules.ts'
 import { createLibp2p } from 'libp2p'
 import { webSockets } from '@libp2p/websockets'
 import { noise } from '@libp2p/noise'

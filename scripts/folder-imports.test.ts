@@ -6,7 +6,7 @@ import { dirname, join, normalize, relative, sep } from 'node:path'
 import { it } from 'node:test'
 
 const root = join(import.meta.dirname, '..')
-const FOLDERS = ['errors', 'worker-runtime', 'mesh', 'sim', 'sdk', 'relay', 'cli', 'web', 'chain', 'bench', 'e2e', 'jobs']
+const FOLDERS = ['errors', 'worker-runtime', 'mesh', 'sim', 'testing', 'sdk', 'relay', 'cli', 'web', 'chain', 'bench', 'e2e', 'jobs']
 
 function * sources (dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {

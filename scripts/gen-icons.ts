@@ -1,7 +1,7 @@
 // Renders public/icon.svg to the PNG icons the web manifest needs (192, 512 and a maskable 512),
 // with Debian's Chromium. Run once after changing the SVG; the PNGs are committed.
 import { readFileSync, writeFileSync } from 'node:fs'
-import { launchChromium } from '../e2e/browser.ts'
+import { launchChromium } from '../testing/browser.ts'
 
 const svg = readFileSync(new URL('../public/icon.svg', import.meta.url), 'utf8')
 const browser = await launchChromium()

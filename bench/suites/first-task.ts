@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { launchChromium, newTab, until } from '../../e2e/browser.ts'
+import { launchChromium, newTab, until } from '../../testing/browser.ts'
 import { startWebServer } from '../../cli/web-server.ts'
 import { bundledPrimesPath, startNodeProvider } from '../../mesh/provider/node-provider.ts'
 import { startRelay } from '../../relay/start-relay.ts'

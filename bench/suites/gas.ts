@@ -14,7 +14,7 @@ import { LOCAL_STAKE, fundLocalAccount } from '../../chain/local-funding.ts'
 import { startLocalChain, testAccount } from '../../chain/local-stack.ts'
 import { sendContractTx } from '../../chain/send-tx.ts'
 import type { ContractTxRequest } from '../../chain/send-tx.ts'
-import { tempDir } from '../../e2e/browser.ts'
+import { tempDir } from '../../testing/browser.ts'
 import { signTyped } from '../../chain/signatures.ts'
 import type { BenchRow, BenchSuite } from '../lib/results.ts'
 

@@ -8,7 +8,7 @@ import { bundledPrimesPath, startNodeProvider } from '../../mesh/provider/node-p
 import { startRelay } from '../../relay/start-relay.ts'
 import { createClient } from '../../sdk/index.ts'
 import type { TabmeshClient } from '../../sdk/index.ts'
-import { hostileModules } from '../../worker-runtime/hostile-modules.ts'
+import { hostileModules } from '../../testing/hostile-modules.ts'
 import { median } from '../lib/results.ts'
 import type { BenchRow, BenchSuite } from '../lib/results.ts'
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { readdirSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import { tempDir } from '../../e2e/browser.ts'
+import { tempDir } from '../../testing/browser.ts'
 import { cidOf } from '../cid.ts'
 import { fsBlobStore } from './fs-store.ts'
 
