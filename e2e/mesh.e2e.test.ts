@@ -22,7 +22,7 @@ import type { TabProviderState } from '../web/provider/tab-provider.ts'
 import { launchChromium, openProvidingTab, tempDir, until, screenshot } from '../testing/browser.ts'
 
 const primes = readFileSync(bundledPrimesPath())
-const jobsDir = new URL('../jobs', import.meta.url)
+const jobsDir = new URL('../jobs/', import.meta.url)
 const mandelbrot = readFileSync(new URL('mandelbrot/build/mandelbrot.wasm', jobsDir))
 const wordfreq = readFileSync(new URL('wasi-c/build/wordfreq.wasm', jobsDir))
 /** Screenshots land here (gitignored) for people to look at. */

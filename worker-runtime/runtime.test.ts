@@ -9,7 +9,7 @@ import type { TaskLimits } from './limits.ts'
 import { TaskError } from './errors.ts'
 import { hostileModules, NAN_BITS_OUTPUT } from '../testing/hostile-modules.ts'
 
-const jobs = new URL('../jobs', import.meta.url)
+const jobs = new URL('../jobs/', import.meta.url)
 const primes = readFileSync(new URL('primes/build/primes.wasm', jobs))
 const wordfreq = readFileSync(new URL('wasi-c/build/wordfreq.wasm', jobs))
 const enc = new TextEncoder()
