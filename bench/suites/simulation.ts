@@ -1,4 +1,4 @@
-// Scheduler throughput with simulated peers: 500 providers and one requester in this process on the
+// Scheduler throughput with simulated peers: 1,000 providers and one requester in this process on the
 // libp2p memory transport (5 ms latency), a 10,000-task job, adaptive replication at redundancy 2.
 // Baseline: the same 10,000 tasks run back to back in this process without any mesh.
 import { readFileSync } from 'node:fs'
@@ -9,7 +9,7 @@ import { prepareModule } from '../../worker-runtime/prepare.ts'
 import { runTask } from '../../worker-runtime/run-task.ts'
 import type { BenchRow, BenchSuite } from '../lib/results.ts'
 
-const PEERS = 500
+const PEERS = 1_000
 const TASKS = 10_000
 const RANGE = 1_000
 
