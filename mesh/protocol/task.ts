@@ -21,7 +21,7 @@ import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { AbortedError, TabmeshError } from '../../errors/base.ts'
-import { MAX_TASK_MESSAGE_BYTES, TASK_BATCH_BYTES, TASK_PROTOCOL, TASK_SESSIONS_PER_CONNECTION } from '../constants.ts'
+import { MAX_TASK_MESSAGE_BYTES, TASK_BATCH_BYTES, TASK_PROTOCOL } from '../constants.ts'
 import { connectDirect } from '../node/connections.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { messageStream } from '../node/message-stream.ts'
@@ -68,6 +68,14 @@ export function taskSpecOf (request: Pick<TaskRequest, 'moduleCid' | 'inputCid' 
 /** Bytes a request or response adds to a frame, near enough to bound batches. */
 function sizeOf (message: TaskRequest | TaskResponse): number {
   return 'input' in message ? message.input.length + 512 + message.args.reduce((n, a) => n + a.length, 0) + message.env.reduce((n, e) => n + e.length, 0) : message.output.length + 256 + (message.failure?.message.length ?? 0) + (message.failure?.stderrTail.length ?? 0)
+}
+
+/** Removes and returns the first items of `queue` that fit in TASK_BATCH_BYTES together (at least one). */
+function takeBatch<T> (queue: T[], messageOf: (item: T) => TaskRequest | TaskResponse): T[] {
+  let bytes = 0
+  let n = 0
+  while (n < queue.length && (n === 0 || bytes + sizeOf(messageOf(queue[n]!)) <= TASK_BATCH_BYTES)) bytes += sizeOf(messageOf(queue[n++]!))
+  return queue.splice(0, n)
 }
 
 /**
@@ -271,10 +279,7 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
     if (this.held > total) { this.toReturn += this.held - total; this.held = total }
     const want = total - this.held
     if (this.tasks.length === 0 && this.cancels.length === 0 && this.toReturn === 0 && want === this.sentWant) return false
-    let bytes = 0
-    let n = 0
-    while (n < this.tasks.length && (n === 0 || bytes + sizeOf(this.tasks[n]!) <= TASK_BATCH_BYTES)) bytes += sizeOf(this.tasks[n++]!)
-    const frame: RequesterFrame = { tasks: this.tasks.splice(0, n), cancel: this.cancels.splice(0), want, returned: this.toReturn }
+    const frame: RequesterFrame = { tasks: takeBatch(this.tasks, t => t), cancel: this.cancels.splice(0), want, returned: this.toReturn }
     this.toReturn = 0
     this.sentWant = want
     try {
@@ -537,10 +542,7 @@ export class TaskSessionServer {
 
   private async flush (s: ServerSession): Promise<boolean> {
     if (s.closed || (s.results.length === 0 && s.credit === 0)) return false
-    let bytes = 0
-    let n = 0
-    while (n < s.results.length && (n === 0 || bytes + sizeOf(s.results[n]!.response) <= TASK_BATCH_BYTES)) bytes += sizeOf(s.results[n++]!.response)
-    const batch = s.results.splice(0, n)
+    const batch = takeBatch(s.results, r => r.response)
     const frame: ProviderFrame = { results: batch.map(r => r.response), credit: s.credit }
     s.credit = 0
     try {
@@ -572,4 +574,3 @@ export class TaskSessionServer {
   }
 }
 
-export { TASK_PROTOCOL, TASK_SESSIONS_PER_CONNECTION }

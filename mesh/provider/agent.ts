@@ -119,8 +119,8 @@ export class ProviderAgent extends EventTarget {
       capacity: () => options.pool.size + (options.maxQueued ?? options.pool.size),
       paused: () => this.paused,
       run: async (request, connection, signal) => await this.runTask(request, connection, signal),
-      delivered: (request, response) => { this.delivered(request, response) },
-      declined: (request, response) => { if (request.paid && response.receiptSignature.length > 0) this.options.payments!.recordDeclined(request.requester as `0x${string}`, BigInt(request.price)) }
+      delivered: (request, response) => { if (owedFor(request, response)) this.options.payments!.recordDelivery(request.requester as `0x${string}`, BigInt(request.price)) },
+      declined: (request, response) => { if (owedFor(request, response)) this.options.payments!.recordDeclined(request.requester as `0x${string}`, BigInt(request.price)) }
     })
   }
 
@@ -214,11 +214,6 @@ export class ProviderAgent extends EventTarget {
     }))
     this.changed()
     return response
-  }
-
-  /** A delivered answer: the lane owes it now (a result that never reached the requester is not counted). */
-  private delivered (request: TaskRequest, response: TaskResponse): void {
-    if (request.paid && response.receiptSignature.length > 0) this.options.payments!.recordDelivery(request.requester as `0x${string}`, BigInt(request.price))
   }
 
   private async execute (request: TaskRequest, connection: Connection, signal?: AbortSignal): Promise<TaskResponse> {
@@ -396,3 +391,8 @@ export class ProviderAgent extends EventTarget {
 }
 
 const failure = failureResponse
+
+/** A paid answer with a receipt: what a lane owes once delivered (a result that never reached the requester, or was declined, is not owed). */
+function owedFor (request: TaskRequest, response: TaskResponse): boolean {
+  return request.paid && response.receiptSignature.length > 0
+}
