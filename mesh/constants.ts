@@ -19,6 +19,14 @@ export const TASK_SESSIONS_PER_CONNECTION = 2
  * cost one frame per batch rather than one each; a bigger task or output goes in a frame of its own.
  */
 export const TASK_BATCH_BYTES = 256 * 1024
+/**
+ * 1,000 ms: a task session keeps asking for one slot this long after its last task, so a requester
+ * that sends one task after another (function calls) finds a slot granted with the previous answer
+ * and its next task costs one frame each way instead of three (want → credit → task). The price: an
+ * idle session holds at most one of a provider's slots for this long, so another requester waits
+ * for a slot at most this much longer when a provider is full.
+ */
+export const TASK_CREDIT_LINGER_MS = 1_000
 /** 64 MiB: one blob (a module or an input). */
 export const MAX_BLOB_BYTES = 64 * 1024 * 1024
 /** 4 KiB: one cheque or cheque acknowledgement (an EIP-712 signature, two addresses, an amount). */

@@ -16,6 +16,7 @@ import type { TaskLimits } from '../worker-runtime/limits.ts'
 import { resolveLimits } from '../worker-runtime/limits.ts'
 import { Job } from './job.ts'
 import type { CreateClientParameters, PaidJob, TabmeshClient } from './types.ts'
+import { bytesToHex } from 'viem'
 import type { Address, Hex, LocalAccount } from 'viem'
 import type { ChainConfig } from '../chain/config.ts'
 import type { TabmeshWalletClient } from '../chain/clients.ts'
@@ -213,7 +214,15 @@ const WARM_MODULES = 64
 /** Providers remembered per module: 32, enough to cover a call's redundancy and escalations many times. */
 const WARM_PROVIDERS_PER_MODULE = 32
 
-function randomJobId (): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32))
-  return '0x' + Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('')
+/** Job ids drawn per crypto.getRandomValues call: 64 (one call costs ~9 µs in Node, a tenth of a warm function call's CPU). */
+const JOB_IDS_PER_DRAW = 64
+let randomPool = new Uint8Array(0)
+let randomOffset = 0
+
+/** A fresh random 32-byte job id, 0x-hex. */
+function randomJobId (): Hex {
+  if (randomOffset + 32 > randomPool.length) { randomPool = crypto.getRandomValues(new Uint8Array(32 * JOB_IDS_PER_DRAW)); randomOffset = 0 }
+  const id = bytesToHex(randomPool.subarray(randomOffset, randomOffset + 32))
+  randomOffset += 32
+  return id
 }

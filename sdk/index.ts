@@ -5,6 +5,7 @@
 export { createClient } from './client.ts'
 export type * from './types.ts'
 export { Job } from './job.ts'
+export type { JobEvents } from './job.ts'
 export { TabmeshError, AbortedError } from '../errors/base.ts'
 export * from '../worker-runtime/errors.ts'
 export { plural, utf8OrUndefined, waitingForProviders } from './describe.ts'

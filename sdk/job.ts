@@ -1,15 +1,34 @@
 import { AbortedError } from '../errors/base.ts'
+import { RelayingEmitter } from '../mesh/events.ts'
 import type { JobScheduler } from '../mesh/requester/scheduler.ts'
-import type { JobProgress, JobSummary, TaskOutcome, TaskStatus } from '../mesh/requester/types.ts'
+import type { FaultEvidence, JobProgress, JobSummary, TaskOutcome, TaskStatus } from '../mesh/requester/types.ts'
+
+/** What a Job dispatches. */
+export interface JobEvents {
+  /** Scheduling began (for a paid job: after its payment lanes were prepared). */
+  started: Event
+  /** Progress counts changed. */
+  progress: CustomEvent<JobProgress>
+  /** A task changed state (pending, running, escalated, verified, failed). */
+  task: CustomEvent<TaskStatus>
+  /** A task's final outcome, once per task. */
+  result: CustomEvent<TaskOutcome>
+  /** A trusted provider's output before the job ends, for displays (final outcomes come as `result`). */
+  provisional: CustomEvent<TaskOutcome>
+  /** A provider was outvoted: the evidence. */
+  fault: CustomEvent<FaultEvidence>
+}
 
 /**
- * A submitted job. Iterate `results()` for tasks as they are accepted (or fail); listen for
- * `started` (opened on chain if paid, and scheduling), `progress` (CustomEvent<JobProgress>), `task` (CustomEvent<TaskStatus>),
- * `result` (CustomEvent<TaskOutcome>, final), `provisional` (CustomEvent<TaskOutcome>: a trusted
- * provider's output before the job ends, for displays) and `fault` (CustomEvent<FaultEvidence>);
- * await `done` for the summary.
+ * A submitted job. Iterate `results()` for tasks as they are accepted (or fail); listen for the
+ * events in JobEvents (events nobody listens for are never built); await `done` for the summary.
+ *
+ * @example
+ * const job = client.submit({ module, inputs: ['1 100', '100 200'] })
+ * job.addEventListener('progress', (e) => { console.log(e.detail.accepted, '/', e.detail.total) })
+ * for await (const r of job.results()) console.log(r.index, r.ok ? r.output : r.error.code)
  */
-export class Job extends EventTarget {
+export class Job extends RelayingEmitter<JobEvents> {
   readonly id: string
   /** Resolves when every task is accepted or failed; rejects if the job is cancelled or cannot start. */
   readonly done: Promise<JobSummary>
@@ -32,15 +51,9 @@ export class Job extends EventTarget {
       s.addEventListener('result', (e) => {
         this.outcomes.push(e.detail)
         this.wake()
-        this.dispatchEvent(new CustomEvent('result', { detail: e.detail }))
+        if (this.listenerCount('result') > 0) this.safeDispatchEvent('result', { detail: e.detail })
       })
-      s.addEventListener('progress', (e) => {
-        this.latest = e.detail
-        this.dispatchEvent(new CustomEvent('progress', { detail: this.latest }))
-      })
-      s.addEventListener('task', (e) => { this.dispatchEvent(new CustomEvent('task', { detail: e.detail })) })
-      s.addEventListener('fault', (e) => { this.dispatchEvent(new CustomEvent('fault', { detail: e.detail })) })
-      s.addEventListener('provisional', (e) => { this.dispatchEvent(new CustomEvent('provisional', { detail: e.detail })) })
+      for (const type of ['progress', 'task', 'fault', 'provisional'] as const) this.relay(s, type)
       s.start()
       this.dispatchEvent(new Event('started'))
       return await s.done
@@ -50,7 +63,7 @@ export class Job extends EventTarget {
 
   /** The latest progress snapshot. */
   get progress (): JobProgress {
-    return this.latest
+    return this.scheduler?.progress() ?? this.latest
   }
 
   /** Task outcomes in the order they settled; ends when the job is done. Each outcome is yielded once per iterator. */

@@ -213,6 +213,7 @@ export interface RequesterFrame {
     cancel: number[];
     want: number;
     returned: number;
+    keep: number;
 }
 export declare namespace RequesterFrame {
     const codec: () => Codec<RequesterFrame>;
@@ -309,9 +310,13 @@ export declare namespace RequesterFrame {
         field: '$.returned';
         value: number;
     }
+    interface RequesterFrameKeepFieldEvent {
+        field: '$.keep';
+        value: number;
+    }
     function encode(obj: Partial<RequesterFrame>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RequesterFrame>): RequesterFrame;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RequesterFrame>): Generator<RequesterFrameTasksJobIdFieldEvent | RequesterFrameTasksTaskIndexFieldEvent | RequesterFrameTasksModuleCidFieldEvent | RequesterFrameTasksInputCidFieldEvent | RequesterFrameTasksArgsFieldEvent | RequesterFrameTasksEnvFieldEvent | RequesterFrameTasksLimitsTimeoutMsFieldEvent | RequesterFrameTasksLimitsMemoryPagesFieldEvent | RequesterFrameTasksLimitsFuelFieldEvent | RequesterFrameTasksLimitsMaxOutputBytesFieldEvent | RequesterFrameTasksInputFieldEvent | RequesterFrameTasksPaidFieldEvent | RequesterFrameTasksRequesterFieldEvent | RequesterFrameTasksPriceFieldEvent | RequesterFrameTasksRequesterBindingFieldEvent | RequesterFrameTasksIdFieldEvent | RequesterFrameCancelFieldEvent | RequesterFrameWantFieldEvent | RequesterFrameReturnedFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RequesterFrame>): Generator<RequesterFrameTasksJobIdFieldEvent | RequesterFrameTasksTaskIndexFieldEvent | RequesterFrameTasksModuleCidFieldEvent | RequesterFrameTasksInputCidFieldEvent | RequesterFrameTasksArgsFieldEvent | RequesterFrameTasksEnvFieldEvent | RequesterFrameTasksLimitsTimeoutMsFieldEvent | RequesterFrameTasksLimitsMemoryPagesFieldEvent | RequesterFrameTasksLimitsFuelFieldEvent | RequesterFrameTasksLimitsMaxOutputBytesFieldEvent | RequesterFrameTasksInputFieldEvent | RequesterFrameTasksPaidFieldEvent | RequesterFrameTasksRequesterFieldEvent | RequesterFrameTasksPriceFieldEvent | RequesterFrameTasksRequesterBindingFieldEvent | RequesterFrameTasksIdFieldEvent | RequesterFrameCancelFieldEvent | RequesterFrameWantFieldEvent | RequesterFrameReturnedFieldEvent | RequesterFrameKeepFieldEvent>;
 }
 export interface ProviderFrame {
     results: TaskResponse[];

@@ -749,6 +749,10 @@ export var RequesterFrame;
                     w.uint32(32);
                     w.uint32(obj.returned);
                 }
+                if ((obj.keep != null && obj.keep !== 0)) {
+                    w.uint32(40);
+                    w.uint32(obj.keep);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -757,7 +761,8 @@ export var RequesterFrame;
                     tasks: [],
                     cancel: [],
                     want: 0,
-                    returned: 0
+                    returned: 0,
+                    keep: 0
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -785,6 +790,10 @@ export var RequesterFrame;
                         }
                         case 4: {
                             obj.returned = reader.uint32();
+                            break;
+                        }
+                        case 5: {
+                            obj.keep = reader.uint32();
                             break;
                         }
                         default: {
@@ -840,6 +849,13 @@ export var RequesterFrame;
                         case 4: {
                             yield {
                                 field: `${prefix}.returned`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 5: {
+                            yield {
+                                field: `${prefix}.keep`,
                                 value: reader.uint32()
                             };
                             break;

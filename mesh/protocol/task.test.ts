@@ -139,4 +139,29 @@ describe('task sessions: /tabmesh/task/2.0.0', () => {
       session.close()
     }
   })
+
+  it('keeps a slot for tasks sent one after another: the answer carries the next credit, and the slot goes back once the session idles', async () => {
+    const raw = await createMeshNode({ profile: 'node', bootstrap: relay.multiaddrs })
+    try {
+      const moduleCid = await cidOf(primes)
+      await serveBlobs(raw, async cid => cid.equals(moduleCid) ? primes : undefined)
+      const session = await openTaskSession(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
+      const task = async (i: number): Promise<string> => {
+        const input = new TextEncoder().encode(`${i * 100} ${(i + 1) * 100}`)
+        const r = await session.run({ jobId: 'keep', taskIndex: i, moduleCid: moduleCid.bytes, inputCid: (await cidOf(input)).bytes, args: ['task'], env: [], limits: undefined, input, paid: false, requester: '', price: '', requesterBinding: new Uint8Array(0) })
+        return dec.decode(r.output)
+      }
+      assert.equal(await task(0), '25\n')
+      for (let i = 1; i < 5; i++) {
+        await task(i)
+        // Granted in the frame that carried the answer: no want → credit round trip before the next task.
+        assert.equal(session.credit, 1, `credit held right after answer ${i}`)
+      }
+      // Idle past TASK_CREDIT_LINGER_MS (1 s): the slot goes back to the provider.
+      await until('the kept slot to be returned', () => session.credit === 0, 5_000)
+      session.close()
+    } finally {
+      await raw.stop()
+    }
+  })
 })

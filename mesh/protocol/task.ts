@@ -10,6 +10,8 @@
  *   free slots (workers + queue, shared by every session), round-robin over the sessions that want
  *   some, and grants again as tasks end. A task sent without credit is a protocol violation: the
  *   session is reset and its tasks are stopped.
+ * - A requester that sends one task after another asks to `keep` a slot: the provider grants the slot
+ *   a task frees straight back in the frame that carries its answer (unless another session wants one).
  * - Frames coalesce: everything queued in one tick (up to TASK_BATCH_BYTES) travels in one frame, so
  *   short tasks go in batches and each frame is encoded once.
  * - A cancelled task (or every task of a session that closes: the requester went away) has its
@@ -21,7 +23,7 @@ import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { AbortedError, TabmeshError } from '../../errors/base.ts'
-import { MAX_TASK_MESSAGE_BYTES, TASK_BATCH_BYTES, TASK_PROTOCOL } from '../constants.ts'
+import { MAX_TASK_MESSAGE_BYTES, TASK_BATCH_BYTES, TASK_CREDIT_LINGER_MS, TASK_PROTOCOL } from '../constants.ts'
 import { connectDirect } from '../node/connections.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { messageStream } from '../node/message-stream.ts'
@@ -132,7 +134,9 @@ export class NoCreditError extends TabmeshError {
 /**
  * The requester's end of a task session with one provider. Shared by every job of a client: each
  * states with `want` how many more tasks it would send, and sends with `send` while `credit` lasts.
- * Credit nobody wants is handed back with the next frame.
+ * Credit nobody wants is handed back with the next frame — except one slot, kept for
+ * TASK_CREDIT_LINGER_MS after the last task (`keep`: the provider grants it again with the answer
+ * that frees it), so tasks sent one after another cost one frame each way.
  *
  * @example
  * const session = await openTaskSession(node, providerPeerId, addrs, { signal })
@@ -146,6 +150,7 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
   private held = 0
   private readonly wants = new Map<object, number>()
   private sentWant = 0
+  private sentKeep = 0
   private toReturn = 0
   private nextId = 1
   private readonly pending = new Map<number, { resolve: (r: TaskResponse) => void, reject: (err: Error) => void }>()
@@ -155,6 +160,10 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
   private closedWith: Error | undefined
   /** Callers of `run` waiting for credit. */
   private waiting = 0
+  /** When the last task was sent (performance.now(), ms); one slot is kept until TASK_CREDIT_LINGER_MS after. */
+  private lastSentAt = -Infinity
+  /** Kicks the writer when the kept slot's linger ends, so it goes back. */
+  private lingerTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor (connection: Connection, stream: Stream) {
     super()
@@ -196,6 +205,7 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
     if (this.held === 0) throw new NoCreditError(this.peer)
     options.signal?.throwIfAborted()
     this.held--
+    this.lastSentAt = performance.now()
     const id = this.takeId()
     const answer = new Promise<TaskResponse>((resolve, reject) => { this.pending.set(id, { resolve, reject }) })
     this.tasks.push({ ...request, id })
@@ -257,6 +267,7 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
   close (reason: Error = new SessionClosedError(this.peer)): void {
     if (this.closedWith !== undefined) return
     this.closedWith = reason
+    clearTimeout(this.lingerTimer)
     for (const entry of this.pending.values()) entry.reject(reason)
     this.pending.clear()
     this.stream.close({ signal: AbortSignal.timeout(1_000) }).catch(() => { this.stream.abort(reason) })
@@ -276,12 +287,16 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
     if (this.closedWith !== undefined) return false
     let total = 0
     for (const n of this.wants.values()) total += n
-    if (this.held > total) { this.toReturn += this.held - total; this.held = total }
-    const want = total - this.held
-    if (this.tasks.length === 0 && this.cancels.length === 0 && this.toReturn === 0 && want === this.sentWant) return false
-    const frame: RequesterFrame = { tasks: takeBatch(this.tasks, t => t), cancel: this.cancels.splice(0), want, returned: this.toReturn }
+    // Lingering after the last task: one slot, held or running (the provider re-grants it as it ends).
+    const keep = total === 0 ? this.lingering() : 0
+    const target = Math.max(total, keep - this.pending.size)
+    if (this.held > target) { this.toReturn += this.held - target; this.held = target }
+    const want = target - this.held
+    if (this.tasks.length === 0 && this.cancels.length === 0 && this.toReturn === 0 && want === this.sentWant && keep === this.sentKeep) return false
+    const frame: RequesterFrame = { tasks: takeBatch(this.tasks, t => t), cancel: this.cancels.splice(0), want, returned: this.toReturn, keep }
     this.toReturn = 0
     this.sentWant = want
+    this.sentKeep = keep
     try {
       await this.pb.write(frame, RequesterFrame)
     } catch (err) {
@@ -289,6 +304,17 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
       return false
     }
     return true
+  }
+
+  /** 1 while the slot kept after the last task lingers (a timer then returns it), else 0. */
+  private lingering (): number {
+    const left = this.lastSentAt + TASK_CREDIT_LINGER_MS - performance.now()
+    if (left <= 0) return 0
+    if (this.lingerTimer === undefined) {
+      this.lingerTimer = setTimeout(() => { this.lingerTimer = undefined; this.writer.kick() }, left + 1)
+      if (typeof this.lingerTimer === 'object') this.lingerTimer.unref?.()
+    }
+    return 1
   }
 
   private async readLoop (): Promise<void> {
@@ -303,6 +329,8 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
         }
         if (frame.credit > 0) {
           this.held += frame.credit
+          // The provider counted its grant against the want it was told: nothing to correct.
+          this.sentWant = Math.max(0, this.sentWant - frame.credit)
           this.safeDispatchEvent('credit', { detail: frame.credit })
           this.writer.kick() // hands back what no one took
         }
@@ -402,6 +430,8 @@ interface ServerSession {
   granted: number
   /** More tasks the requester said it would send. */
   want: number
+  /** Slots the requester asked to have granted straight back as its tasks end (RequesterFrame.keep). */
+  keep: number
   /** Tasks received and not answered, by request id. */
   open: Map<number, { request: TaskRequest, controller: AbortController }>
   results: Array<{ request: TaskRequest, response: TaskResponse }>
@@ -446,6 +476,7 @@ export class TaskSessionServer {
       pb: messageStream(stream, MAX_TASK_MESSAGE_BYTES),
       granted: 0,
       want: 0,
+      keep: 0,
       open: new Map(),
       results: [],
       delivered: new Map(),
@@ -492,6 +523,7 @@ export class TaskSessionServer {
         s.granted -= back
         this.used -= back
         s.want = frame.want
+        s.keep = frame.keep
         for (const id of frame.cancel) this.cancel(s, id)
         if (frame.tasks.length > s.granted) throw new TabmeshError('PROTOCOL_VIOLATION', `${frame.tasks.length} tasks sent on ${s.granted} slots of credit`)
         for (const request of frame.tasks) {
@@ -535,6 +567,12 @@ export class TaskSessionServer {
     this.used--
     if (!s.closed) {
       s.results.push({ request, response: { ...response, id: request.id } })
+      // The freed slot goes back with the answer to a session that asked to keep it, unless another wants one.
+      if (s.granted < s.keep && !this.options.paused() && this.used < this.options.capacity() && !this.sessions.some(o => o !== s && !o.closed && o.want > 0)) {
+        s.granted++
+        s.credit++
+        this.used++
+      }
       s.writer.kick()
     }
     this.grant()

@@ -1,7 +1,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
-import { TypedEventEmitter } from 'main-event'
 import { keccak256 } from 'viem'
 import { AbortedError, TabmeshError } from '../../errors/base.ts'
+import { RelayingEmitter } from '../events.ts'
 import type { ProviderEntry, ProviderDirectory } from '../ads/directory.ts'
 import { cidOf } from '../cid.ts'
 import { INLINE_INPUT_BYTES, TASK_GRACE_MS } from '../constants.ts'
@@ -56,7 +56,7 @@ export interface JobSchedulerEvents {
  *
  * Events: see JobSchedulerEvents.
  */
-export class JobScheduler extends TypedEventEmitter<JobSchedulerEvents> {
+export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
   readonly spec: JobSpec
   readonly done: Promise<JobSummary>
   private readonly node: MeshNode
@@ -111,12 +111,8 @@ export class JobScheduler extends TypedEventEmitter<JobSchedulerEvents> {
     this.load = options.load ?? new ProviderLoad()
     this.ownsSessions = options.sessions === undefined
     this.sessions = options.sessions ?? new TaskSessions(node)
-    this.book.addEventListener('result', (e) => { this.safeDispatchEvent('result', { detail: e.detail }) })
-    this.book.addEventListener('provisional', (e) => { this.safeDispatchEvent('provisional', { detail: e.detail }) })
-    this.book.addEventListener('receipts', (e) => { this.safeDispatchEvent('receipts', { detail: e.detail }) })
-    this.book.addEventListener('task', (e) => { this.safeDispatchEvent('task', { detail: e.detail }) })
-    this.book.addEventListener('fault', (e) => { this.safeDispatchEvent('fault', { detail: e.detail }) })
-    this.book.addEventListener('progress', () => { this.safeDispatchEvent('progress', { detail: this.progress() }) })
+    for (const type of ['result', 'provisional', 'receipts', 'task', 'fault'] as const) this.relay(this.book, type)
+    this.relay(this.book, 'progress', () => this.progress())
     this.done = new Promise((resolve, reject) => { this.resolveDone = resolve; this.rejectDone = reject })
     this.done.catch(() => {})
     options.signal?.addEventListener('abort', () => { this.cancel(new AbortedError('the job was cancelled')) }, { once: true })
@@ -131,7 +127,7 @@ export class JobScheduler extends TypedEventEmitter<JobSchedulerEvents> {
     this.timer = setInterval(() => { this.expire(); this.pump() }, PUMP_INTERVAL_MS)
     this.pump()
     // Say at once how many providers there are, even when none is there to change anything.
-    this.safeDispatchEvent('progress', { detail: this.progress() })
+    if (this.listenerCount('progress') > 0) this.safeDispatchEvent('progress', { detail: this.progress() })
   }
 
   progress (): JobProgress {
@@ -163,7 +159,7 @@ export class JobScheduler extends TypedEventEmitter<JobSchedulerEvents> {
     const usable = this.directory.live(now).filter(e => this.book.faultsOf(e.ad.peerId) < MAX_FAULTS_PER_JOB && (this.spec.paid?.eligible(e) ?? true))
     if (usable.length !== this.available) {
       this.available = usable.length
-      this.safeDispatchEvent('progress', { detail: this.progress() })
+      if (this.listenerCount('progress') > 0) this.safeDispatchEvent('progress', { detail: this.progress() })
     }
     for (const entry of this.picker.rank(usable, now)) {
       const peer = entry.ad.peerId

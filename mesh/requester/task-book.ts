@@ -208,6 +208,8 @@ export class TaskBook extends TypedEventEmitter<TaskBookEvents> {
     if (task.inflight.size === 0) this.running++
     task.inflight.set(peer, controller)
     task.owners.set(peer, owner)
+    // Fully assigned: no longer waiting (so `waiting` asks providers for no slot it cannot use).
+    if ((task.need ?? this.params.redundancy) - leadingCount(task) - task.inflight.size <= 0) { this.fresh.delete(index); this.retry.delete(index) }
     this.setState(task)
   }
 
@@ -297,9 +299,9 @@ export class TaskBook extends TypedEventEmitter<TaskBookEvents> {
     for (const [index, outcome] of [...this.held].sort((a, b) => a[0] - b[0])) {
       this.held.delete(index)
       this.tasks[index]!.outputs.clear()
-      this.safeDispatchEvent('result', { detail: outcome })
+      this.emit('result', { detail: outcome })
     }
-    if (unverified > 0) this.safeDispatchEvent('progress')
+    if (unverified > 0) this.emit('progress')
     return unverified
   }
 
@@ -329,7 +331,7 @@ export class TaskBook extends TypedEventEmitter<TaskBookEvents> {
           // A signed wrong result in a paid job is disputed: the accused gets no more of this job's tasks.
           this.faultCounts.set(p, fault.faultyReceipt !== undefined ? MAX_FAULTS_PER_JOB : this.faultsOf(p) + 1)
           book?.recordDisagreement(p, task.owners.get(p) ?? '')
-          this.safeDispatchEvent('fault', { detail: fault })
+          this.emit('fault', { detail: fault })
         }
       }
       for (const p of leadPeers) {
@@ -371,8 +373,8 @@ export class TaskBook extends TypedEventEmitter<TaskBookEvents> {
     this.params.reputation!.recordUnverified(by, task.owners.get(by) ?? '')
     this.emitReceipts(task, [by])
     this.emitTask(task)
-    this.safeDispatchEvent('provisional', { detail: outcome })
-    this.safeDispatchEvent('progress')
+    this.emit('provisional', { detail: outcome })
+    this.emit('progress')
   }
 
   private settle (task: TaskRecord, outcome: TaskOutcome): void {
@@ -384,8 +386,8 @@ export class TaskBook extends TypedEventEmitter<TaskBookEvents> {
     if (outcome.ok) this.emitReceipts(task, outcome.providers)
     task.outputs.clear()
     this.emitTask(task)
-    this.safeDispatchEvent('result', { detail: outcome })
-    this.safeDispatchEvent('progress')
+    this.emit('result', { detail: outcome })
+    this.emit('progress')
   }
 
   /** Hands out, once per provider and task, the receipts of providers whose result was accepted. */
@@ -397,18 +399,24 @@ export class TaskBook extends TypedEventEmitter<TaskBookEvents> {
       task.paid.add(p)
       receipts.push(r)
     }
-    if (receipts.length > 0) this.safeDispatchEvent('receipts', { detail: { index: task.index, receipts } })
+    if (receipts.length > 0) this.emit('receipts', { detail: { index: task.index, receipts } })
   }
 
   private setState (task: TaskRecord): void {
     if (task.state === 'verified' || task.state === 'failed') return
     task.state = task.escalated ? 'escalated' : task.inflight.size > 0 ? 'running' : 'pending'
     this.emitTask(task)
-    this.safeDispatchEvent('progress')
+    this.emit('progress')
+  }
+
+  /** Dispatches `type` when something listens for it (a relay attaches only on demand: mesh/events.ts). */
+  private emit (type: keyof TaskBookEvents, init?: CustomEventInit): void {
+    if (this.listenerCount(type) > 0) this.safeDispatchEvent(type, init)
   }
 
   private emitTask (task: TaskRecord): void {
-    this.safeDispatchEvent('task', { detail: { index: task.index, state: task.state, running: [...task.inflight.keys()], reported: [...task.results.keys()] } })
+    if (this.listenerCount('task') === 0) return
+    this.emit('task', { detail: { index: task.index, state: task.state, running: [...task.inflight.keys()], reported: [...task.results.keys()] } })
   }
 }
 
