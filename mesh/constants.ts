@@ -27,6 +27,16 @@ export const TASK_BATCH_BYTES = 256 * 1024
  * for a slot at most this much longer when a provider is full.
  */
 export const TASK_CREDIT_LINGER_MS = 1_000
+/**
+ * 20 ms: a provider queues about this much work per worker beyond the task each runs, judged by the
+ * mean run time of its recent tasks, so a worker that ends a short task finds the next one waiting
+ * while the requester's refill crosses the network (0.5–2 ms on loopback, 20–80 ms over the
+ * Internet). Tasks of 20 ms or more queue one per worker. bench/ (throughput): 1 ms tasks ran at
+ * 0.62× a local pool with one queued per worker.
+ */
+export const QUEUED_WORK_PER_WORKER_MS = 20
+/** 16: most tasks queued per worker however short they are (each holds its input until it runs). */
+export const MAX_QUEUED_PER_WORKER = 16
 /** 64 MiB: one blob (a module or an input). */
 export const MAX_BLOB_BYTES = 64 * 1024 * 1024
 /** 4 KiB: one cheque or cheque acknowledgement (an EIP-712 signature, two addresses, an amount). */

@@ -1,3 +1,4 @@
+import { transfer } from 'comlink'
 import { TaskError } from './errors.ts'
 import type { TaskErrorData } from './errors.ts'
 import { prepareModule } from './prepare.ts'
@@ -28,6 +29,10 @@ export function createRuntimeApi (): RuntimeApi {
         return { ok: false, error: { code: 'INVALID_MODULE', message: `invalid module: ${String(err)}` } }
       }
     },
-    run: runTask
+    run (params) {
+      const result = runTask(params)
+      // The output is an exact-size buffer of its own (wasi.ts): hand it over rather than copy it.
+      return result.ok ? transfer(result, [result.output.buffer]) : result
+    }
   }
 }

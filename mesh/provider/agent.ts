@@ -9,7 +9,7 @@ import type { ProviderTier } from '../ads/capacity-ad.ts'
 import { fetchBlob } from '../blob/protocol.ts'
 import type { BlobStore } from '../blob/store.ts'
 import { cidFromBytes, cidOf, verifyCid } from '../cid.ts'
-import { CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND, MAX_CHEQUE_MESSAGE_BYTES, TASK_PROTOCOL, TASK_SESSIONS_PER_PEER_PER_SECOND, TASK_SESSIONS_PER_CONNECTION } from '../constants.ts'
+import { CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND, MAX_CHEQUE_MESSAGE_BYTES, MAX_QUEUED_PER_WORKER, QUEUED_WORK_PER_WORKER_MS, TASK_PROTOCOL, TASK_SESSIONS_PER_PEER_PER_SECOND, TASK_SESSIONS_PER_CONNECTION } from '../constants.ts'
 import { peerRateLimit } from '../node/peer-rate-limit.ts'
 import { messageStream } from '../node/message-stream.ts'
 import type { PeerRateLimit } from '../node/peer-rate-limit.ts'
@@ -25,6 +25,9 @@ import { isTaskOutcome } from '../protocol/codes.ts'
 import type { ProviderRefusalCode } from '../protocol/codes.ts'
 import { TaskSessionServer, failureResponse, taskSpecOf } from '../protocol/task.ts'
 
+/** Weight of the newest task in the mean task time: 0.2 (about the last 5–10 tasks count). */
+const TASK_TIME_WEIGHT = 0.2
+
 export interface ProviderAgentOptions {
   node: MeshNode
   pool: WorkerPool
@@ -36,7 +39,11 @@ export interface ProviderAgentOptions {
   scoreMilli?: number
   /** Longest task timeout this provider accepts, ms. */
   maxTimeoutMs?: number
-  /** Tasks accepted beyond the worker count, waiting for a worker. */
+  /**
+   * Tasks accepted beyond the worker count, waiting for a worker. Default: adaptive — about
+   * QUEUED_WORK_PER_WORKER_MS of work per worker by the mean run time of recent tasks, 1 to
+   * MAX_QUEUED_PER_WORKER per worker.
+   */
   maxQueued?: number
   /** The money side (receipts, cheques, claims); without it the provider takes only free jobs. */
   payments?: ProviderPayments
@@ -80,13 +87,16 @@ export interface ProviderStats {
   sessions: number
   /** Task sessions reset for breaking the protocol (tasks past their credit, a reused request id). */
   violations: number
+  /** Tasks this provider takes at once now: workers + queue (deeper for short tasks). */
+  capacity: number
   paused: boolean
 }
 
 /**
- * The provider side of `/tabmesh/task/1.0.0`: accepts tasks from any requester, fetches the module
- * and input by CID from that requester (`/tabmesh/blob/1.0.0`, hash-verified, cached), runs them in
- * the worker pool and answers with the output and its CID, or a typed failure. Publishes capacity ads.
+ * The provider: serves task sessions (`/tabmesh/task/2.0.0`, mesh/protocol/task.ts) from any
+ * requester, fetches the module and input by CID from that requester (`/tabmesh/blob/1.0.0`,
+ * hash-verified, cached), runs them in the worker pool and answers with the output and its CID, or a
+ * typed failure. Short tasks get a deeper queue (QUEUED_WORK_PER_WORKER_MS). Publishes capacity ads.
  * Events: `task:start`, `task:end` (CustomEvent<ProviderTaskEvent>), `change`.
  */
 export class ProviderAgent extends EventTarget {
@@ -108,6 +118,8 @@ export class ProviderAgent extends EventTarget {
   private readonly sessionLimit: PeerRateLimit
   private readonly chequeLimit = peerRateLimit(CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND)
   private rateLimited = 0
+  /** Mean wall time of recent tasks (exponentially weighted), ms; undefined before the first. */
+  private meanTaskMs: number | undefined
   scoreMilli: number
 
   constructor (options: ProviderAgentOptions) {
@@ -116,7 +128,7 @@ export class ProviderAgent extends EventTarget {
     this.sessionLimit = peerRateLimit(TASK_PROTOCOL, options.sessionsPerPeerPerSecond ?? TASK_SESSIONS_PER_PEER_PER_SECOND)
     this.scoreMilli = options.scoreMilli ?? 0
     this.sessions = new TaskSessionServer({
-      capacity: () => options.pool.size + (options.maxQueued ?? options.pool.size),
+      capacity: () => this.capacity(),
       paused: () => this.paused,
       run: async (request, connection, signal) => await this.runTask(request, connection, signal),
       delivered: (request, response) => { if (owedFor(request, response)) this.options.payments!.recordDelivery(request.requester as `0x${string}`, BigInt(request.price)) },
@@ -181,9 +193,22 @@ export class ProviderAgent extends EventTarget {
     this.changed()
   }
 
+  /** Workers + queue: the slots the task sessions share. */
+  private capacity (): number {
+    return this.options.pool.size + (this.options.maxQueued ?? this.adaptiveQueue())
+  }
+
+  /** Tasks to queue beyond the workers: QUEUED_WORK_PER_WORKER_MS of recent-sized tasks per worker. */
+  private adaptiveQueue (): number {
+    const size = this.options.pool.size
+    if (this.meanTaskMs === undefined) return size
+    const perWorker = Math.ceil(QUEUED_WORK_PER_WORKER_MS / Math.max(this.meanTaskMs, 0.1))
+    return size * Math.min(MAX_QUEUED_PER_WORKER, Math.max(1, perWorker))
+  }
+
   stats (): ProviderStats {
     const pool = this.options.pool.stats()
-    return { running: this.running, queued: pool.queued, completed: this.completed, failed: this.failed, rejectedBusy: this.rejectedBusy, rateLimited: this.rateLimited, sessions: this.sessions.size, violations: this.sessions.violations, paused: this.paused }
+    return { running: this.running, queued: pool.queued, completed: this.completed, failed: this.failed, rejectedBusy: this.rejectedBusy, rateLimited: this.rateLimited, sessions: this.sessions.size, violations: this.sessions.violations, capacity: this.capacity(), paused: this.paused }
   }
 
   /** One task of a session (mesh/protocol/task.ts): refusals first, then the worker pool; always answers. */
@@ -201,7 +226,10 @@ export class ProviderAgent extends EventTarget {
     this.changed()
     let response: TaskResponse
     try {
+      const started = performance.now()
       response = await this.execute(request, connection, signal)
+      const took = performance.now() - started
+      this.meanTaskMs = this.meanTaskMs === undefined ? took : this.meanTaskMs + TASK_TIME_WEIGHT * (took - this.meanTaskMs)
       if (request.paid) response = await this.sign(request, response)
     } finally {
       this.running--

@@ -4,7 +4,7 @@ import { AbortedError, TabmeshError } from '../../errors/base.ts'
 import { RelayingEmitter } from '../events.ts'
 import type { ProviderEntry, ProviderDirectory } from '../ads/directory.ts'
 import { cidOf } from '../cid.ts'
-import { INLINE_INPUT_BYTES, TASK_GRACE_MS } from '../constants.ts'
+import { INLINE_INPUT_BYTES, MAX_QUEUED_PER_WORKER, TASK_GRACE_MS } from '../constants.ts'
 import { PeerUnreachableError, toMultiaddrs } from '../node/connections.ts'
 import { reportUnreachable } from '../node/reachability.ts'
 import type { MeshNode } from '../node/create-node.ts'
@@ -24,9 +24,10 @@ import type { AcceptedReceipts, FaultEvidence, JobProgress, JobSpec, JobSummary,
 /** Re-run the scheduling pass at least this often while a job is open (ads arrive, back-offs end), ms. */
 const PUMP_INTERVAL_MS = 500
 /**
- * Tasks kept in flight per advertised worker. 2 hides one dispatch round trip behind a running task
- * (bench/: 1 ms tasks ran at 0.18× a local pool with one per worker); a provider's credit is its
- * workers + queue (the queue defaults to the worker count), so it is never asked for more.
+ * Tasks a job may keep in flight per advertised worker, at least: 2 hides one dispatch round trip
+ * behind a running task (bench/: 1 ms tasks ran at 0.18× a local pool with one per worker). A
+ * provider that queues more (short tasks: QUEUED_WORK_PER_WORKER_MS) grants more credit, and a job
+ * may use all it is granted.
  */
 const PIPELINE_PER_WORKER = 2
 
@@ -166,7 +167,7 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
       const record = this.picker.record(peer)
       const session = this.sessions.get(peer)
       if (session === undefined) { this.openSession(entry); continue }
-      const slots = entry.ad.workers * PIPELINE_PER_WORKER
+      const slots = Math.max(entry.ad.workers * PIPELINE_PER_WORKER, session.credit + this.load.of(peer))
       while (session.credit > 0 && this.load.mayTake(peer, this, slots) && !this.picker.backedOff(peer, now)) {
         const index = this.book.next(peer, entry.ad.owner)
         if (index === undefined) { record.noTaskAt = this.book.version; break }
@@ -175,7 +176,7 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
       // Ask for as many slots as there are tasks waiting (the provider caps it by its free slots and
       // grants again the moment one frees, with the result that freed it), but only where a task could
       // go: a grant nobody uses is a round trip for nothing.
-      const wanted = record.noTaskAt === this.book.version || this.picker.backedOff(peer, now) ? 0 : Math.min(this.book.waiting, slots)
+      const wanted = record.noTaskAt === this.book.version || this.picker.backedOff(peer, now) ? 0 : Math.min(this.book.waiting, entry.ad.workers * (1 + MAX_QUEUED_PER_WORKER))
       session.want(this, wanted)
       this.asked.add(peer)
     }
