@@ -309,9 +309,9 @@ async function submit (args: string[]): Promise<number> {
     }
     const summary = await job.done
     if (values.json) {
-      console.log(JSON.stringify({ summary: true, jobId: summary.jobId, tasks: inputs.length, accepted: summary.accepted, failed: summary.failed, unverified: summary.unverified, rechecked: summary.rechecked, runs: summary.runs, durationMs: Math.round(summary.durationMs), faults: summary.faults.length }))
+      console.log(JSON.stringify({ summary: true, jobId: summary.jobId, tasks: inputs.length, accepted: summary.accepted, failed: summary.failed, trusted: summary.trusted, rechecked: summary.rechecked, runs: summary.runs, durationMs: Math.round(summary.durationMs), faults: summary.faults.length }))
     } else {
-      const trusted = summary.unverified > 0 ? ` (${summary.unverified} on a trusted provider's word)` : ''
+      const trusted = summary.trusted > 0 ? ` (${summary.trusted} on a trusted provider's word)` : ''
       console.error(`job ${summary.jobId}: ${summary.accepted} accepted${trusted}, ${summary.failed} failed, ${plural(summary.runs, 'task run')} in ${(summary.durationMs / 1000).toFixed(2)} s`)
     }
     if (paidJob !== undefined) {

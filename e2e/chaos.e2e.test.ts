@@ -152,7 +152,7 @@ describe('e2e chaos: providers killed, liars, a relay restart', () => {
     assert.ok(settlement.disputes.some(d => d.status === 'resolved'), `the liar's dispute was decided: ${JSON.stringify(settlement.disputes, (_k, v) => typeof v === 'bigint' ? v.toString() : v)}`)
     const stake = await pub.readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [liar.account.address] })
     assert.ok(settlement.slashed > 0n && stake === LOCAL_STAKE - settlement.slashed, `the liar was slashed on chain: stake ${stake}, settlement slashed ${settlement.slashed}, disputes ${JSON.stringify(settlement.disputes, (_k, v) => typeof v === 'bigint' ? v.toString() : v)}`)
-    console.log(`# measured: ${TASKS} paid tasks, ${summary.runs} runs (${summary.unverified} on trust), ${summary.faults.length} faults, ${settlement.disputes.length} disputes, node killed at ${killNodeAt}, tab at ${killTabAt}; paid ${paid}, slashed ${settlement.slashed}`)
+    console.log(`# measured: ${TASKS} paid tasks, ${summary.runs} runs (${summary.trusted} on trust), ${summary.faults.length} faults, ${settlement.disputes.length} disputes, node killed at ${killNodeAt}, tab at ${killTabAt}; paid ${paid}, slashed ${settlement.slashed}`)
   })
 
   it('the relay restarts mid-job: direct links keep carrying tasks, peers re-reserve, and a new tab joins afterwards', async () => {

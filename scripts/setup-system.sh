@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Tabmesh needs, if missing:
+# Installs the Debian packages Tabmesh needs, if missing (`npm run build`, hence `npm start` and
+# `npm test`, runs it first; it prints nothing when all are present):
 #   chromium                      — real browser for the e2e tests (playwright-core drives /usr/bin/chromium)
 #   clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 — builds jobs/wasi-c (C → wasm32-wasi)
 #   iproute2                      — `ip` for the loopback-only network namespace of the WebRTC tests
@@ -11,9 +12,13 @@ command -v wasm-ld-19 >/dev/null 2>&1 || need+=(lld-19)
 [ -d /usr/include/wasm32-wasi ] || need+=(wasi-libc)
 ls /usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need+=(libclang-rt-19-dev-wasm32)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
-if [ ${#need[@]} -eq 0 ]; then echo "setup-system: all system packages present"; exit 0; fi
+[ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 [ "$(id -u)" = "0" ] || SUDO="sudo"
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup-system: missing ${need[*]}, and this is not a Debian-like system (no apt-get): install them by hand" >&2
+  exit 1
+fi
 echo "setup-system: installing ${need[*]}"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import { plural, waitingForProviders } from './describe.ts'
 import type { JobProgress } from '../mesh/requester/types.ts'
 
-const progress = (p: Partial<JobProgress>): JobProgress => ({ total: 48, accepted: 0, failed: 0, running: 0, escalated: 0, unverified: 0, providers: 0, available: 0, needed: 2, ...p })
+const progress = (p: Partial<JobProgress>): JobProgress => ({ total: 48, accepted: 0, failed: 0, running: 0, escalated: 0, trusted: 0, providers: 0, available: 0, needed: 2, ...p })
 
 describe('describe: words for people', () => {
   it('plural: one provider, 2 providers, 1,000 tasks', () => {

@@ -14,7 +14,7 @@ export interface JobEvents {
   /** A task's final outcome, once per task. */
   result: CustomEvent<TaskOutcome>
   /** A trusted provider's output before the job ends, for displays (final outcomes come as `result`). */
-  provisional: CustomEvent<TaskOutcome>
+  trusted: CustomEvent<TaskOutcome>
   /** A provider was outvoted: the evidence. */
   fault: CustomEvent<FaultEvidence>
 }
@@ -45,7 +45,7 @@ export class Job extends RelayingEmitter<JobEvents> {
     super()
     this.controller = controller
     this.id = id
-    this.latest = { total, accepted: 0, failed: 0, running: 0, escalated: 0, unverified: 0, providers: 0, available: 0, needed: 0 }
+    this.latest = { total, accepted: 0, failed: 0, running: 0, escalated: 0, trusted: 0, providers: 0, available: 0, needed: 0 }
     this.done = scheduler.then(async s => {
       this.scheduler = s
       s.addEventListener('result', (e) => {
@@ -53,7 +53,7 @@ export class Job extends RelayingEmitter<JobEvents> {
         this.wake()
         if (this.listenerCount('result') > 0) this.safeDispatchEvent('result', { detail: e.detail })
       })
-      for (const type of ['progress', 'task', 'fault', 'provisional'] as const) this.relay(s, type)
+      for (const type of ['progress', 'task', 'fault', 'trusted'] as const) this.relay(s, type)
       s.start()
       this.dispatchEvent(new Event('started'))
       return await s.done

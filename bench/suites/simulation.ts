@@ -47,7 +47,7 @@ export const simulationSuite: BenchSuite = {
         case: `${PEERS} providers, ${TASKS.toLocaleString('en-US')}-task job, redundancy 2 (adaptive)`,
         tabmesh: { value: summary.accepted / seconds, unit: 'tasks/s' },
         baseline: { name: 'same tasks, no mesh, one thread', value: direct, unit: 'tasks/s' },
-        note: `${summary.accepted} accepted, ${summary.runs} runs (${summary.unverified} on trust) in ${seconds.toFixed(0)} s; every peer's libp2p stack shares this one thread`
+        note: `${summary.accepted} accepted, ${summary.runs} runs (${summary.trusted} on trust) in ${seconds.toFixed(0)} s; every peer's libp2p stack shares this one thread`
       }, {
         benchmark: 'Simulated mesh',
         case: 'memory per simulated peer (libp2p + provider)',

@@ -27,12 +27,12 @@ export interface ProviderReputation {
   /** Results outvoted by a quorum, ever. */
   disagreed: number
   /** Results accepted on trust alone (not replicated). */
-  unverified: number
+  trusted: number
   /** Last change, ms since the epoch. */
   updatedAt: number
 }
 
-/** Fired as `distrusted` when a provider disagrees with a quorum: its unverified results must be re-checked. */
+/** Fired as `distrusted` when a provider disagrees with a quorum: its results accepted on trust must be re-checked. */
 export interface DistrustedDetail {
   peerId: string
   owner: string
@@ -99,7 +99,7 @@ export class ReputationBook extends EventTarget {
 
   /** A result was accepted from this provider on trust alone. */
   recordUnverified (peerId: string, owner = ''): void {
-    for (const r of this.touch(peerId, owner)) r.unverified++
+    for (const r of this.touch(peerId, owner)) r.trusted++
     this.changed()
   }
 
@@ -143,5 +143,5 @@ export class ReputationBook extends EventTarget {
 }
 
 function empty (key: string): ProviderReputation {
-  return { key, consecutive: 0, agreed: 0, disagreed: 0, unverified: 0, updatedAt: 0 }
+  return { key, consecutive: 0, agreed: 0, disagreed: 0, trusted: 0, updatedAt: 0 }
 }

@@ -35,7 +35,7 @@ export interface JobSchedulerEvents {
   /** A task's final outcome, once per task. */
   result: CustomEvent<TaskOutcome>
   /** A trusted provider's output as soon as it arrives (accepted on trust), for displays. */
-  provisional: CustomEvent<TaskOutcome>
+  trusted: CustomEvent<TaskOutcome>
   /** Receipts now owed payment. */
   receipts: CustomEvent<AcceptedReceipts>
   task: CustomEvent<TaskStatus>
@@ -112,7 +112,7 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
     this.load = options.load ?? new ProviderLoad()
     this.ownsSessions = options.sessions === undefined
     this.sessions = options.sessions ?? new TaskSessions(node)
-    for (const type of ['result', 'provisional', 'receipts', 'task', 'fault'] as const) this.relay(this.book, type)
+    for (const type of ['result', 'trusted', 'receipts', 'task', 'fault'] as const) this.relay(this.book, type)
     this.relay(this.book, 'progress', () => this.progress())
     this.done = new Promise((resolve, reject) => { this.resolveDone = resolve; this.rejectDone = reject })
     this.done.catch(() => {})
@@ -133,7 +133,7 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
 
   progress (): JobProgress {
     const c = this.book.counts()
-    return { total: c.total, accepted: c.accepted, failed: c.failed, running: c.running, escalated: c.escalated, unverified: c.unverified, providers: c.providers, available: this.available, needed: this.spec.redundancy }
+    return { total: c.total, accepted: c.accepted, failed: c.failed, running: c.running, escalated: c.escalated, trusted: c.trusted, providers: c.providers, available: this.available, needed: this.spec.redundancy }
   }
 
   /** Stops scheduling and cancels every run in flight on its provider; `done` rejects with `err`. */
@@ -309,7 +309,7 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
   private finish (): void {
     if (this.finished) return
     this.cleanup()
-    const unverified = this.book.releaseHeld()
+    const trusted = this.book.releaseTrusted()
     const c = this.book.counts()
     this.resolveDone({
       jobId: this.spec.jobId,
@@ -317,7 +317,7 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
       failed: c.failed,
       durationMs: performance.now() - this.started,
       faults: this.book.faults,
-      unverified,
+      trusted,
       rechecked: c.rechecked,
       runs: c.runs
     })

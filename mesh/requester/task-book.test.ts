@@ -9,15 +9,15 @@ import type { FaultEvidence, TaskOutcome } from './types.ts'
 
 const out = (text: string): RunReport => ({ kind: 'output', cid: `cid-${text}`, output: new TextEncoder().encode(text) })
 
-function book (params: Partial<ConstructorParameters<typeof TaskBook>[0]> = {}): { book: TaskBook, results: TaskOutcome[], faults: FaultEvidence[], provisional: TaskOutcome[] } {
+function book (params: Partial<ConstructorParameters<typeof TaskBook>[0]> = {}): { book: TaskBook, results: TaskOutcome[], faults: FaultEvidence[], trusted: TaskOutcome[] } {
   const b = new TaskBook({ tasks: 1, redundancy: 2, maxProvidersPerTask: 5, taskSpec: () => '0x00', ...params })
   const results: TaskOutcome[] = []
   const faults: FaultEvidence[] = []
-  const provisional: TaskOutcome[] = []
+  const trusted: TaskOutcome[] = []
   b.addEventListener('result', (e) => { results.push(e.detail) })
   b.addEventListener('fault', (e) => { faults.push(e.detail) })
-  b.addEventListener('provisional', (e) => { provisional.push(e.detail) })
-  return { book: b, results, faults, provisional }
+  b.addEventListener('trusted', (e) => { trusted.push(e.detail) })
+  return { book: b, results, faults, trusted }
 }
 
 /** Runs task `index` on `peer` and records `report`. */
@@ -43,7 +43,7 @@ describe('task book', () => {
     assert.equal(results.length, 1)
     assert.deepEqual(results[0], { index: 0, ok: true, output: new TextEncoder().encode('x'), outputCid: 'cid-x', providers: ['A', 'B'], verification: 'quorum' })
     assert.equal(b.openTasks, 0)
-    assert.deepEqual({ ...b.counts(), total: 0 }, { total: 0, accepted: 1, failed: 0, running: 0, escalated: 0, unverified: 0, providers: 2, rechecked: 0, runs: 2 })
+    assert.deepEqual({ ...b.counts(), total: 0 }, { total: 0, accepted: 1, failed: 0, running: 0, escalated: 0, trusted: 0, providers: 2, rechecked: 0, runs: 2 })
   })
 
   it('escalates a split vote to providers that agreed with a quorum before, and records the outvoted one', () => {
@@ -89,13 +89,13 @@ describe('task book', () => {
     // The scheduler hashes the output and verifies a receipt before `end`: the run counts as in flight meanwhile.
     const reputation = new ReputationBook({ trustThreshold: 1, spotCheckRate: 0.5 }, () => 0.9)
     reputation.recordAgreement('T', '0xT')
-    const { book: b, results, provisional } = book({ tasks: 1, reputation })
+    const { book: b, results, trusted } = book({ tasks: 1, reputation })
     assert.equal(b.next('T', '0xT'), 0)
     b.start(0, 'T', '0xT', new AbortController())
     assert.equal(b.next('T', '0xT'), undefined)
     b.end(0, 'T', out('x'))
     assert.equal(b.next('T', '0xT'), undefined)
-    assert.equal(provisional.length, 1)
+    assert.equal(trusted.length, 1)
     assert.equal(results.length, 0)
   })
 
@@ -114,12 +114,12 @@ describe('task book', () => {
   it('accepts a trusted provider\'s output on trust, holds it to the end, and reopens it when that provider is caught lying', () => {
     const reputation = new ReputationBook({ trustThreshold: 1, spotCheckRate: 0.5 }, () => 0.9)
     reputation.recordAgreement('T', '0xT')
-    const { book: b, results, provisional } = book({ tasks: 2, reputation })
+    const { book: b, results, trusted } = book({ tasks: 2, reputation })
     assert.equal(b.next('T', '0xT'), 0)
     run(b, 0, 'T', out('x'))
-    assert.equal(provisional.length, 1, 'shown at once')
+    assert.equal(trusted.length, 1, 'shown at once')
     assert.equal(results.length, 0, 'but not final')
-    assert.equal(b.counts().unverified, 1)
+    assert.equal(b.counts().trusted, 1)
     assert.equal(b.reopenTrustedBy('T', '0xT'), 1)
     assert.equal(b.counts().rechecked, 1)
     assert.equal(b.isOpen(0), true)
@@ -135,7 +135,7 @@ describe('task book', () => {
     assert.equal(b.next('T', '0xT'), 0)
     run(b, 0, 'T', out('x'))
     assert.equal(b.openTasks, 0)
-    assert.equal(b.releaseHeld(), 1)
+    assert.equal(b.releaseTrusted(), 1)
     assert.equal(results.length, 1)
     assert.equal(results[0]!.ok && results[0]!.verification, 'trusted')
   })

@@ -37,7 +37,7 @@ export interface TaskBookEvents {
   /** A task's final outcome (once per task). */
   result: CustomEvent<TaskOutcome>
   /** A trusted provider's output accepted on its word alone, before the job ends (for displays). */
-  provisional: CustomEvent<TaskOutcome>
+  trusted: CustomEvent<TaskOutcome>
   /** Receipts now owed payment. */
   receipts: CustomEvent<AcceptedReceipts>
   task: CustomEvent<TaskStatus>
@@ -65,12 +65,12 @@ interface TaskRecord {
   escalated: boolean
   /** Agreeing results needed: `redundancy`, or 1 for a trusted provider's task run once; undefined until first assigned. */
   need: number | undefined
-  /** The trusted provider whose word alone accepted this task (state `unverified`). */
+  /** The trusted provider whose word alone accepted this task (state `trusted`). */
   trustedBy: string | undefined
 }
 
 /** Counts of a job's tasks and runs (JobProgress and JobSummary read them). */
-export type TaskBookCounts = Pick<JobProgress, 'total' | 'accepted' | 'failed' | 'running' | 'escalated' | 'unverified' | 'providers'> & {
+export type TaskBookCounts = Pick<JobProgress, 'total' | 'accepted' | 'failed' | 'running' | 'escalated' | 'trusted' | 'providers'> & {
   /** Tasks reopened because the provider that alone vouched for them was caught disagreeing. */
   rechecked: number
   /** Task runs that reported a result. */
@@ -114,7 +114,7 @@ export class TaskBook extends TypedEventEmitter<TaskBookEvents> {
   private readonly contributors = new Set<string>()
   readonly faults: FaultEvidence[] = []
   /** Tasks accepted on trust, by index, released as results when the job ends. */
-  private readonly held = new Map<number, TaskOutcome>()
+  private readonly acceptedOnTrust = new Map<number, TaskOutcome>()
   private accepted = 0
   private failed = 0
   private running = 0
@@ -160,7 +160,7 @@ export class TaskBook extends TypedEventEmitter<TaskBookEvents> {
   isOpen (index: number): boolean { return this.open.has(index) }
 
   counts (): TaskBookCounts {
-    return { total: this.tasks.length, accepted: this.accepted, failed: this.failed, running: this.running, escalated: this.escalated, unverified: this.held.size, providers: this.contributors.size, rechecked: this.rechecked, runs: this.runs }
+    return { total: this.tasks.length, accepted: this.accepted, failed: this.failed, running: this.running, escalated: this.escalated, trusted: this.acceptedOnTrust.size, providers: this.contributors.size, rechecked: this.rechecked, runs: this.runs }
   }
 
   /** Outvoted results of `peer` in this job (a provider at MAX_FAULTS_PER_JOB gets no more tasks). */
@@ -266,11 +266,11 @@ export class TaskBook extends TypedEventEmitter<TaskBookEvents> {
   reopenTrustedBy (peer: string, owner: string): number {
     const address = owner.toLowerCase()
     let reopened = 0
-    for (const index of [...this.held.keys()]) {
+    for (const index of [...this.acceptedOnTrust.keys()]) {
       const task = this.tasks[index]!
       const by = task.trustedBy!
       if (by !== peer && (address === '' || task.owners.get(by)?.toLowerCase() !== address)) continue
-      this.held.delete(index)
+      this.acceptedOnTrust.delete(index)
       task.trustedBy = undefined
       task.need = this.params.redundancy
       task.state = 'pending'
@@ -294,15 +294,15 @@ export class TaskBook extends TypedEventEmitter<TaskBookEvents> {
    * Ends the book: tasks held on trust are final now (no replicated task is left to contradict them)
    * and are emitted as results, in index order. Returns how many there were.
    */
-  releaseHeld (): number {
-    const unverified = this.held.size
-    for (const [index, outcome] of [...this.held].sort((a, b) => a[0] - b[0])) {
-      this.held.delete(index)
+  releaseTrusted (): number {
+    const trusted = this.acceptedOnTrust.size
+    for (const [index, outcome] of [...this.acceptedOnTrust].sort((a, b) => a[0] - b[0])) {
+      this.acceptedOnTrust.delete(index)
       this.tasks[index]!.outputs.clear()
       this.emit('result', { detail: outcome })
     }
-    if (unverified > 0) this.emit('progress')
-    return unverified
+    if (trusted > 0) this.emit('progress')
+    return trusted
   }
 
   private evaluate (task: TaskRecord): void {
@@ -365,15 +365,15 @@ export class TaskBook extends TypedEventEmitter<TaskBookEvents> {
   private acceptOnTrust (task: TaskRecord, by: string, cid: string): void {
     const receipt = task.receipts.get(by)
     const outcome: TaskOutcome = { index: task.index, ok: true, output: task.outputs.get(cid)!, outputCid: cid, providers: [by], verification: 'trusted', ...(receipt !== undefined ? { receipts: [receipt] } : {}) }
-    task.state = 'unverified'
+    task.state = 'trusted'
     task.trustedBy = by
     this.open.delete(task.index)
-    this.held.set(task.index, outcome)
+    this.acceptedOnTrust.set(task.index, outcome)
     this.accepted++
     this.params.reputation!.recordUnverified(by, task.owners.get(by) ?? '')
     this.emitReceipts(task, [by])
     this.emitTask(task)
-    this.emit('provisional', { detail: outcome })
+    this.emit('trusted', { detail: outcome })
     this.emit('progress')
   }
 

@@ -61,10 +61,10 @@ export interface SignedReceipt {
 }
 
 /**
- * Where one task stands, for progress displays. `unverified`: accepted on a trusted provider's word
+ * Where one task stands, for progress displays. `trusted`: accepted on a trusted provider's word
  * alone (adaptive replication); it becomes `verified` at the end of the job, or is re-checked.
  */
-export type TaskState = 'pending' | 'running' | 'verified' | 'unverified' | 'escalated' | 'failed'
+export type TaskState = 'pending' | 'running' | 'verified' | 'trusted' | 'escalated' | 'failed'
 
 export interface TaskStatus {
   index: number
@@ -117,7 +117,7 @@ export interface JobProgress {
   running: number
   escalated: number
   /** Of `accepted`, tasks accepted on a trusted provider's word alone (adaptive replication). */
-  unverified: number
+  trusted: number
   /** Distinct providers that returned at least one result. */
   providers: number
   /**
@@ -136,7 +136,7 @@ export interface JobSummary {
   durationMs: number
   faults: FaultEvidence[]
   /** Tasks accepted on trust alone (a subset of `accepted`). */
-  unverified: number
+  trusted: number
   /** Tasks accepted on trust that were re-checked because their provider was caught disagreeing. */
   rechecked: number
   /** Task runs asked of providers that returned a result (agreeing or not). */

@@ -9,7 +9,7 @@ export interface SurvivingWrongResultsParameters {
   trustThreshold: number
   /** Whether the provider is already trusted when the job starts (it earned trust in earlier jobs). */
   startTrusted: boolean
-  /** Whether a caught provider's unverified results are re-checked (Tabmesh: yes; plain BOINC: no). */
+  /** Whether a caught provider's results accepted on trust are re-checked (Tabmesh: yes; plain BOINC: no). */
   recheck?: boolean
 }
 

@@ -38,8 +38,8 @@ interface RunView {
   sum: number
 }
 
-/** What each cell colour means; `unverified` is a task accepted on a trusted provider's word. */
-const STATE_TEXT: Record<TaskState, string> = { pending: 'waiting', running: 'running', verified: 'verified by a quorum', unverified: 'accepted on trust', escalated: 'escalated (outputs disagreed)', failed: 'failed' }
+/** What each cell colour means; `trusted` is a task accepted on a trusted provider's word. */
+const STATE_TEXT: Record<TaskState, string> = { pending: 'waiting', running: 'running', verified: 'verified by a quorum', trusted: 'accepted on trust', escalated: 'escalated (outputs disagreed)', failed: 'failed' }
 const MANDELBROT: MandelbrotLayout = { width: 512, height: 384, tile: 64, maxIter: 400 }
 /** How often the "N other providers online" line is refreshed, ms (ads expire without an event). */
 const PROVIDER_COUNT_REFRESH_MS = 2_000
@@ -141,13 +141,13 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
     view.job.addEventListener('result', e => {
       const r = (e as CustomEvent<TaskOutcome>).detail
       view.outcomes.push(r)
-      view.states[r.index] = !r.ok ? 'failed' : r.verification === 'trusted' ? 'unverified' : 'verified'
+      view.states[r.index] = !r.ok ? 'failed' : r.verification === 'trusted' ? 'trusted' : 'verified'
       if (r.ok && view.kind === 'primes') view.sum += Number(new TextDecoder().decode(r.output))
       if (r.ok && view.layout !== undefined) paintTile(view.inputs[r.index]!, r.output)
       repaint()
     })
     // A trusted provider's tile shows at once; its final result (the same, unless re-checked) repaints it.
-    view.job.addEventListener('provisional', e => {
+    view.job.addEventListener('trusted', e => {
       const r = (e as CustomEvent<TaskOutcome>).detail
       if (r.ok && view.layout !== undefined) paintTile(view.inputs[r.index]!, r.output)
     })
@@ -195,7 +195,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
   const p = run?.progress
   const finished = p !== undefined ? p.accepted + p.failed : 0
   // Held (not yet released) plus released results a trusted provider vouched for alone.
-  const onTrust = (p?.unverified ?? 0) + (run?.outcomes.filter(r => r.ok && r.verification === 'trusted').length ?? 0)
+  const trustedCount = (p?.trusted ?? 0) + (run?.outcomes.filter(r => r.ok && r.verification === 'trusted').length ?? 0)
   const waiting = p !== undefined && run !== undefined && !run.done ? waitingForProviders(p) : undefined
   // The typed price in base units: undefined while it is not an amount (the form says so).
   const priceUnits = app.wallet === undefined ? 0n : priceOrUndefined(price)
@@ -246,8 +246,8 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
           <h3>{run.name} <code className="muted small">{run.job.id.slice(0, 18)}…</code></h3>
           <progress max={p.total} value={finished} aria-label="Job progress" />
           {waiting !== undefined && <p className="waiting" role="status" data-testid="job-waiting">{capitalize(waiting)} — this tab does not run its own jobs. Open the app in another browser tab or run <code>npx tabmesh provide</code>; the job keeps waiting until you cancel it.</p>}
-          <p data-testid="job-progress">{finished} of {plural(p.total, 'task')} done · {p.accepted - onTrust} verified by {plural(run.redundancy, 'provider')} each
-            {onTrust > 0 && <> · <span title="Adaptive replication: a trusted provider's tasks are spot-checked instead of replicated">{onTrust} accepted on a trusted provider's word</span></>}
+          <p data-testid="job-progress">{finished} of {plural(p.total, 'task')} done · {p.accepted - trustedCount} verified by {plural(run.redundancy, 'provider')} each
+            {trustedCount > 0 && <> · <span title="Adaptive replication: a trusted provider's tasks are spot-checked instead of replicated">{trustedCount} accepted on a trusted provider's word</span></>}
             {' '}· {p.failed} failed · {p.running} running{p.escalated > 0 ? ` · ${p.escalated} escalated` : ''} · results from {plural(p.providers, 'provider')}
             {run.kind === 'primes' && run.done && <> · <strong>{run.sum.toLocaleString('en-US')} primes</strong></>}
             {run.done && run.error === undefined && <> · <strong data-testid="job-done">done</strong></>}
@@ -260,7 +260,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
               <li key={i} className={`cell ${s}`} title={`Task ${i}: ${STATE_TEXT[s]}${run.where[i]!.length > 0 ? ` on ${run.where[i]!.map(w => w.slice(-6)).join(', ')}` : ''}`}><span className="sr-only">Task {i}: {STATE_TEXT[s]}</span></li>
             ))}
           </ol>
-          <p className="legend small">{(['pending', 'running', 'verified', 'unverified', 'escalated', 'failed'] as TaskState[]).map(s => <span key={s}><i className={`cell ${s}`} />{STATE_TEXT[s]}</span>)}</p>
+          <p className="legend small">{(['pending', 'running', 'verified', 'trusted', 'escalated', 'failed'] as TaskState[]).map(s => <span key={s}><i className={`cell ${s}`} />{STATE_TEXT[s]}</span>)}</p>
           {run.layout !== undefined && <canvas ref={canvas} width={run.layout.width} height={run.layout.height} className="mandelbrot" role="img" aria-label="Mandelbrot image, drawn tile by tile as tasks are verified" data-testid="mandelbrot" />}
           {run.outcomes.length > 0 && <TaskResults outcomes={run.outcomes} inputs={run.inputs} />}
           <button type="button" onClick={download} disabled={run.outcomes.length === 0}>{run.layout !== undefined ? 'Download PNG' : 'Download results (JSON lines)'}</button>

@@ -12,7 +12,7 @@ const PING_INTERVAL_MS = 5_000
 /** What this tab's own jobs learnt of a provider (adaptive replication), in words. */
 function trustText (book: ReputationBook, peerId: string, owner: string): string {
   const r = book.get(peerId)
-  if (r.agreed + r.disagreed + r.unverified === 0) return 'not seen'
+  if (r.agreed + r.disagreed + r.trusted === 0) return 'not seen'
   if (book.isTrusted(peerId, owner)) return `trusted (${r.agreed} agreed)`
   if (r.disagreed > 0) return `caught ${r.disagreed}× · ${r.consecutive}/${book.policy.trustThreshold}`
   return `${r.consecutive}/${book.policy.trustThreshold} agreed`
