@@ -33,7 +33,7 @@ import type { ReputationPolicy } from '../mesh/requester/reputation.ts'
  * modules and inputs by CID, and schedules jobs (docs/architecture.md, "The path of one job").
  *
  * @example
- * import { createClient } from 'tabmesh/sdk'
+ * import { createClient } from '@tabmesh/sdk'
  * const client = await createClient({ bootstrap: ['/ip4/127.0.0.1/tcp/9090/ws/p2p/12D3Koo…'] })
  * const job = client.submit({ module: primesWasm, inputs: ['0 1000000', '1000000 2000000'], redundancy: 2 })
  * for await (const r of job.results()) if (r.ok) console.log(r.index, new TextDecoder().decode(r.output))

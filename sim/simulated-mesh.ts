@@ -3,6 +3,7 @@ import { createClient } from '../sdk/index.ts'
 import type { CreateClientParameters, TabmeshClient } from '../sdk/index.ts'
 import { MemoryBlobStore } from '../mesh/blob/store.ts'
 import { CAPACITY_TOPIC } from '../mesh/constants.ts'
+import { memory } from '@libp2p/memory'
 import { createMeshNode } from '../mesh/node/create-node.ts'
 import type { MeshNode } from '../mesh/node/create-node.ts'
 import { keepBootstrap } from '../mesh/node/keep-bootstrap.ts'
@@ -61,8 +62,10 @@ export interface SimulatedMesh {
  * const job = mesh.client.submit({ module, inputs, redundancy: 2 })
  */
 export async function startSimulatedMesh (params: SimulatedMeshParameters): Promise<SimulatedMesh> {
-  const memory = { latencyMs: params.latencyMs ?? 5 }
-  const relay = await createMeshNode({ profile: 'relay', memory })
+  const latency = params.latencyMs ?? 5
+  /** The in-process memory transport, each node on an address of its own. */
+  const memoryTransport = (): { transports: [ReturnType<typeof memory>], listen: string[] } => ({ transports: [memory({ latency })], listen: [`/memory/${crypto.randomUUID()}`] })
+  const relay = await createMeshNode({ profile: 'relay', transport: memoryTransport() })
   relay.services.pubsub.subscribe(CAPACITY_TOPIC)
   const bootstrap = relay.getMultiaddrs().map(a => a.toString())
   const providers: SimulatedProvider[] = []
@@ -70,7 +73,7 @@ export async function startSimulatedMesh (params: SimulatedMeshParameters): Prom
 
   const addProvider = async (options: { cheater?: boolean } = {}): Promise<SimulatedProvider> => {
     const cheater = options.cheater ?? (cheatersLeft-- > 0)
-    const node = await createMeshNode({ profile: 'node', memory })
+    const node = await createMeshNode({ profile: 'node', transport: memoryTransport() })
     void dialQuietly(node, bootstrap)
     const pool = new WorkerPool({ size: params.workersPerProvider ?? 1, spawn: spawnInlineWorker })
     const handle = await createProvider({
@@ -89,7 +92,7 @@ export async function startSimulatedMesh (params: SimulatedMeshParameters): Prom
   for (let started = 0; started < params.providers; started += START_BATCH) {
     await Promise.all(Array.from({ length: Math.min(START_BATCH, params.providers - started) }, async () => await addProvider()))
   }
-  const requesterNode = await createMeshNode({ profile: 'node', memory })
+  const requesterNode = await createMeshNode({ profile: 'node', transport: memoryTransport() })
   await dialQuietly(requesterNode, bootstrap)
   const stopKeeping = keepBootstrap(requesterNode, bootstrap)
   const client = await createClient({ ...params.client, node: requesterNode })

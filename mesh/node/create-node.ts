@@ -1,4 +1,5 @@
 import { createLibp2p } from 'libp2p'
+import type { Libp2pOptions } from 'libp2p'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import { webSockets } from '@libp2p/websockets'
 import { webRTC } from '@libp2p/webrtc'
@@ -8,8 +9,6 @@ import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
-import { echo } from '@libp2p/echo'
-import type { Echo } from '@libp2p/echo'
 import { ping } from '@libp2p/ping'
 import { gossipsub } from '@libp2p/gossipsub'
 import type { GossipSub } from '@libp2p/gossipsub'
@@ -17,7 +16,6 @@ import type { Identify } from '@libp2p/identify'
 import type { Ping as PingService } from '@libp2p/ping'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { memory } from '@libp2p/memory'
 import { DIAL_TIMEOUT_MS } from '../constants.ts'
 import { MESH_PEER_SCORE_PARAMS, MESH_PEER_SCORE_THRESHOLDS } from './gossip-scoring.ts'
 import { isPrivate } from '@libp2p/utils'
@@ -37,17 +35,9 @@ export function isLocalMesh (bootstrap: string[]): boolean {
 /** Which peer this is: a browser tab, a Node peer (provider / SDK requester) or a relay. */
 export type MeshProfile = 'browser' | 'node' | 'relay'
 
-/**
- * Echo streams one connection may have open: 1. Echo costs the node what the peer sends (no
- * amplification) and each stream ends after the library's 20 s; it gives a raw round-trip baseline.
- */
-const ECHO_STREAMS_PER_CONNECTION = 1
-
 export interface MeshServices {
   identify: Identify
   ping: PingService
-  /** `/echo/1.0.0` (one stream per connection): the raw round trip the dispatch benchmark divides by. */
-  echo: Echo
   pubsub: GossipSub
   /** The relay profile's circuit relay v2 server. */
   relay?: CircuitRelayService
@@ -75,11 +65,13 @@ export interface CreateMeshNodeParameters {
   /** Relay profile: reservations one IP may hold (default RESERVATIONS_PER_IP, 32). */
   reservationsPerIp?: number
   /**
-   * Simulation only (sim/): the in-process libp2p memory transport instead of the profile's
-   * network transports, with this one-way latency per message, ms. Everything above the transport
-   * (noise, yamux, gossipsub, the Tabmesh protocols) is the same code.
+   * Simulation only (sim/): these transports (the in-process libp2p memory transport) instead of the
+   * profile's network ones, listening on `listen`. Everything above the transport (noise, yamux,
+   * gossipsub, the Tabmesh protocols) is the same code. Passed in, so that the SDK does not ship it.
    */
-  memory?: { latencyMs: number }
+  transport?: { transports: NonNullable<Libp2pOptions['transports']>, listen: string[] }
+  /** More libp2p services by name (providers add `/echo/1.0.0`: mesh/provider/services.ts). */
+  services?: Record<string, (components: never) => unknown>
 }
 
 /**
@@ -141,8 +133,8 @@ export function defaultListen (profile: MeshProfile): string[] {
 export async function createMeshNode (params: CreateMeshNodeParameters): Promise<MeshNode> {
   const { profile } = params
   const rtcConfiguration: RTCConfiguration = { iceServers: params.iceServers ?? [] }
-  const transports = params.memory !== undefined
-    ? [memory({ latency: params.memory.latencyMs })]
+  const transports = params.transport !== undefined
+    ? params.transport.transports
     : profile === 'relay'
     ? [webSockets()]
     : profile === 'browser'
@@ -152,7 +144,6 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
   const services: Record<string, unknown> = {
     identify: identify(),
     ping: ping(),
-    echo: echo({ maxInboundStreams: ECHO_STREAMS_PER_CONNECTION, maxOutboundStreams: ECHO_STREAMS_PER_CONNECTION }),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
       emitSelf: false,
@@ -160,7 +151,8 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
       floodPublish: true,
       scoreParams: MESH_PEER_SCORE_PARAMS,
       scoreThresholds: MESH_PEER_SCORE_THRESHOLDS
-    })
+    }),
+    ...params.services
   }
   if (profile === 'relay') {
     services.relay = circuitRelayServer({
@@ -177,7 +169,7 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
   const reservations = reservationGate(params.reservationsPerIp)
   const node = await createLibp2p({
     ...(params.privateKey !== undefined ? { privateKey: params.privateKey } : {}),
-    addresses: { listen: params.listen ?? (params.memory !== undefined ? [`/memory/${crypto.randomUUID()}`] : defaultListen(profile)) },
+    addresses: { listen: params.listen ?? params.transport?.listen ?? defaultListen(profile) },
     transports: transports as never,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ maxEarlyStreams: MAX_EARLY_STREAMS })],

@@ -6,6 +6,7 @@ import { spawnNodeWorker } from '../../worker-runtime/spawn-node.ts'
 import { fsBlobStore } from '../blob/fs-store.ts'
 import { MemoryBlobStore, tieredStore } from '../blob/store.ts'
 import { createMeshNode } from '../node/create-node.ts'
+import { providerServices } from './services.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import type { ProviderAgent } from './agent.ts'
 import { createProvider } from './create-provider.ts'
@@ -56,7 +57,7 @@ export interface NodeProviderHandle {
 /** Starts a heavy (Node) provider: libp2p node profile, worker_threads pool, disk blob cache, capacity ads. */
 export async function startNodeProvider (params: StartNodeProviderParameters): Promise<NodeProviderHandle> {
   const pool = new WorkerPool({ size: params.workers ?? availableParallelism(), spawn: spawnNodeWorker })
-  const node = await createMeshNode({ profile: 'node', bootstrap: params.bootstrap, ...(params.listen !== undefined ? { listen: params.listen } : {}) })
+  const node = await createMeshNode({ profile: 'node', bootstrap: params.bootstrap, services: providerServices(), ...(params.listen !== undefined ? { listen: params.listen } : {}) })
   let payments: ProviderPayments | undefined
   if (params.chain !== undefined && params.account !== undefined) {
     // On the local chain a new provider funds and stakes itself so it can take paid jobs at once.

@@ -4,6 +4,7 @@ import { MemoryBlobStore, tieredStore } from '../../mesh/blob/store.ts'
 import { connectionKind } from '../../mesh/node/connections.ts'
 import type { ConnectionKind } from '../../mesh/node/connections.ts'
 import { createMeshNode } from '../../mesh/node/create-node.ts'
+import { providerServices } from '../../mesh/provider/services.ts'
 import type { MeshNode } from '../../mesh/node/create-node.ts'
 import { maintainOverlay } from '../../mesh/node/overlay.ts'
 import { acceptUnreachableReports } from '../../mesh/node/reachability.ts'
@@ -121,7 +122,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   // Start-up steps that do not depend on each other run at once: libp2p (and the relay dial) starts
   // first; the worker pool is made and benchmarked as soon as the settings (IndexedDB) and the
   // benchmark module are in, while libp2p is still connecting.
-  const nodeReady = createMeshNode({ profile: 'browser', bootstrap: config.bootstrap }).then(n => { startupMs.node = Math.round(performance.now()); return n })
+  const nodeReady = createMeshNode({ profile: 'browser', bootstrap: config.bootstrap, services: providerServices() }).then(n => { startupMs.node = Math.round(performance.now()); return n })
   const [settings, primes] = await Promise.all([loadSettings(), fetch(primesUrl).then(async r => new Uint8Array(await r.arrayBuffer()))])
   const workers = config.workers ?? settings.workers
   const pool = new WorkerPool({ size: workers, spawn: spawnBrowserWorker })

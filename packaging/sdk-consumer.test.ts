@@ -1,0 +1,112 @@
+// @tabmesh/sdk as a user gets it: built, checked (publint, arethetypeswrong), packed with `npm pack`,
+// installed into an empty project from the tarball with install scripts on, type-checked against
+// its .d.ts, and run by plain Node (no type stripping) against a local mesh: a function call and a
+// small job, answered by a real Node provider.
+import assert from 'node:assert/strict'
+import { execFile, execFileSync } from 'node:child_process'
+import { promisify } from 'node:util'
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { after, before, describe, it } from 'node:test'
+import { bundledPrimesPath, startNodeProvider } from '../mesh/provider/node-provider.ts'
+import type { NodeProviderHandle } from '../mesh/provider/node-provider.ts'
+import { startRelay } from '../relay/start-relay.ts'
+import type { RelayHandle } from '../relay/start-relay.ts'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const bin = (name: string): string => join(root, 'node_modules/.bin', name)
+/** Budget for the SDK installed alone, dependencies included: 100 MB. */
+const MAX_INSTALLED_BYTES = 100_000_000
+
+/** The environment without what `npm test` sets for its scripts (npm_config_*, the workspace's paths). */
+function cleanEnv (): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')))
+}
+
+function run (cmd: string, args: string[], cwd: string): string {
+  return execFileSync(cmd, args, { cwd, env: cleanEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 })
+}
+
+/** Runs without blocking this process: the relay and provider the consumer talks to live here. */
+async function runAsync (cmd: string, args: string[], cwd: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(cmd, args, { cwd, env: cleanEnv(), encoding: 'utf8', timeout: 120_000 })
+  return stdout
+}
+
+function bytesUnder (dir: string): number {
+  let total = 0
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name)
+    const s = statSync(path, { throwIfNoEntry: false })
+    if (s === undefined) continue
+    total += s.isDirectory() ? bytesUnder(path) : s.size
+  }
+  return total
+}
+
+describe('@tabmesh/sdk from its tarball', () => {
+  let project: string
+  let relay: RelayHandle
+  let provider: NodeProviderHandle
+
+  before(async () => {
+    run(process.execPath, [join(root, 'scripts/build-sdk.ts')], root)
+    project = mkdtempSync(join(tmpdir(), 'tabmesh-consumer-'))
+    relay = await startRelay({ port: 0 })
+    provider = await startNodeProvider({ bootstrap: relay.multiaddrs, workers: 1, cacheDir: mkdtempSync(join(tmpdir(), 'tabmesh-consumer-cache-')) })
+  })
+
+  after(async () => {
+    await provider?.stop()
+    await relay?.stop()
+  })
+
+  it('passes publint and arethetypeswrong (ESM only)', () => {
+    run(bin('publint'), ['--strict', join(root, 'sdk')], root)
+    run(bin('attw'), ['--pack', join(root, 'sdk'), '--profile', 'esm-only'], root)
+  })
+
+  it('installs from `npm pack` into an empty project, within its size budget', () => {
+    const tarball = run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', project, join(root, 'sdk')], root).trim().split('\n').pop()!
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
+    run('npm', ['install', '--no-audit', '--no-fund', join(project, tarball)], project)
+    const installed = bytesUnder(join(project, 'node_modules'))
+    console.log(`# measured: @tabmesh/sdk installed alone: ${(installed / 1e6).toFixed(1)} MB in node_modules`)
+    assert.ok(installed <= MAX_INSTALLED_BYTES, `${installed} bytes installed, budget ${MAX_INSTALLED_BYTES}`)
+  })
+
+  it('type-checks a consumer against the published .d.ts', () => {
+    writeFileSync(join(project, 'check.ts'), `import { createClient, TabmeshError } from '@tabmesh/sdk'
+import type { JobProgress, TaskOutcome } from '@tabmesh/sdk'
+const client = await createClient({ bootstrap: [] })
+const job = client.submit({ module: new Uint8Array(0), inputs: ['x'], redundancy: 2 })
+job.addEventListener('progress', (e) => { const p: JobProgress = e.detail; console.log(p.accepted) })
+for await (const r of job.results()) { const o: TaskOutcome = r; console.log(o.ok ? o.output.length : o.error.code) }
+const err: TabmeshError = new TabmeshError('INVALID_ARGUMENT', 'x')
+console.log(err.code)
+`)
+    run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2023', '--lib', 'es2023,dom', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types'), '--skipLibCheck', 'check.ts'], project)
+  })
+
+  it('runs a function call and a job in plain Node against a local mesh', async () => {
+    writeFileSync(join(project, 'index.js'), `import { readFileSync } from 'node:fs'
+import { createClient } from '@tabmesh/sdk'
+const [bootstrap, modulePath] = process.argv.slice(2)
+const client = await createClient({ bootstrap: [bootstrap] })
+await client.waitForProviders(1, { signal: AbortSignal.timeout(30_000) })
+const module = readFileSync(modulePath)
+const out = await client.call({ module, input: '0 100' })
+console.log('call', new TextDecoder().decode(out).trim())
+const job = client.submit({ module, inputs: ['0 100', '100 1000'], redundancy: 1 })
+for await (const r of job.results()) console.log('task', r.index, r.ok ? new TextDecoder().decode(r.output).trim() : r.error.code)
+await client.stop()
+`)
+    const out = await runAsync(process.execPath, ['index.js', relay.multiaddrs[0]!, bundledPrimesPath()], project)
+    assert.match(out, /^call 25$/m)
+    assert.match(out, /^task 0 25$/m)
+    assert.match(out, /^task 1 143$/m)
+    assert.equal(readFileSync(join(project, 'node_modules/@tabmesh/sdk/dist/node/index.js'), 'utf8').includes('from "libp2p"'), true, 'dependencies stay imports (installed, deduplicated with the app)')
+  })
+})
