@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict'
 import { execFile, execFileSync } from 'node:child_process'
 import { promisify } from 'node:util'
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { gzipSync } from 'node:zlib'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,12 +16,15 @@ import { after, before, describe, it } from 'node:test'
 import { bundledPrimesPath, startNodeProvider } from '../mesh/provider/node-provider.ts'
 import type { NodeProviderHandle } from '../mesh/provider/node-provider.ts'
 import { startRelay } from '../relay/start-relay.ts'
+import { launchChromium, newTab, until } from '../testing/browser.ts'
 import type { RelayHandle } from '../relay/start-relay.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = (name: string): string => join(root, 'node_modules/.bin', name)
 /** Budget for the SDK installed alone, dependencies included: 100 MB. */
 const MAX_INSTALLED_BYTES = 100_000_000
+/** Budget for a browser app that submits a free job: what its page loads before the first call, 250 KiB gzip. */
+const MAX_FREE_APP_GZIP_BYTES = 250 * 1024
 
 /** The environment without what `npm test` sets for its scripts (npm_config_*, the workspace's paths). */
 function cleanEnv (): NodeJS.ProcessEnv {
@@ -108,5 +114,53 @@ await client.stop()
     assert.match(out, /^task 0 25$/m)
     assert.match(out, /^task 1 143$/m)
     assert.equal(readFileSync(join(project, 'node_modules/@tabmesh/sdk/dist/node/index.js'), 'utf8').includes('from "libp2p"'), true, 'dependencies stay imports (installed, deduplicated with the app)')
+  })
+
+  it('builds into a Vite app within its budget, and the page runs a call in Chromium', async () => {
+    const app = join(project, 'app')
+    mkdirSync(app, { recursive: true })
+    writeFileSync(join(app, 'index.html'), '<!doctype html><html><body><pre id="out">…</pre><script type="module" src="./main.js"></script></body></html>')
+    writeFileSync(join(app, 'main.js'), `import { createClient } from '@tabmesh/sdk'
+const params = new URLSearchParams(location.search)
+const client = await createClient({ bootstrap: [params.get('bootstrap')] })
+await client.waitForProviders(1)
+const module = new Uint8Array(await (await fetch('/primes.wasm')).arrayBuffer())
+const out = await client.call({ module, input: '0 100' })
+document.getElementById('out').textContent = 'call ' + new TextDecoder().decode(out).trim()
+`)
+    run(bin('vite'), ['build', '--logLevel', 'error', '--outDir', join(project, 'app-dist'), '--manifest'], app)
+    const dist = join(project, 'app-dist')
+    // What the page loads before its first call: the entry chunk and its static imports (dynamic ones — paid jobs — load on demand).
+    const manifest = JSON.parse(readFileSync(join(dist, '.vite/manifest.json'), 'utf8')) as Record<string, { file: string, isEntry?: boolean, imports?: string[] }>
+    const loaded = new Set<string>()
+    const visit = (key: string): void => { if (loaded.has(key)) return; loaded.add(key); for (const k of manifest[key]!.imports ?? []) visit(k) }
+    for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry === true) visit(key)
+    const gzip = [...loaded].reduce((n, key) => n + gzipSync(readFileSync(join(dist, manifest[key]!.file))).length, 0)
+    console.log(`# measured: a page that submits a free job loads ${(gzip / 1024).toFixed(0)} KiB of gzipped JavaScript (${loaded.size} chunks)`)
+    assert.ok(gzip <= MAX_FREE_APP_GZIP_BYTES, `${gzip} bytes gzip, budget ${MAX_FREE_APP_GZIP_BYTES}`)
+
+    const primes = readFileSync(bundledPrimesPath())
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0]!
+      if (path === '/primes.wasm') { res.writeHead(200, { 'content-type': 'application/wasm' }); res.end(primes); return }
+      const file = join(dist, path === '/' ? 'index.html' : path)
+      try {
+        const body = readFileSync(file)
+        res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html' })
+        res.end(body)
+      } catch { res.writeHead(404); res.end() }
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const browser = await launchChromium()
+    try {
+      const page = await (await newTab(browser, origin)).newPage()
+      await page.goto(`${origin}/?bootstrap=${encodeURIComponent(relay.multiaddrs[0]!)}`)
+      const text = await until('the page\'s call', async () => { const t = await page.textContent('#out'); return t?.startsWith('call') === true ? t : undefined }, 60_000)
+      assert.equal(text, 'call 25')
+    } finally {
+      await browser.close()
+      server.close()
+    }
   })
 })

@@ -16,12 +16,10 @@ import type { TaskLimits } from '../worker-runtime/limits.ts'
 import { resolveLimits } from '../worker-runtime/limits.ts'
 import { Job } from './job.ts'
 import type { CreateClientParameters, PaidJob, TabmeshClient } from './types.ts'
-import { bytesToHex } from 'viem'
 import type { Address, Hex, LocalAccount } from 'viem'
 import type { ChainConfig } from '../chain/config.ts'
 import type { TabmeshWalletClient } from '../chain/clients.ts'
-import { RequesterPayments } from '../mesh/payment/requester-payments.ts'
-import { preparePaidJob } from '../mesh/payment/paid-job.ts'
+import type { RequesterPayments } from '../mesh/payment/requester-payments.ts'
 import type { Settlement } from '../mesh/payment/paid-job.ts'
 import { ReputationBook } from '../mesh/requester/reputation.ts'
 import { ProviderLoad } from '../mesh/requester/provider-load.ts'
@@ -91,11 +89,11 @@ export async function createClient (params: CreateClientParameters = {}): Promis
   }
 
   const findProvider = (owner: Address): ProviderEntry | undefined => directory.live().find(e => e.ad.owner.toLowerCase() === owner.toLowerCase())
-  const payments = params.chain === undefined
+  // The money side is loaded only by clients that can pay (a free job's page never downloads it).
+  const payer = params.walletClient !== undefined ? { walletClient: params.walletClient } : params.account !== undefined ? { account: params.account } : undefined
+  const payments = params.chain === undefined || payer === undefined
     ? undefined
-    : params.walletClient !== undefined
-      ? new RequesterPayments({ node, chain: params.chain, walletClient: params.walletClient, findProvider })
-      : params.account !== undefined ? new RequesterPayments({ node, chain: params.chain, account: params.account, findProvider }) : undefined
+    : new (await import('../mesh/payment/requester-payments.ts')).RequesterPayments({ node, chain: params.chain, ...payer, findProvider })
   const paidJobs = new Map<string, PaidJob>()
   const reputation = params.reputation instanceof ReputationBook ? params.reputation : new ReputationBook(params.reputation)
   const load = new ProviderLoad()
@@ -139,6 +137,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
         if (paid) {
           if (payments === undefined) throw new TabmeshError('NO_CHAIN', 'a paid job (pricePerTask) needs a client created with chain and account (or walletClient)')
           if (p.pricePerTask! <= 0n) throw new TabmeshError('INVALID_ARGUMENT', 'pricePerTask must be positive (leave it out for a free job)')
+          const { preparePaidJob } = await import('../mesh/payment/paid-job.ts')
           paidJob = await preparePaidJob({
             payments,
             node,
@@ -217,12 +216,14 @@ const WARM_PROVIDERS_PER_MODULE = 32
 /** Job ids drawn per crypto.getRandomValues call: 64 (one call costs ~9 µs in Node, a tenth of a warm function call's CPU). */
 const JOB_IDS_PER_DRAW = 64
 let randomPool = new Uint8Array(0)
+const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'))
 let randomOffset = 0
 
 /** A fresh random 32-byte job id, 0x-hex. */
 function randomJobId (): Hex {
   if (randomOffset + 32 > randomPool.length) { randomPool = crypto.getRandomValues(new Uint8Array(32 * JOB_IDS_PER_DRAW)); randomOffset = 0 }
-  const id = bytesToHex(randomPool.subarray(randomOffset, randomOffset + 32))
+  let id: Hex = '0x'
+  for (let i = randomOffset; i < randomOffset + 32; i++) id += HEX_BYTES[randomPool[i]!]!
   randomOffset += 32
   return id
 }

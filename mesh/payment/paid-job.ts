@@ -1,4 +1,7 @@
+import { keccak256 } from 'viem'
 import type { Address, Hex } from 'viem'
+import { failureHashOf, fromHex, outputHashOf, signedBy, toHex } from '../../chain/signatures.ts'
+import { encodeTaskSpec } from '../../chain/task-hash.ts'
 import { TabmeshError } from '../../errors/base.ts'
 import { paymentLanesAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
 import { PAYMENT_TOKEN, formatTokenAmount } from '../../chain/tokens.ts'
@@ -116,7 +119,18 @@ export async function preparePaidJob (p: PaidJobParameters): Promise<PaidJob> {
     binding,
     price: p.price,
     eligible: (entry) => eligibility.eligible(entry),
-    unpaid: (entry) => { fund(entry.ad.owner as Address) }
+    unpaid: (entry) => { fund(entry.ad.owner as Address) },
+    verifyReceipt: async ({ taskSpec, entry, response, result }) => {
+      const operator = entry.ad.operator
+      if (operator === '' || response.operator.toLowerCase() !== operator.toLowerCase() || response.receiptSignature.length !== 65) return undefined
+      const outputHash = 'outputCid' in result ? outputHashOf(result.outputCid) : failureHashOf(result.failureCode)
+      const receipt = { taskHash: keccak256(taskSpec), outputHash, operator: operator as Address }
+      const signature = toHex(response.receiptSignature)
+      if (!await signedBy(payments.chain, 'Receipt', receipt, signature, receipt.operator)) return undefined
+      return { peer: entry.ad.peerId, owner: entry.ad.owner as Address, receipt, signature }
+    },
+    encodeTaskSpec,
+    bindingBytes: fromHex(binding)
   }
 
   const attach = async (s: JobScheduler): Promise<Settlement> => {

@@ -1,5 +1,4 @@
 import { peerIdFromString } from '@libp2p/peer-id'
-import { keccak256 } from 'viem'
 import { AbortedError, TabmeshError } from '../../errors/base.ts'
 import { RelayingEmitter } from '../events.ts'
 import type { ProviderEntry, ProviderDirectory } from '../ads/directory.ts'
@@ -12,8 +11,7 @@ import { isTaskOutcome, isTransientRefusal } from '../protocol/codes.ts'
 import { TaskSessions, taskSpecOf } from '../protocol/task.ts'
 import type { TaskSession, TaskSessionRequest } from '../protocol/task.ts'
 import type { TaskResponse } from '../protocol/messages.js'
-import { failureHashOf, fromHex, outputHashOf, signedBy, toHex } from '../../chain/signatures.ts'
-import { encodeTaskSpec } from '../../chain/task-hash.ts'
+import type { CID } from 'multiformats/cid'
 import type { DistrustedDetail } from './reputation.ts'
 import { ProviderLoad } from './provider-load.ts'
 import { ProviderPicker } from './provider-picker.ts'
@@ -243,14 +241,14 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
     if (response.ok) {
       this.picker.answered(peer, elapsedMs, response.durationMs)
       const cid = await cidOf(response.output)
-      const receipt = paid ? await this.checkReceipt(index, entry, response, outputHashOf(cid)) : undefined
+      const receipt = paid ? await this.checkReceipt(index, entry, response, { outputCid: cid }) : undefined
       // Paid results must carry a valid receipt from the operator the ad binds to its owner.
       if (paid && receipt === undefined) { this.picker.refused(peer); return { kind: 'refused' } }
       return { kind: 'output', cid: cid.toString(), output: response.output, ...(receipt !== undefined ? { receipt } : {}) }
     }
     const code = response.failure?.code ?? 'INTERNAL'
     if (isTaskOutcome(code)) {
-      const receipt = paid ? await this.checkReceipt(index, entry, response, failureHashOf(code)) : undefined
+      const receipt = paid ? await this.checkReceipt(index, entry, response, { failureCode: code }) : undefined
       // A paid task's failure counts toward a quorum only with a receipt that can be disputed.
       if (paid && receipt === undefined) { this.picker.refused(peer); return { kind: 'refused' } }
       this.picker.answered(peer, elapsedMs, response.durationMs)
@@ -282,28 +280,23 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
       paid: this.spec.paid !== undefined,
       requester: this.spec.paid?.requester ?? '',
       price: this.spec.paid?.price.toString() ?? '',
-      requesterBinding: this.spec.paid !== undefined ? fromHex(this.spec.paid.binding) : new Uint8Array(0)
+      requesterBinding: this.spec.paid?.bindingBytes ?? new Uint8Array(0)
     }
   }
 
-  /** Task `index`'s description as receipts commit to it (cached: the same for every provider). */
+  /** Task `index`'s description as receipts commit to it (cached: the same for every provider; paid jobs only). */
   private taskSpec (index: number): `0x${string}` {
     let spec = this.taskSpecs.get(index)
     if (spec === undefined) {
-      spec = encodeTaskSpec(taskSpecOf(this.request(index, undefined)))
+      spec = this.spec.paid?.encodeTaskSpec(taskSpecOf(this.request(index, undefined))) ?? '0x'
       this.taskSpecs.set(index, spec)
     }
     return spec
   }
 
-  /** The provider's receipt when it is signed by the operator its (eligible, hence verified) ad binds to its owner. */
-  private async checkReceipt (taskIndex: number, entry: ProviderEntry, response: TaskResponse, outputHash: `0x${string}`): Promise<SignedReceipt | undefined> {
-    const operator = entry.ad.operator
-    if (operator === '' || response.operator.toLowerCase() !== operator.toLowerCase() || response.receiptSignature.length !== 65) return undefined
-    const receipt = { taskHash: keccak256(this.taskSpec(taskIndex)), outputHash, operator: operator as `0x${string}` }
-    const signature = toHex(response.receiptSignature)
-    if (!await signedBy(this.spec.paid!.chain, 'Receipt', receipt, signature, receipt.operator)) return undefined
-    return { peer: entry.ad.peerId, owner: entry.ad.owner as `0x${string}`, receipt, signature }
+  /** The provider's receipt when valid (PaidJobPolicy.verifyReceipt). */
+  private async checkReceipt (taskIndex: number, entry: ProviderEntry, response: TaskResponse, result: { outputCid: CID } | { failureCode: string }): Promise<SignedReceipt | undefined> {
+    return await this.spec.paid!.verifyReceipt({ taskSpec: this.taskSpec(taskIndex), entry, response, result })
   }
 
   private finish (): void {

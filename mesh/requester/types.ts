@@ -6,6 +6,8 @@ import type { Receipt } from '../../chain/eip712.ts'
 import type { ChainConfig } from '../../chain/config.ts'
 import type { TaskErrorData } from '../../worker-runtime/errors.ts'
 import type { TaskLimits } from '../../worker-runtime/limits.ts'
+import type { TaskSpec } from '../../chain/task-hash.ts'
+import type { TaskResponse } from '../protocol/messages.js'
 
 /** A job as the scheduler runs it: one module, one task per input. */
 export interface JobSpec {
@@ -50,6 +52,17 @@ export interface PaidJobPolicy {
   eligible: (entry: ProviderEntry) => boolean
   /** A provider answered UNPAID (its lane needs funds): the payer tops it up. */
   unpaid?: (entry: ProviderEntry) => void
+  /**
+   * The receipt a paid run's answer carries when it is a valid EIP-712 Receipt (chain/eip712.ts)
+   * signed by the operator the provider's (eligible, hence verified) ad binds to its owner, over
+   * `taskSpec` and what the run produced; undefined when missing or invalid. Lives with the paid-job
+   * code (mesh/payment/paid-job.ts), which a free job never loads.
+   */
+  verifyReceipt: (params: { taskSpec: Hex, entry: ProviderEntry, response: TaskResponse, result: { outputCid: CID } | { failureCode: string } }) => Promise<SignedReceipt | undefined>
+  /** A task spec ABI-encoded as receipts commit to it (chain/task-hash.ts). */
+  encodeTaskSpec: (spec: TaskSpec) => Hex
+  /** `binding` as bytes, as tasks carry it. */
+  bindingBytes: Uint8Array
 }
 
 /** A provider's signed EIP-712 receipt for one output, and the owner its ad named. */
