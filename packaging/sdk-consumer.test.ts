@@ -69,6 +69,10 @@ describe('@tabmesh/sdk from its tarball', () => {
     await relay?.stop()
   })
 
+  it('keeps its public API as sdk/sdk.api.md records it (a deliberate change: npm run api:sdk, and commit the report)', () => {
+    run(bin('api-extractor'), ['run', '-c', join(root, 'sdk/api-extractor.json')], join(root, 'sdk'))
+  })
+
   it('passes publint and arethetypeswrong (ESM only)', () => {
     run(bin('publint'), ['--strict', join(root, 'sdk')], root)
     run(bin('attw'), ['--pack', join(root, 'sdk'), '--profile', 'esm-only'], root)

@@ -13,10 +13,16 @@ import type { RequesterPayments } from '../mesh/payment/requester-payments.ts'
 import type { ReputationBook, ReputationPolicy } from '../mesh/requester/reputation.ts'
 import type { TaskLimits } from '../worker-runtime/limits.ts'
 import type { Job } from './job.ts'
+import type { CapacityAd as CapacityAdMessage } from '../mesh/ads/capacity-ad.ts'
+
+/**
+ * A provider's capacity ad as the directory holds it (gossipsub topic `tabmesh/capacity/1`, signed by
+ * its peer id; fields in mesh/protocol/messages.proto). The data only: the codec stays internal.
+ */
+export interface CapacityAd extends CapacityAdMessage {}
 
 export type { ChainConfig } from '../chain/config.ts'
 export type { ProviderEntry } from '../mesh/ads/directory.ts'
-export type { CapacityAd } from '../mesh/ads/capacity-ad.ts'
 export type { Settlement } from '../mesh/payment/paid-job.ts'
 export type { DisputeStatus } from '../mesh/payment/disputes.ts'
 export type { ReputationPolicy, ProviderReputation } from '../mesh/requester/reputation.ts'
