@@ -35,8 +35,13 @@ export const TASK_CREDIT_LINGER_MS = 1_000
  * 0.62× a local pool with one queued per worker.
  */
 export const QUEUED_WORK_PER_WORKER_MS = 20
-/** 16: most tasks queued per worker however short they are (each holds its input until it runs). */
-export const MAX_QUEUED_PER_WORKER = 16
+/**
+ * 4: most tasks queued per worker however short they are. Each holds its input until it runs, and a
+ * provider that stalls holds its queue until the tasks' deadlines (timeout + TASK_GRACE_MS): with 16
+ * a stalled tab held enough of a redundancy-2 job to stop it for a minute (e2e/chaos.e2e.test.ts,
+ * the relay restart). On loopback 4 covers the refill round trip of 1 ms tasks.
+ */
+export const MAX_QUEUED_PER_WORKER = 4
 /** 64 MiB: one blob (a module or an input). */
 export const MAX_BLOB_BYTES = 64 * 1024 * 1024
 /** 4 KiB: one cheque or cheque acknowledgement (an EIP-712 signature, two addresses, an amount). */

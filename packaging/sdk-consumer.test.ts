@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { execFile, execFileSync } from 'node:child_process'
 import { promisify } from 'node:util'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
@@ -100,19 +100,8 @@ console.log(err.code)
     run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2023', '--lib', 'es2023,dom', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types'), '--skipLibCheck', 'check.ts'], project)
   })
 
-  it('runs a function call and a job in plain Node against a local mesh', async () => {
-    writeFileSync(join(project, 'index.js'), `import { readFileSync } from 'node:fs'
-import { createClient } from '@tabmesh/sdk'
-const [bootstrap, modulePath] = process.argv.slice(2)
-const client = await createClient({ bootstrap: [bootstrap] })
-await client.waitForProviders(1, { signal: AbortSignal.timeout(30_000) })
-const module = readFileSync(modulePath)
-const out = await client.call({ module, input: '0 100' })
-console.log('call', new TextDecoder().decode(out).trim())
-const job = client.submit({ module, inputs: ['0 100', '100 1000'], redundancy: 1 })
-for await (const r of job.results()) console.log('task', r.index, r.ok ? new TextDecoder().decode(r.output).trim() : r.error.code)
-await client.stop()
-`)
+  it('runs examples/node as it is, in plain Node against a local mesh: a function call and a job', async () => {
+    cpSync(join(root, 'examples/node/index.js'), join(project, 'index.js'))
     const out = await runAsync(process.execPath, ['index.js', relay.multiaddrs[0]!, bundledPrimesPath()], project)
     assert.match(out, /^call 25$/m)
     assert.match(out, /^task 0 25$/m)
@@ -120,18 +109,9 @@ await client.stop()
     assert.equal(readFileSync(join(project, 'node_modules/@tabmesh/sdk/dist/node/index.js'), 'utf8').includes('from "libp2p"'), true, 'dependencies stay imports (installed, deduplicated with the app)')
   })
 
-  it('builds into a Vite app within its budget, and the page runs a call in Chromium', async () => {
+  it('builds examples/browser with Vite within its budget, and the page runs a call in Chromium', async () => {
     const app = join(project, 'app')
-    mkdirSync(app, { recursive: true })
-    writeFileSync(join(app, 'index.html'), '<!doctype html><html><body><pre id="out">…</pre><script type="module" src="./main.js"></script></body></html>')
-    writeFileSync(join(app, 'main.js'), `import { createClient } from '@tabmesh/sdk'
-const params = new URLSearchParams(location.search)
-const client = await createClient({ bootstrap: [params.get('bootstrap')] })
-await client.waitForProviders(1)
-const module = new Uint8Array(await (await fetch('/primes.wasm')).arrayBuffer())
-const out = await client.call({ module, input: '0 100' })
-document.getElementById('out').textContent = 'call ' + new TextDecoder().decode(out).trim()
-`)
+    cpSync(join(root, 'examples/browser'), app, { recursive: true })
     run(bin('vite'), ['build', '--logLevel', 'error', '--outDir', join(project, 'app-dist'), '--manifest'], app)
     const dist = join(project, 'app-dist')
     // What the page loads before its first call: the entry chunk and its static imports (dynamic ones — paid jobs — load on demand).
