@@ -1,10 +1,24 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { TabmeshError } from '../errors/base.ts'
 
-/** anvil from the npm package @foundry-rs/anvil-linux-amd64 (nothing is downloaded at install or run time). */
-export const ANVIL_BIN = fileURLToPath(new URL('../node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil', import.meta.url))
+/**
+ * anvil from the npm package @foundry-rs/anvil-linux-amd64 (nothing is downloaded at install or run
+ * time), wherever npm put it: under this repository, or beside an installed `tabmesh` in the user's
+ * node_modules. An optional dependency: undefined where the platform has no build of it.
+ */
+export const ANVIL_BIN: string | undefined = anvilBinary()
+
+function anvilBinary (): string | undefined {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('@foundry-rs/anvil-linux-amd64/package.json')), 'bin/anvil')
+  } catch {
+    return undefined
+  }
+}
+
 /** anvil's default chain id. */
 export const ANVIL_CHAIN_ID = 31337
 /** The standard Foundry/Hardhat test mnemonic: anvil funds its first 10 accounts with 10,000 ETH each. */
@@ -19,12 +33,14 @@ export interface AnvilHandle {
  * Starts anvil on 127.0.0.1 and resolves once it answers JSON-RPC.
  * @param params.port TCP port (0 is not supported by anvil: pick a free one)
  * @param params.stateFile keeps the chain across restarts (`--state`)
+ * @throws TabmeshError ANVIL_MISSING when this platform has no anvil package (only linux x64 is published)
  * @throws TabmeshError ANVIL_FAILED when it does not come up within 15 s
  */
 export async function startAnvil (params: { port: number, stateFile?: string, blockTime?: number }): Promise<AnvilHandle> {
   const args = ['--host', '127.0.0.1', '--port', String(params.port), '--chain-id', String(ANVIL_CHAIN_ID), '--silent']
   if (params.stateFile !== undefined) args.push('--state', params.stateFile)
   if (params.blockTime !== undefined) args.push('--block-time', String(params.blockTime))
+  if (ANVIL_BIN === undefined) throw new TabmeshError('ANVIL_MISSING', 'the local chain needs anvil from the npm package @foundry-rs/anvil-linux-amd64, which is not installed here (it is published for linux x64 only): run the local chain on a linux x64 machine, or give providers and requesters a ChainConfig of a chain that runs elsewhere')
   const child: ChildProcess = spawn(ANVIL_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })

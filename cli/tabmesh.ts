@@ -2,7 +2,7 @@
 // tabmesh — the command line: dev | relay | provide | submit. Run `tabmesh help`.
 import { readFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { ParseArgsConfig } from 'node:util'
 import { TabmeshError } from '../errors/base.ts'
@@ -122,7 +122,7 @@ async function dev (args: string[]): Promise<number> {
 ${providers.map(p => `  provider  ${p.node.peerId.toString()} (${plural(p.pool.size, 'worker')}, score ${(p.agent.scoreMilli / 1000).toFixed(1)} tasks/s, owner ${p.payments?.owner ?? '—'})`).join('\n')}
   chain     ${local.chain.rpcUrl} (anvil, chain id ${local.chain.chainId}) lanes ${local.chain.lanes} staking ${local.chain.staking} arbitration ${local.chain.arbitration}
   config    ${file}
-try:  npx tabmesh submit jobs/primes/build/primes.wasm <input files>   (Ctrl-C stops the mesh)`)
+try:  npx tabmesh submit ${relative(process.cwd(), bundledPrimesPath())} <input files>   (Ctrl-C stops the mesh)`)
   await waitForSignal()
   await web.stop()
   for (const p of providers) await p.stop()

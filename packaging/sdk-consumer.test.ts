@@ -3,54 +3,24 @@
 // its .d.ts, and run by plain Node (no type stripping) against a local mesh: a function call and a
 // small job, answered by a real Node provider.
 import assert from 'node:assert/strict'
-import { execFile, execFileSync } from 'node:child_process'
-import { promisify } from 'node:util'
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { after, before, describe, it } from 'node:test'
 import { bundledPrimesPath, startNodeProvider } from '../mesh/provider/node-provider.ts'
 import type { NodeProviderHandle } from '../mesh/provider/node-provider.ts'
 import { startRelay } from '../relay/start-relay.ts'
 import { launchChromium, newTab, until } from '../testing/browser.ts'
 import type { RelayHandle } from '../relay/start-relay.ts'
+import { bin, bytesUnder, pack, root, run, runAsync } from './consumer-util.ts'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const bin = (name: string): string => join(root, 'node_modules/.bin', name)
 /** Budget for the SDK installed alone, dependencies included: 100 MB. */
 const MAX_INSTALLED_BYTES = 100_000_000
 /** Budget for a browser app that submits a free job: what its page loads before the first call, 250 KiB gzip. */
 const MAX_FREE_APP_GZIP_BYTES = 250 * 1024
-
-/** The environment without what `npm test` sets for its scripts (npm_config_*, the workspace's paths). */
-function cleanEnv (): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')))
-}
-
-function run (cmd: string, args: string[], cwd: string): string {
-  return execFileSync(cmd, args, { cwd, env: cleanEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 })
-}
-
-/** Runs without blocking this process: the relay and provider the consumer talks to live here. */
-async function runAsync (cmd: string, args: string[], cwd: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(cmd, args, { cwd, env: cleanEnv(), encoding: 'utf8', timeout: 120_000 })
-  return stdout
-}
-
-function bytesUnder (dir: string): number {
-  let total = 0
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name)
-    const s = statSync(path, { throwIfNoEntry: false })
-    if (s === undefined) continue
-    total += s.isDirectory() ? bytesUnder(path) : s.size
-  }
-  return total
-}
 
 describe('@tabmesh/sdk from its tarball', () => {
   let project: string
@@ -79,9 +49,9 @@ describe('@tabmesh/sdk from its tarball', () => {
   })
 
   it('installs from `npm pack` into an empty project, within its size budget', () => {
-    const tarball = run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', project, join(root, 'sdk')], root).trim().split('\n').pop()!
+    const tarball = pack(join(root, 'sdk'), project)
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
-    run('npm', ['install', '--no-audit', '--no-fund', join(project, tarball)], project)
+    run('npm', ['install', '--no-audit', '--no-fund', tarball], project)
     const installed = bytesUnder(join(project, 'node_modules'))
     console.log(`# measured: @tabmesh/sdk installed alone: ${(installed / 1e6).toFixed(1)} MB in node_modules`)
     assert.ok(installed <= MAX_INSTALLED_BYTES, `${installed} bytes installed, budget ${MAX_INSTALLED_BYTES}`)

@@ -7,8 +7,14 @@ export const CLI = fileURLToPath(new URL('../cli/tabmesh.ts', import.meta.url))
 
 export interface Proc { child: ChildProcess, output: () => string }
 
+/** `tabmesh ARGS…` from this repository's sources. */
 export function run (args: string[], cwd: string): Proc {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  return spawnProc(process.execPath, [CLI, ...args], cwd)
+}
+
+/** Any command (an installed `npx tabmesh …`, say), its output read as it comes. */
+export function spawnProc (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Proc {
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout!.on('data', (d: Buffer) => { out += d.toString() })
   child.stderr!.on('data', (d: Buffer) => { out += d.toString() })

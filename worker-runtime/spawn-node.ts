@@ -11,9 +11,16 @@ import type { RuntimeApi } from './runtime-api.ts'
  */
 export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 } as const
 
+/**
+ * The worker's entry file: `worker-node.ts` beside this file in the repository; in the published
+ * `tabmesh` package this code is bundled into `dist/cli/`, where the entry is `worker-node.js` (every
+ * chunk of that bundle sits in the one folder: scripts/build-cli.ts).
+ */
+const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-node.ts' : './worker-node.js', import.meta.url)
+
 /** Spawns a runtime worker in a Node worker_threads Worker (24–44 ms each: the pool keeps them warm). */
 export function spawnNodeWorker (): WorkerHandle {
-  const worker = new Worker(new URL('./worker-node.ts', import.meta.url), { resourceLimits: WORKER_RESOURCE_LIMITS })
+  const worker = new Worker(WORKER_ENTRY, { resourceLimits: WORKER_RESOURCE_LIMITS })
   const exited = new Promise<Error>(resolve => {
     worker.once('error', resolve)
     worker.once('exit', code => { resolve(new Error(`the worker exited with code ${code}`)) })

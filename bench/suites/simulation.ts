@@ -26,7 +26,7 @@ export const simulationSuite: BenchSuite = {
     for (const input of inputs) runTask({ module, input: new TextEncoder().encode(input), args: ['task'], env: [], limits, seed: new Uint8Array(16) })
     const direct = TASKS / ((performance.now() - t0) / 1000)
 
-    global.gc?.()
+    globalThis.gc?.()
     const heap0 = process.memoryUsage().heapUsed
     const rss0 = process.memoryUsage().rss
     const started = performance.now()
@@ -35,7 +35,7 @@ export const simulationSuite: BenchSuite = {
       const startSeconds = (performance.now() - started) / 1000
       await mesh.client.waitForProviders(PEERS, { signal: AbortSignal.timeout(300_000) })
       const adsSeconds = (performance.now() - started) / 1000
-      global.gc?.()
+      globalThis.gc?.()
       const heapPerPeer = (process.memoryUsage().heapUsed - heap0) / (PEERS + 2)
       const rssPerPeer = (process.memoryUsage().rss - rss0) / (PEERS + 2)
       const t1 = performance.now()

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { WorkerPool } from '../../worker-runtime/pool.ts'
 import { spawnNodeWorker } from '../../worker-runtime/spawn-node.ts'
 import { fsBlobStore } from '../blob/fs-store.ts'
@@ -80,7 +81,11 @@ export async function startNodeProvider (params: StartNodeProviderParameters): P
   return { ...provider, payments }
 }
 
-/** Where the built jobs/primes module lives in this package. */
+/**
+ * Where the built jobs/primes module (the benchmark) lives in this package: `jobs/primes/build/` at the
+ * package root — two folders up from `mesh/provider/` in the repository and from `dist/cli/` (where
+ * scripts/build-cli.ts bundles this file) in the published package, which ships that one file.
+ */
 export function bundledPrimesPath (): string {
-  return join(new URL('../../jobs/primes/build/', import.meta.url).pathname, 'primes.wasm')
+  return join(fileURLToPath(new URL('../../jobs/primes/build/', import.meta.url)), 'primes.wasm')
 }
