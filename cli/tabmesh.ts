@@ -9,7 +9,8 @@ import { TabmeshError } from '../errors/base.ts'
 import { bundledPrimesPath, startNodeProvider } from '../mesh/provider/node-provider.ts'
 import { startRelay } from '../relay/start-relay.ts'
 import { createClient } from '../sdk/index.ts'
-import type { TaskOutcome } from '../sdk/index.ts'
+import type { TaskInput, TaskOutcome } from '../sdk/index.ts'
+import { parseEnvOptions, parseTaskLines } from './task-lines.ts'
 import { readLocalConfig, stateDir, writeLocalConfig } from './local-config.ts'
 import type { LocalConfig } from './local-config.ts'
 import { CliError, EXIT, amountOption, intOption, oneLine, rateOption } from './cli-error.ts'
@@ -44,11 +45,14 @@ const USAGE = `tabmesh — a browser-native compute mesh
       reports tasks and earnings; keeps its operator key in .tabmesh/providers/N.key across runs; paid work
       pays the owner (default: the operator key itself; with --owner, that wallet registers the key —
       Wallet page "Register an operator"); claims what it holds when it stops
-  tabmesh submit MODULE.wasm INPUT_FILE... [--redundancy 2] [--timeout MS] [--memory-pages N]
-                 [--fuel N] [--arg ARG]... [--json] [--bootstrap MULTIADDR]...
+  tabmesh submit MODULE.wasm [INPUT_FILE...] [--tasks FILE] [--redundancy 2] [--timeout MS]
+                 [--memory-pages N] [--fuel N] [--arg ARG]... [--env NAME=VALUE]... [--json]
+                 [--bootstrap MULTIADDR]...
                  [--replicate-all | --spot-check RATE]   (adaptive replication: trusted providers'
                  tasks are replicated at RATE, default 0.1; --replicate-all replicates every task)
-      each input file is one task; prints each accepted output (--json: one JSON line per task + a summary);
+      each input file is one task (on stdin), and so is each line of --tasks, a JSON-lines file of
+      {"stdin"?: "…", "args"?: ["…"], "env"?: {"NAME": "…"}} (args after the --arg ones, env over --env);
+      prints each accepted output (--json: one JSON line per task + a summary);
       says at once when fewer providers are online than each task needs, and keeps waiting; Ctrl-C cancels
       paid: [--price TOKENS] [--min-stake TOKENS]   (payment token, e.g. --price 0.001; paid over payment lanes)
   tabmesh claim                     claim every cheque this machine's providers hold (pays their owners)
@@ -235,13 +239,15 @@ async function submit (args: string[]): Promise<number> {
     'memory-pages': { type: 'string' },
     fuel: { type: 'string' },
     arg: { type: 'string', multiple: true },
+    env: { type: 'string', multiple: true },
+    tasks: { type: 'string' },
     json: { type: 'boolean', default: false },
     bootstrap: { type: 'string', multiple: true },
     price: { type: 'string' },
     'min-stake': { type: 'string' }
   }, true)
   const [modulePath, ...inputPaths] = positionals
-  if (modulePath === undefined || inputPaths.length === 0) throw new CliError('USAGE', 'usage: tabmesh submit MODULE.wasm INPUT_FILE... (tabmesh help)')
+  if (modulePath === undefined || (inputPaths.length === 0 && values.tasks === undefined)) throw new CliError('USAGE', 'usage: tabmesh submit MODULE.wasm [INPUT_FILE...] [--tasks FILE] (tabmesh help)')
   // Everything the person typed is checked before anything touches the network.
   const redundancy = intOption('redundancy', values.redundancy, 1, 16)!
   const spotCheck = rateOption('spot-check', values['spot-check'])
@@ -250,9 +256,13 @@ async function submit (args: string[]): Promise<number> {
   const fuel = intOption('fuel', values.fuel, 1)
   const price = amountOption('price', values.price, PAYMENT_TOKEN)
   const minStake = amountOption('min-stake', values['min-stake'], STAKING_TOKEN)
+  const env = parseEnvOptions(values.env)
   const module = await readInput(modulePath)
   if (!WebAssembly.validate(module)) throw new CliError('INVALID_MODULE', `${modulePath} is not a WebAssembly module${module.length >= 4 && module[0] === 0 && module[1] === 0x61 ? ' (it does not validate)' : ' (it lacks the \\0asm header)'}`)
-  const inputs = await Promise.all(inputPaths.map(readInput))
+  // One task per input file (its bytes on stdin), then one per line of --tasks.
+  const taskLines = values.tasks !== undefined ? parseTaskLines(new TextDecoder().decode(await readInput(values.tasks)), values.tasks) : []
+  const inputs: Array<Uint8Array | TaskInput> = [...await Promise.all(inputPaths.map(readInput)), ...taskLines]
+  const labels = [...inputPaths, ...taskLines.map((_, i) => `${values.tasks!}#${i}`)]
   const paid = price !== undefined
   const config = values.bootstrap === undefined || paid ? await localConfig() : undefined
   const bootstrap = values.bootstrap ?? config!.bootstrap
@@ -279,6 +289,7 @@ async function submit (args: string[]): Promise<number> {
       redundancy,
       verification: values['replicate-all'] ? 'replicate' : 'adaptive',
       args: values.arg ?? [],
+      env,
       signal: cancel.signal,
       ...(paid
         ? {
@@ -305,7 +316,7 @@ async function submit (args: string[]): Promise<number> {
     let failed = 0
     for await (const r of job.results()) {
       if (!r.ok) failed++
-      print(r, inputPaths[r.index]!, values.json)
+      print(r, labels[r.index]!, values.json)
     }
     const summary = await job.done
     if (values.json) {

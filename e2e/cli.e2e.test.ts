@@ -17,6 +17,7 @@ import { providerKeys } from '../cli/provider-slots.ts'
 import { privateKeyToAccount } from 'viem/accounts'
 
 const PRIMES = fileURLToPath(new URL('../jobs/primes/build/primes.wasm', import.meta.url))
+const PRINTENV = fileURLToPath(new URL('../jobs/wasi-c/build/printenv.wasm', import.meta.url))
 
 describe('cli: tabmesh dev + provide + submit', () => {
   const cwd = tempDir('tabmesh-cli-')
@@ -67,6 +68,17 @@ describe('cli: tabmesh dev + provide + submit', () => {
       total += Number(t.output)
     }
     assert.equal(total, 539_777, 'π(8·10^6)')
+
+    // Per-task args and env: a --tasks file, job-wide --arg and --env.
+    const tasksFile = join(cwd, 'tasks.jsonl')
+    writeFileSync(tasksFile, '{"args":["one"],"env":{"MODE":"fast"}}\n{"stdin":"in","env":{"SHARED":"task"}}\n')
+    const perTask = run(['submit', PRINTENV, '--tasks', tasksFile, '--arg=--job', '--env', 'SHARED=job', '--redundancy', '2', '--json'], cwd)
+    assert.equal(await exit(perTask), 0, perTask.output())
+    const perTaskLines = perTask.output().trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>).filter(l => l.summary !== true)
+    assert.deepEqual(perTaskLines.map(l => [l.index, l.input, l.output]).sort(), [
+      [0, `${tasksFile}#0`, 'arg 0 task\narg 1 --job\narg 2 one\nenv SHARED=job\nenv MODE=fast\nstdin \n'],
+      [1, `${tasksFile}#1`, 'arg 0 task\narg 1 --job\nenv SHARED=task\nstdin in\n']
+    ])
 
     // The same job, paid: the CLI prints the job id, the lane funding transactions and the settlement in token units.
     const paid = run(['submit', PRIMES, ...inputs, '--redundancy', '2', '--json', '--price', '0.001', '--min-stake', '100'], cwd)

@@ -36,13 +36,20 @@ for (const [name, entry] of Object.entries(ascJobs)) {
   console.log(`built jobs/${name}/build/${name}.wasm`)
 }
 
-const cOut = join(jobsDir, 'wasi-c', 'build', 'wordfreq.wasm')
+/** C jobs (jobs/wasi-c): name → source, built with clang-19 for wasm32-wasi. */
+const cJobs: Record<string, string> = {
+  wordfreq: 'wasi-c/wordfreq.c',
+  printenv: 'wasi-c/printenv.c'
+}
 const clang = spawnSync('clang-19', ['--version'])
 if (clang.status !== 0) {
   console.warn('clang-19 not found: jobs/wasi-c not built (install clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32; .ci/run does)')
 } else {
-  mkdirSync(dirname(cOut), { recursive: true })
-  const r = spawnSync('clang-19', ['--target=wasm32-wasi', '-O2', '-o', cOut, join(jobsDir, 'wasi-c', 'wordfreq.c')], { stdio: 'inherit' })
-  if (r.status !== 0 || !existsSync(cOut)) throw new Error('clang-19 failed to build jobs/wasi-c/wordfreq.c')
-  console.log('built jobs/wasi-c/build/wordfreq.wasm')
+  for (const [name, source] of Object.entries(cJobs)) {
+    const out = join(jobsDir, 'wasi-c', 'build', `${name}.wasm`)
+    mkdirSync(dirname(out), { recursive: true })
+    const r = spawnSync('clang-19', ['--target=wasm32-wasi', '-O2', '-o', out, join(jobsDir, source)], { stdio: 'inherit' })
+    if (r.status !== 0 || !existsSync(out)) throw new Error(`clang-19 failed to build jobs/${source}`)
+    console.log(`built jobs/wasi-c/build/${name}.wasm`)
+  }
 }

@@ -74,4 +74,30 @@ describe('mesh over loopback: relay + 2 Node providers + SDK requester', () => {
     assert.ok(good?.ok)
     assert.equal(dec.decode(good.output), '25\n')
   })
+
+  it('gives each task its own args and env (after and over the job\'s), the same on every provider of its quorum', async () => {
+    const printenv = readFileSync(new URL('../jobs/wasi-c/build/printenv.wasm', import.meta.url))
+    const job = client.submit({
+      module: printenv,
+      args: ['--job'],
+      env: { A: 'job', B: 'job' },
+      redundancy: 2,
+      verification: 'replicate',
+      inputs: [
+        'plain stdin',
+        { stdin: 'x', args: ['--task', 'a b'], env: { B: 'task', C: 'only this task' } },
+        { env: { A: '' } }
+      ]
+    })
+    const outputs = new Map<number, string>()
+    for await (const r of job.results()) {
+      assert.ok(r.ok, JSON.stringify(r))
+      assert.equal(r.providers.length, 2)
+      outputs.set(r.index, dec.decode(r.output))
+    }
+    assert.equal(outputs.get(0), 'arg 0 task\narg 1 --job\nenv A=job\nenv B=job\nstdin plain stdin\n')
+    assert.equal(outputs.get(1), 'arg 0 task\narg 1 --job\narg 2 --task\narg 3 a b\nenv A=job\nenv B=task\nenv C=only this task\nstdin x\n')
+    assert.equal(outputs.get(2), 'arg 0 task\narg 1 --job\nenv A=\nenv B=job\nstdin \n')
+    await assert.rejects(async () => await client.submit({ module: printenv, inputs: [{ env: { 'A=B': '1' } }] }).done, /environment variable name "A=B"/)
+  })
 })

@@ -15,7 +15,7 @@ import { JobScheduler } from '../mesh/requester/scheduler.ts'
 import type { TaskLimits } from '../worker-runtime/limits.ts'
 import { resolveLimits } from '../worker-runtime/limits.ts'
 import { Job } from './job.ts'
-import type { CreateClientParameters, PaidJob, TabmeshClient } from './types.ts'
+import type { CreateClientParameters, PaidJob, TabmeshClient, TaskInput } from './types.ts'
 import type { Address, Hex, LocalAccount } from 'viem'
 import type { ChainConfig } from '../chain/config.ts'
 import type { TabmeshWalletClient } from '../chain/clients.ts'
@@ -118,7 +118,8 @@ export async function createClient (params: CreateClientParameters = {}): Promis
         settlement.catch(() => {}) // consumers see the rejection when they await it
         paidJobs.set(jobId, { jobId: jobId as Hex, transactions, settlement })
       }
-      const inputs = p.inputs.map(i => typeof i === 'string' ? new TextEncoder().encode(i) : i)
+      const tasks = p.inputs.map(i => taskOf(i, p.args, p.env))
+      const inputs = tasks.map(t => t.stdin)
       // Cancels the job whether it is still being prepared or already scheduling (Job.cancel, p.signal).
       const controller = new AbortController()
       open.add(controller)
@@ -129,7 +130,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
           if (bytes.length > MAX_BLOB_BYTES) throw new TabmeshError('BLOB_TOO_LARGE', `${what} is ${bytes.length} bytes; the mesh carries modules and inputs of up to ${MAX_BLOB_BYTES} bytes (64 MiB): split the work into more tasks`)
         }
         const moduleCid = await moduleCidOf(p.module)
-        const withCids = await Promise.all(inputs.map(async bytes => ({ bytes, cid: await cidOf(bytes) })))
+        const withCids = await Promise.all(tasks.map(async ({ stdin, args, env }) => ({ bytes: stdin, cid: await cidOf(stdin), ...(args !== undefined ? { args, env: env! } : {}) })))
         for (const { cid, bytes } of [{ cid: moduleCid, bytes: p.module }, ...withCids]) await serve(cid, bytes)
         const release = (): void => { for (const { cid } of [{ cid: moduleCid }, ...withCids]) unserve(cid) }
         if (signal.aborted) { release(); throw new AbortedError('the job was cancelled') }
@@ -156,8 +157,8 @@ export async function createClient (params: CreateClientParameters = {}): Promis
           inputs: withCids,
           redundancy,
           limits: resolveLimits(p.limits),
-          args: ['task', ...(p.args ?? [])],
-          env: Object.entries(p.env ?? {}).map(([k, v]) => `${k}=${v}`),
+          args: programArgs(p.args),
+          env: envStrings(p.env),
           maxProvidersPerTask: p.maxProvidersPerTask ?? redundancy * 2 + 1,
           ...(p.verification !== 'replicate' && redundancy > 1 ? { verification: { book: reputation } } : {}),
           ...(paidJob !== undefined ? { paid: paidJob.policy } : {}),
@@ -226,4 +227,30 @@ function randomJobId (): Hex {
   for (let i = randomOffset; i < randomOffset + 32; i++) id += HEX_BYTES[randomPool[i]!]!
   randomOffset += 32
   return id
+}
+
+/** argv of a task: the program name Tabmesh gives every task, then the job's and the task's arguments. */
+function programArgs (jobArgs: string[] | undefined, taskArgs: string[] = []): string[] {
+  return ['task', ...(jobArgs ?? []), ...taskArgs]
+}
+
+/** `NAME=value` strings, in the order the names first appear. */
+function envStrings (env: Record<string, string> | undefined): string[] {
+  return Object.entries(env ?? {}).map(([k, v]) => `${k}=${v}`)
+}
+
+/**
+ * One input as the scheduler takes it: stdin bytes and, for a TaskInput with its own args or env, the
+ * task's whole argv and environment (the job's with the task's added); the job's are used otherwise.
+ * @throws TabmeshError INVALID_ARGUMENT for an env name that is empty or holds `=`
+ */
+function taskOf (input: Uint8Array | string | TaskInput, jobArgs: string[] | undefined, jobEnv: Record<string, string> | undefined): { stdin: Uint8Array, args?: string[], env?: string[] } {
+  if (typeof input === 'string') return { stdin: new TextEncoder().encode(input) }
+  if (input instanceof Uint8Array) return { stdin: input }
+  const stdin = typeof input.stdin === 'string' ? new TextEncoder().encode(input.stdin) : input.stdin ?? new Uint8Array(0)
+  if (input.args === undefined && input.env === undefined) return { stdin }
+  for (const name of Object.keys({ ...jobEnv, ...input.env })) {
+    if (name === '' || name.includes('=')) throw new TabmeshError('INVALID_ARGUMENT', `environment variable name ${JSON.stringify(name)} is empty or holds "="`)
+  }
+  return { stdin, args: programArgs(jobArgs, input.args), env: envStrings({ ...jobEnv, ...input.env }) }
 }

@@ -56,17 +56,32 @@ export interface CreateClientParameters {
   reputation?: Partial<ReputationPolicy> | ReputationBook
 }
 
+/**
+ * One task with its own arguments and environment: `stdin` is fed on standard input (strings UTF-8
+ * encoded; none when left out); `args` come after the job's `args`; `env` is laid over the job's
+ * `env` (a task's value wins).
+ */
+export interface TaskInput {
+  stdin?: Uint8Array | string
+  args?: string[]
+  env?: Record<string, string>
+}
+
 export interface SubmitParameters {
   /** The WASI preview1 command module, as bytes. */
   module: Uint8Array
-  /** One task per input; strings are UTF-8 encoded. Fed on stdin. */
-  inputs: Array<Uint8Array | string>
+  /**
+   * One task per input: bytes or a string (UTF-8 encoded) fed on stdin, or a TaskInput with the
+   * task's own stdin, args and env.
+   */
+  inputs: Array<Uint8Array | string | TaskInput>
   /** Distinct providers whose outputs must agree. Default 2. */
   redundancy?: number
   /** Per-task limits; defaults from worker-runtime/limits.ts. */
   limits?: Partial<TaskLimits>
-  /** argv after the program name. */
+  /** argv after the program name, for every task (a TaskInput's `args` follow these). */
   args?: string[]
+  /** Environment variables of every task (a TaskInput's `env` is laid over these). */
   env?: Record<string, string>
   /**
    * `adaptive` (default): BOINC-style adaptive replication — tasks of providers with a run of agreeing

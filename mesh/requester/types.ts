@@ -15,11 +15,14 @@ export interface JobSpec {
   jobId: string
   module: Uint8Array
   moduleCid: CID
-  inputs: Array<{ bytes: Uint8Array, cid: CID }>
+  /** One task per input: its stdin, and its own argv and environment where it has them (else the job's). */
+  inputs: Array<{ bytes: Uint8Array, cid: CID, args?: string[], env?: string[] }>
   /** Distinct providers whose outputs must agree (by CID) before a task is accepted. */
   redundancy: number
   limits: TaskLimits
+  /** argv of every task without its own, the program name first. */
   args: string[]
+  /** `NAME=value` environment of every task without its own. */
   env: string[]
   /** Most distinct providers one task may be sent to (first round + escalations) before it fails with NO_QUORUM. */
   maxProvidersPerTask: number

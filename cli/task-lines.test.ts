@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict'
+import { it } from 'node:test'
+import { parseEnvOptions, parseTaskLines } from './task-lines.ts'
+
+it('parses a --tasks file: stdin, args and env per line, blank lines skipped', () => {
+  assert.deepEqual(parseTaskLines('{"args":["--n","3"],"env":{"MODE":"fast"}}\n\n{"stdin":"0 100"}\n{}\n', 't.jsonl'), [
+    { args: ['--n', '3'], env: { MODE: 'fast' } },
+    { stdin: '0 100' },
+    {}
+  ])
+})
+
+it('names the line and the mistake in a --tasks file', () => {
+  const mistakes: Array<[string, RegExp]> = [
+    ['{"stdin":1}', /t\.jsonl:1: "stdin" must be a string/],
+    ['{}\n{"args":"x"}', /t\.jsonl:2: "args" must be an array of strings/],
+    ['{"args":[1]}', /"args" must be an array of strings/],
+    ['{"env":["A=1"]}', /"env" must be an object/],
+    ['{"env":{"A":1}}', /env A must be a string/],
+    ['{"env":{"A=B":"1"}}', /without "="/],
+    ['{"env":{"":"1"}}', /without "="/],
+    ['{"argv":[]}', /unknown field "argv"/],
+    ['{"files":{}}', /"files" is not supported yet/],
+    ['[1,2]', /each line is a JSON object/],
+    ['not json', /t\.jsonl:1: not JSON/],
+    ['\n\n', /holds no tasks/]
+  ]
+  for (const [text, message] of mistakes) assert.throws(() => parseTaskLines(text, 't.jsonl'), (err: Error & { code?: string }) => err.code === 'USAGE' && message.test(err.message), text)
+})
+
+it('parses --env NAME=value (the value may hold "="; a later name wins) and refuses a missing "=" or name', () => {
+  assert.deepEqual(parseEnvOptions(['A=1', 'B=x=y', 'A=2', 'EMPTY=']), { A: '2', B: 'x=y', EMPTY: '' })
+  assert.deepEqual(parseEnvOptions(undefined), {})
+  assert.throws(() => parseEnvOptions(['A']), /--env A: expected NAME=value/)
+  assert.throws(() => parseEnvOptions(['=1']), /needs a name/)
+})
