@@ -39,7 +39,8 @@ for (const [name, entry] of Object.entries(ascJobs)) {
 /** C jobs (jobs/wasi-c): name → source, built with clang-19 for wasm32-wasi. */
 const cJobs: Record<string, string> = {
   wordfreq: 'wasi-c/wordfreq.c',
-  printenv: 'wasi-c/printenv.c'
+  printenv: 'wasi-c/printenv.c',
+  lstree: 'wasi-c/lstree.c'
 }
 const clang = spawnSync('clang-19', ['--version'])
 if (clang.status !== 0) {

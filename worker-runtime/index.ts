@@ -5,3 +5,4 @@ export type { WorkerHandle, WorkerPoolOptions, WorkerPoolStats } from './pool.ts
 export type { RunTaskParameters, RunTaskReturnType } from './run-task.ts'
 export { prepareModule } from './prepare.ts'
 export type { PrepareModuleParameters } from './prepare.ts'
+export type { TaskMount, TaskTreeEntry } from './wasi-fs.ts'

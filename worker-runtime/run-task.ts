@@ -3,6 +3,7 @@ import type { TaskErrorCode, TaskErrorData } from './errors.ts'
 import type { TaskLimits } from './limits.ts'
 import { FUEL_GLOBAL, STDERR_TAIL_BYTES } from './limits.ts'
 import { createDeterministicWasi, OutputLimitSignal, providedImports } from './wasi.ts'
+import type { TaskMount } from './wasi-fs.ts'
 
 export interface RunTaskParameters {
   /** A module prepared by `prepareModule` (memory capped, fuel-metered when `limits.fuel` is set). */
@@ -16,6 +17,8 @@ export interface RunTaskParameters {
   limits: TaskLimits
   /** 16+ bytes seeding `random_get`; derive it from the task so every provider uses the same. */
   seed: Uint8Array
+  /** Directory trees preopened for this run (fds 3, …), each a fresh writable copy (worker-runtime/wasi-fs.ts). */
+  mounts?: TaskMount[]
 }
 
 export type RunTaskReturnType =
@@ -50,6 +53,7 @@ export function runTask (params: RunTaskParameters): RunTaskReturnType {
     env: params.env,
     stdin: params.input,
     seed: params.seed,
+    mounts: params.mounts ?? [],
     maxOutputBytes: params.limits.maxOutputBytes,
     stderrTailBytes: STDERR_TAIL_BYTES
   })

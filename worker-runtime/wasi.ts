@@ -1,14 +1,18 @@
 import { ConsoleStdout, File, OpenFile, WASI, wasi as defs } from '@bjorn3/browser_wasi_shim'
+import { filesystemImports, preopensFor } from './wasi-fs.ts'
+import type { TaskMount } from './wasi-fs.ts'
 
 /**
  * Deterministic WASI preview1 (https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md)
  * over @bjorn3/browser_wasi_shim, the same implementation in Chromium and Node so outputs are identical.
  *
- * - stdin is the task input; stdout and stderr are captured; no preopened directories.
+ * - stdin is the task input; stdout and stderr are captured; the task's mounts are preopened (fds 3, …),
+ *   each a fresh copy, deterministic (worker-runtime/wasi-fs.ts).
  * - Clocks are virtual: they start at VIRTUAL_EPOCH_NS and advance CLOCK_STEP_NS per read, so a
  *   program that polls the clock still terminates and always sees the same times.
  * - `random_get` is a xorshift128 stream seeded from the task (`seed`), the same on every provider.
- * - `poll_oneoff` on clocks advances the virtual clock instead of busy-waiting; sockets are ENOTSUP.
+ * - `poll_oneoff` on clocks advances the virtual clock instead of busy-waiting; stdin is always readable
+ *   (the whole input is there) and stdout/stderr writable; there are no sockets.
  */
 
 /** 2024-01-01T00:00:00Z in nanoseconds: the fixed wall-clock time every task sees. */
@@ -27,6 +31,8 @@ export interface DeterministicWasiOptions {
   seed: Uint8Array
   maxOutputBytes: number
   stderrTailBytes: number
+  /** Directory trees preopened as fds 3, 4, … in this order. */
+  mounts?: TaskMount[]
 }
 
 export interface DeterministicWasi {
@@ -52,11 +58,13 @@ export function createDeterministicWasi (options: DeterministicWasiOptions): Det
     stderr = joined.slice(Math.max(0, joined.length - options.stderrTailBytes))
   })
   const stdin = new OpenFile(new File(options.stdin, { readonly: true }))
-  const wasi = new WASI(options.args, options.env, [stdin, stdout, stderrFd])
+  // debug: false — the shim turns its logging on when the option is left out.
+  const wasi = new WASI(options.args, options.env, [stdin, stdout, stderrFd, ...preopensFor(options.mounts ?? [])], { debug: false })
 
   let clock = VIRTUAL_EPOCH_NS
   const random = xorshift128(options.seed)
   const memory = (): DataView => new DataView(wasi.inst.exports.memory.buffer)
+  const fs = filesystemImports(wasi, () => (clock += CLOCK_STEP_NS), VIRTUAL_EPOCH_NS)
 
   const overrides: Record<string, (...args: never[]) => number> = {
     clock_res_get: (_id: number, resPtr: number) => {
@@ -76,10 +84,23 @@ export function createDeterministicWasi (options: DeterministicWasiOptions): Det
     poll_oneoff: (inPtr: number, outPtr: number, count: number, neventsPtr: number) => {
       if (count === 0) return defs.ERRNO_INVAL
       const view = memory()
+      // fd events are ready at once (stdin holds the whole input; stdout and stderr take any write):
+      // report them and leave the clock alone; with clocks only, sleep on the virtual clock.
+      let events = 0
       for (let i = 0; i < count; i++) {
         const sub = defs.Subscription.read_bytes(view, inPtr + i * 48)
-        if (sub.eventtype !== defs.EVENTTYPE_CLOCK) return defs.ERRNO_NOTSUP
+        if (sub.eventtype === defs.EVENTTYPE_CLOCK) continue
+        if (sub.eventtype !== defs.EVENTTYPE_FD_READ && sub.eventtype !== defs.EVENTTYPE_FD_WRITE) return defs.ERRNO_INVAL
+        const fd = view.getUint32(inPtr + i * 48 + 16, true)
+        const at = outPtr + events++ * 32
+        const known = wasi.fds[fd] !== undefined
+        view.setBigUint64(at, sub.userdata, true)
+        view.setUint16(at + 8, known ? defs.ERRNO_SUCCESS : defs.ERRNO_BADF, true)
+        view.setUint8(at + 10, sub.eventtype)
+        view.setBigUint64(at + 16, fd === 0 && sub.eventtype === defs.EVENTTYPE_FD_READ ? BigInt(options.stdin.length) : 0n, true)
+        view.setUint16(at + 24, 0, true)
       }
+      if (events > 0) { view.setUint32(neventsPtr, events, true); return defs.ERRNO_SUCCESS }
       let longest = 0n
       for (let i = 0; i < count; i++) {
         const sub = defs.Subscription.read_bytes(view, inPtr + i * 48)
@@ -94,17 +115,13 @@ export function createDeterministicWasi (options: DeterministicWasiOptions): Det
     },
     // At most IOV_MAX buffers per call: the shim builds one JS object per iovec, so a module passing
     // 100 M of them would take the worker's JS heap (an iovec bomb), not its own capped memory.
-    fd_write: iovecBound(wasi.wasiImport, 'fd_write'),
-    fd_read: iovecBound(wasi.wasiImport, 'fd_read'),
-    fd_pwrite: iovecBound(wasi.wasiImport, 'fd_pwrite'),
-    fd_pread: iovecBound(wasi.wasiImport, 'fd_pread'),
-    sched_yield: () => defs.ERRNO_SUCCESS,
-    sock_accept: () => defs.ERRNO_NOTSUP,
-    sock_recv: () => defs.ERRNO_NOTSUP,
-    sock_send: () => defs.ERRNO_NOTSUP,
-    sock_shutdown: () => defs.ERRNO_NOTSUP
+    fd_write: iovecBound(fs, 'fd_write'),
+    fd_read: iovecBound(fs, 'fd_read'),
+    fd_pwrite: iovecBound(fs, 'fd_pwrite'),
+    fd_pread: iovecBound(fs, 'fd_pread'),
+    sched_yield: () => defs.ERRNO_SUCCESS
   }
-  const wasiImport = { ...wasi.wasiImport, ...overrides }
+  const wasiImport = { ...wasi.wasiImport, ...fs, ...overrides }
 
   return {
     wasi,
