@@ -19,9 +19,14 @@ import type { Fd, WASI } from '@bjorn3/browser_wasi_shim'
  * - `path_link` onto an existing name is EEXIST; socket calls on a non-socket are ENOTSOCK (EBADF on
  *   a closed fd).
  *
+ * - symbolic links (the shim has none): `path_symlink`, `path_readlink`, and every path call resolves
+ *   links itself — in every component but the last always, in the last one where the call follows
+ *   links — at most MAX_SYMLINK_HOPS of them (ELOOP), never above the directory the call starts from
+ *   (an absolute or escaping target is NOTCAPABLE), then hands the shim a path without links.
+ *
  * Why our own code over the shim's: these are the shim's gaps the testsuite shows (measured there:
- * 54 of 72 pass with the shim alone); everything else — path walking, open files, directories,
- * readdir — stays the shim's. Symbolic links are not supported (path_symlink is NOTSUP).
+ * 54 of 72 pass with the shim alone); everything else — open files, directories, readdir, the
+ * walk of a link-free path — stays the shim's.
  */
 
 /** A file or directory of a task's tree, as plain data (structured-cloneable into a worker). */
@@ -33,6 +38,65 @@ export type TaskTreeEntry =
 export interface TaskMount {
   guestPath: string
   tree: Record<string, TaskTreeEntry>
+}
+
+/** Symbolic links one path may go through before it is ELOOP (Linux's MAXSYMLINKS). */
+export const MAX_SYMLINK_HOPS = 40
+/** `lookupflags.symlink_follow` (preview1): follow a link in the last component. */
+const LOOKUP_SYMLINK_FOLLOW = 1
+
+/** A symbolic link: its target is a path, resolved when a path call goes through it. */
+class Symlink extends Inode {
+  readonly target: string
+  constructor (target: string) { super(); this.target = target }
+  path_open (): { ret: number, fd_obj: Fd | null } { return { ret: defs.ERRNO_LOOP, fd_obj: null } }
+  stat (): defs.Filestat { return new defs.Filestat(this.ino, defs.FILETYPE_SYMBOLIC_LINK, BigInt(new TextEncoder().encode(this.target).length)) }
+}
+
+/** Where `path` leads from `dir`, links resolved: the link-free path the shim is given, or an errno. */
+type Resolved = { ret: 0, path: string, last: Inode | undefined } | { ret: number, path: undefined, last: undefined }
+
+function childOf (dir: Directory, parts: string[]): Inode | undefined {
+  let entry: Inode = dir
+  for (const part of parts) {
+    if (!(entry instanceof Directory)) return undefined
+    const next = entry.contents.get(part)
+    if (next === undefined) return undefined
+    entry = next
+  }
+  return entry
+}
+
+/**
+ * Resolves the links in `path` relative to `dir` (see the top of this file).
+ * @param followLast follow a link in the last component too
+ */
+function resolvePath (dir: Directory, path: string, followLast: boolean): Resolved {
+  if (path.includes('\0')) return { ret: defs.ERRNO_INVAL, path: undefined, last: undefined }
+  if (path.startsWith('/')) return { ret: defs.ERRNO_NOTCAPABLE, path: undefined, last: undefined }
+  let trailing = path.endsWith('/')
+  const queue = path.split('/').filter(c => c !== '' && c !== '.')
+  const parts: string[] = []
+  let hops = 0
+  while (queue.length > 0) {
+    const part = queue.shift()!
+    if (part === '..') {
+      if (parts.length === 0) return { ret: defs.ERRNO_NOTCAPABLE, path: undefined, last: undefined }
+      parts.pop()
+      continue
+    }
+    const entry = childOf(dir, [...parts, part])
+    if (entry instanceof Symlink && (queue.length > 0 || followLast || trailing)) {
+      if (++hops > MAX_SYMLINK_HOPS) return { ret: defs.ERRNO_LOOP, path: undefined, last: undefined }
+      if (entry.target.startsWith('/')) return { ret: defs.ERRNO_NOTCAPABLE, path: undefined, last: undefined }
+      if (queue.length === 0 && entry.target.endsWith('/')) trailing = true
+      queue.unshift(...entry.target.split('/').filter(c => c !== '' && c !== '.'))
+      continue
+    }
+    parts.push(part)
+  }
+  const joined = parts.length === 0 ? '.' : parts.join('/')
+  return { ret: defs.ERRNO_SUCCESS, path: trailing && parts.length > 0 ? `${joined}/` : joined, last: childOf(dir, parts) }
 }
 
 /** Every right a file descriptor can hold (WASI preview1 `rights`, bits 0–28). */
@@ -122,16 +186,21 @@ export function filesystemImports (wasi: WASI, now: () => bigint, epoch: bigint)
     return defs.ERRNO_SUCCESS
   }
   const pathString = (ptr: number, len: number): string => new TextDecoder().decode(new Uint8Array(wasi.inst.exports.memory.buffer, ptr, len))
-  const lookup = (dir: Fd, path: string): Inode | undefined => {
-    const found = (dir as unknown as { path_lookup?: (p: string, f: number) => { inode_obj: Inode | null } }).path_lookup?.(path, 0)
-    return found?.inode_obj ?? undefined
-  }
+
   const needs = (fd: number, right: number, call: (...args: unknown[]) => number) => (...args: unknown[]): number => {
     const f = fdOf(fd)
     if (f !== undefined && (f instanceof OpenFile) && (stateOf(f).base & BigInt(right)) === 0n) return defs.ERRNO_BADF
     return call(...args)
   }
   const socket = (fd: number): number => fdOf(fd) === undefined ? defs.ERRNO_BADF : defs.ERRNO_NOTSOCK
+  /** Runs `call` with `path` resolved to a link-free one (the last component's link kept unless `followLast`). */
+  const linkFree = (fd: number, pathPtr: number, pathLen: number, followLast: boolean, call: (dir: OpenDirectory, path: string, last: Inode | undefined) => number): number => {
+    const f = fdOf(fd)
+    if (f === undefined) return defs.ERRNO_BADF
+    if (!(f instanceof OpenDirectory)) return defs.ERRNO_NOTDIR
+    const resolved = resolvePath(f.dir, pathString(pathPtr, pathLen), followLast)
+    return resolved.path === undefined ? resolved.ret : call(f, resolved.path, resolved.last)
+  }
 
   return {
     path_open: (dirFd: number, dirflags: number, pathPtr: number, pathLen: number, oflags: number, base: bigint, inheriting: bigint, fdflags: number, openedPtr: number) => {
@@ -140,10 +209,19 @@ export function filesystemImports (wasi: WASI, now: () => bigint, epoch: bigint)
       const parent = stateOf(dir)
       if ((oflags & defs.OFLAGS_TRUNC) !== 0 && (parent.base & BigInt(defs.RIGHTS_PATH_FILESTAT_SET_SIZE)) === 0n) return defs.ERRNO_NOTCAPABLE
       if ((oflags & defs.OFLAGS_CREAT) !== 0 && (parent.base & BigInt(defs.RIGHTS_PATH_CREATE_FILE)) === 0n) return defs.ERRNO_NOTCAPABLE
-      const ret = imports.path_open!(dirFd, dirflags, pathPtr, pathLen, oflags, base, inheriting, fdflags, openedPtr)
-      if (ret !== defs.ERRNO_SUCCESS) return ret
-      const openedFd = memory().getUint32(openedPtr, true)
-      const opened = fdOf(openedFd)!
+      if (!(dir instanceof OpenDirectory)) return defs.ERRNO_NOTDIR
+      const follow = (dirflags & LOOKUP_SYMLINK_FOLLOW) !== 0
+      const resolved = resolvePath(dir.dir, pathString(pathPtr, pathLen), follow)
+      if (resolved.path === undefined) return resolved.ret
+      if (resolved.last instanceof Symlink) {
+        // Not followed: O_CREAT|O_EXCL on an existing name is EEXIST, anything else ELOOP (O_NOFOLLOW).
+        return (oflags & defs.OFLAGS_CREAT) !== 0 && (oflags & defs.OFLAGS_EXCL) !== 0 ? defs.ERRNO_EXIST : defs.ERRNO_LOOP
+      }
+      const { ret, fd_obj: opened } = dir.path_open(dirflags, resolved.path, oflags, base, inheriting, fdflags)
+      if (ret !== defs.ERRNO_SUCCESS || opened === null) return ret
+      wasi.fds.push(opened)
+      const openedFd = wasi.fds.length - 1
+      memory().setUint32(openedPtr, openedFd, true)
       if (opened instanceof OpenDirectory && (base & BigInt(defs.RIGHTS_FD_WRITE)) !== 0n) {
         // A directory cannot be opened for writing (POSIX open(2): EISDIR).
         (wasi.fds as Array<Fd | undefined>)[openedFd] = undefined
@@ -204,9 +282,11 @@ export function filesystemImports (wasi: WASI, now: () => bigint, epoch: bigint)
     path_filestat_get: (fd: number, flags: number, pathPtr: number, pathLen: number, ptr: number) => {
       const f = fdOf(fd)
       if (f === undefined) return defs.ERRNO_BADF
-      const path = pathString(pathPtr, pathLen)
-      const { ret, filestat } = f.path_filestat_get(flags, path)
-      if (filestat !== null) writeFilestat(ptr, filestat, lookup(f, path))
+      if (!(f instanceof OpenDirectory)) return defs.ERRNO_NOTDIR
+      const resolved = resolvePath(f.dir, pathString(pathPtr, pathLen), (flags & LOOKUP_SYMLINK_FOLLOW) !== 0)
+      if (resolved.path === undefined) return resolved.ret
+      const { ret, filestat } = f.path_filestat_get(flags, resolved.path)
+      if (filestat !== null) writeFilestat(ptr, filestat, resolved.last)
       return ret
     },
     fd_filestat_set_times: (fd: number, atim: bigint, mtim: bigint, flags: number) => {
@@ -215,29 +295,79 @@ export function filesystemImports (wasi: WASI, now: () => bigint, epoch: bigint)
       const inode = inodeOf(f)
       return inode === undefined ? defs.ERRNO_BADF : setTimes(inode, atim, mtim, flags)
     },
-    path_filestat_set_times: (fd: number, _flags: number, pathPtr: number, pathLen: number, atim: bigint, mtim: bigint, flags: number) => {
+    path_filestat_set_times: (fd: number, lookupFlags: number, pathPtr: number, pathLen: number, atim: bigint, mtim: bigint, flags: number) => {
       const f = fdOf(fd)
       if (f === undefined) return defs.ERRNO_BADF
-      const path = pathString(pathPtr, pathLen)
-      const inode = lookup(f, path)
-      if (inode === undefined) return f.path_filestat_get(0, path).ret || defs.ERRNO_NOENT
-      return setTimes(inode, atim, mtim, flags)
+      if (!(f instanceof OpenDirectory)) return defs.ERRNO_NOTDIR
+      const resolved = resolvePath(f.dir, pathString(pathPtr, pathLen), (lookupFlags & LOOKUP_SYMLINK_FOLLOW) !== 0)
+      if (resolved.path === undefined) return resolved.ret
+      if (resolved.last === undefined) return f.path_filestat_get(0, resolved.path).ret || defs.ERRNO_NOENT
+      return setTimes(resolved.last, atim, mtim, flags)
     },
-    path_link: (oldFd: number, oldFlags: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) => {
-      const target = fdOf(newFd)
-      if (fdOf(oldFd) === undefined || target === undefined) return defs.ERRNO_BADF
+    path_symlink: (oldPtr: number, oldLen: number, fd: number, newPtr: number, newLen: number) => {
+      const f = fdOf(fd)
+      if (f === undefined) return defs.ERRNO_BADF
+      if (!(f instanceof OpenDirectory)) return defs.ERRNO_NOTDIR
+      const target = pathString(oldPtr, oldLen)
+      // A link may not lead outside the task's tree: absolute targets are refused when it is made.
+      if (target.startsWith('/')) return defs.ERRNO_NOTCAPABLE
       const newPath = pathString(newPtr, newLen)
-      if (lookup(target, newPath.replace(/\/+$/, '')) !== undefined) return defs.ERRNO_EXIST
-      return imports.path_link!(oldFd, oldFlags, oldPtr, oldLen, newFd, newPtr, newLen)
+      const resolved = resolvePath(f.dir, newPath.replace(/\/+$/, ''), false)
+      if (resolved.path === undefined) return resolved.ret
+      if (resolved.last !== undefined) return defs.ERRNO_EXIST
+      // A new name with a trailing slash names a directory that does not exist (POSIX symlink(2)).
+      if (newPath.endsWith('/')) return defs.ERRNO_NOENT
+      const slash = resolved.path.lastIndexOf('/')
+      const parent = slash < 0 ? f.dir : childOf(f.dir, resolved.path.slice(0, slash).split('/'))
+      if (!(parent instanceof Directory)) return parent === undefined ? defs.ERRNO_NOENT : defs.ERRNO_NOTDIR
+      parent.contents.set(resolved.path.slice(slash + 1), new Symlink(target))
+      return defs.ERRNO_SUCCESS
+    },
+    path_readlink: (fd: number, pathPtr: number, pathLen: number, bufPtr: number, bufLen: number, nreadPtr: number) => {
+      const f = fdOf(fd)
+      if (f === undefined) return defs.ERRNO_BADF
+      if (!(f instanceof OpenDirectory)) return defs.ERRNO_NOTDIR
+      const resolved = resolvePath(f.dir, pathString(pathPtr, pathLen), false)
+      if (resolved.path === undefined) return resolved.ret
+      if (resolved.last === undefined) return defs.ERRNO_NOENT
+      if (!(resolved.last instanceof Symlink)) return defs.ERRNO_INVAL
+      // Truncated to the buffer, as readlink(2) does.
+      const bytes = new TextEncoder().encode(resolved.last.target).subarray(0, bufLen)
+      new Uint8Array(wasi.inst.exports.memory.buffer, bufPtr, bytes.length).set(bytes)
+      memory().setUint32(nreadPtr, bytes.length, true)
+      return defs.ERRNO_SUCCESS
+    },
+    path_create_directory: (fd: number, pathPtr: number, pathLen: number) => linkFree(fd, pathPtr, pathLen, false, (dir, path) => dir.path_create_directory(path)),
+    path_remove_directory: (fd: number, pathPtr: number, pathLen: number) => linkFree(fd, pathPtr, pathLen, false, (dir, path, last) => last instanceof Symlink ? defs.ERRNO_NOTDIR : dir.path_remove_directory(path)),
+    path_unlink_file: (fd: number, pathPtr: number, pathLen: number) => linkFree(fd, pathPtr, pathLen, false, (dir, path, last) => last instanceof Symlink && path.endsWith('/') ? defs.ERRNO_NOTDIR : dir.path_unlink_file(last instanceof Symlink ? path.replace(/\/+$/, '') : path)),
+    path_link: (oldFd: number, oldFlags: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) => {
+      const from = fdOf(oldFd)
+      const to = fdOf(newFd)
+      if (from === undefined || to === undefined) return defs.ERRNO_BADF
+      if (!(from instanceof OpenDirectory) || !(to instanceof OpenDirectory)) return defs.ERRNO_NOTDIR
+      const source = resolvePath(from.dir, pathString(oldPtr, oldLen), (oldFlags & LOOKUP_SYMLINK_FOLLOW) !== 0)
+      if (source.path === undefined) return source.ret
+      const newPath = pathString(newPtr, newLen)
+      const target = resolvePath(to.dir, newPath.replace(/\/+$/, ''), false)
+      if (target.path === undefined) return target.ret
+      if (target.last !== undefined) return defs.ERRNO_EXIST
+      if (source.last === undefined) return defs.ERRNO_NOENT
+      if (source.last instanceof Directory) return defs.ERRNO_PERM
+      if (newPath.endsWith('/') || source.path.endsWith('/')) return defs.ERRNO_NOENT
+      return to.path_link(target.path, source.last, false)
     },
     path_rename: (oldFd: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) => {
       const from = fdOf(oldFd)
       const to = fdOf(newFd)
       if (!(from instanceof OpenDirectory) || !(to instanceof OpenDirectory)) return from === undefined || to === undefined ? defs.ERRNO_BADF : defs.ERRNO_NOTDIR
-      let oldPath = pathString(oldPtr, oldLen)
-      let newPath = pathString(newPtr, newLen)
+      const oldResolved = resolvePath(from.dir, pathString(oldPtr, oldLen), false)
+      const newResolved = resolvePath(to.dir, pathString(newPtr, newLen), false)
+      if (oldResolved.path === undefined) return oldResolved.ret
+      if (newResolved.path === undefined) return newResolved.ret
+      let oldPath = oldResolved.path
+      let newPath = newResolved.path
       // Trailing slashes name a directory (POSIX rename(2)): fine on one, NOTDIR on a file.
-      const source = lookup(from, oldPath.replace(/\/+$/, ''))
+      const source = oldResolved.last
       if (source instanceof Directory) {
         oldPath = oldPath.replace(/\/+$/, '')
         newPath = newPath.replace(/\/+$/, '')
