@@ -43,6 +43,7 @@ describe('cli mistakes: one line each, exit codes, nothing sent', () => {
     for (const dir of [bare, stale]) {
       writeFileSync(join(dir, 'in.txt'), '0 1000\n')
       writeFileSync(join(dir, 'not.wasm'), 'hello\n')
+      writeFileSync(join(dir, 'bad-tasks.jsonl'), 'not json\n')
     }
     deadPort = await freePort()
     // What a stopped `npm start` leaves behind: a local.json whose relay and chain no longer answer.
@@ -63,7 +64,10 @@ describe('cli mistakes: one line each, exit codes, nothing sent', () => {
     ['a module that is not wasm', ['submit', 'not.wasm', 'in.txt'], /not\.wasm is not a WebAssembly module/],
     ['--redundancy 0', ['submit', PRIMES, 'in.txt', '--redundancy', '0'], /--redundancy must be a whole number from 1 to 16, got "0"/],
     ['--timeout abc', ['submit', PRIMES, 'in.txt', '--timeout', 'abc'], /--timeout must be a whole number/],
-    ['submit without inputs', ['submit', PRIMES], /usage: tabmesh submit MODULE\.wasm INPUT_FILE/],
+    ['submit --env without =', ['submit', PRIMES, 'in.txt', '--env', 'NOVALUE'], /--env NOVALUE: expected NAME=value/],
+    ['submit --dir without a guest path', ['submit', PRIMES, 'in.txt', '--dir', '/nonexistent-dir-xyz'], /--dir \/nonexistent-dir-xyz: expected HOST_DIR:GUEST_PATH/],
+    ['submit --tasks with a bad line', ['submit', PRIMES, '--tasks', 'bad-tasks.jsonl'], /bad-tasks\.jsonl:1: not JSON/],
+    ['submit without inputs', ['submit', PRIMES], /usage: tabmesh submit MODULE\.wasm \[INPUT_FILE\.\.\.\] \[--tasks FILE\]/],
     ['a malformed lane owner', ['lanes', 'close', 'xyz'], /usage: tabmesh lanes .*OWNER is a 0x address/],
     ['a lane amount that is not a number', ['lanes', 'fund', `0x${'a'.repeat(40)}`, 'lots'], /"lots" is not an amount of tUSD/],
     ['a malformed dispute id', ['dispute', '1e3'], /usage: tabmesh dispute \[ID\]/],

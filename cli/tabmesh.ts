@@ -10,7 +10,7 @@ import { bundledPrimesPath, startNodeProvider } from '../mesh/provider/node-prov
 import { startRelay } from '../relay/start-relay.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TaskInput, TaskOutcome } from '../sdk/index.ts'
-import { parseEnvOptions, parseTaskLines } from './task-lines.ts'
+import { parseDirOptions, parseEnvOptions, parseTaskLines } from './task-lines.ts'
 import { readLocalConfig, stateDir, writeLocalConfig } from './local-config.ts'
 import type { LocalConfig } from './local-config.ts'
 import { CliError, EXIT, amountOption, intOption, oneLine, rateOption } from './cli-error.ts'
@@ -46,12 +46,14 @@ const USAGE = `tabmesh — a browser-native compute mesh
       pays the owner (default: the operator key itself; with --owner, that wallet registers the key —
       Wallet page "Register an operator"); claims what it holds when it stops
   tabmesh submit MODULE.wasm [INPUT_FILE...] [--tasks FILE] [--redundancy 2] [--timeout MS]
-                 [--memory-pages N] [--fuel N] [--arg ARG]... [--env NAME=VALUE]... [--json]
+                 [--memory-pages N] [--fuel N] [--arg ARG]... [--env NAME=VALUE]...
+                 [--dir HOST_DIR:GUEST_PATH]... [--json]
                  [--bootstrap MULTIADDR]...
                  [--replicate-all | --spot-check RATE]   (adaptive replication: trusted providers'
                  tasks are replicated at RATE, default 0.1; --replicate-all replicates every task)
       each input file is one task (on stdin), and so is each line of --tasks, a JSON-lines file of
       {"stdin"?: "…", "args"?: ["…"], "env"?: {"NAME": "…"}} (args after the --arg ones, env over --env);
+      --dir mounts a copy of HOST_DIR at GUEST_PATH (e.g. --dir ./data:/data) in every task, writable;
       prints each accepted output (--json: one JSON line per task + a summary);
       says at once when fewer providers are online than each task needs, and keeps waiting; Ctrl-C cancels
       paid: [--price TOKENS] [--min-stake TOKENS]   (payment token, e.g. --price 0.001; paid over payment lanes)
@@ -240,6 +242,7 @@ async function submit (args: string[]): Promise<number> {
     fuel: { type: 'string' },
     arg: { type: 'string', multiple: true },
     env: { type: 'string', multiple: true },
+    dir: { type: 'string', multiple: true },
     tasks: { type: 'string' },
     json: { type: 'boolean', default: false },
     bootstrap: { type: 'string', multiple: true },
@@ -257,6 +260,7 @@ async function submit (args: string[]): Promise<number> {
   const price = amountOption('price', values.price, PAYMENT_TOKEN)
   const minStake = amountOption('min-stake', values['min-stake'], STAKING_TOKEN)
   const env = parseEnvOptions(values.env)
+  const mounts = parseDirOptions(values.dir)
   const module = await readInput(modulePath)
   if (!WebAssembly.validate(module)) throw new CliError('INVALID_MODULE', `${modulePath} is not a WebAssembly module${module.length >= 4 && module[0] === 0 && module[1] === 0x61 ? ' (it does not validate)' : ' (it lacks the \\0asm header)'}`)
   // One task per input file (its bytes on stdin), then one per line of --tasks.
@@ -290,6 +294,7 @@ async function submit (args: string[]): Promise<number> {
       verification: values['replicate-all'] ? 'replicate' : 'adaptive',
       args: values.arg ?? [],
       env,
+      mounts,
       signal: cancel.signal,
       ...(paid
         ? {

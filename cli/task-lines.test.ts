@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
-import { parseEnvOptions, parseTaskLines } from './task-lines.ts'
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseDirOptions, parseEnvOptions, parseTaskLines } from './task-lines.ts'
 
 it('parses a --tasks file: stdin, args and env per line, blank lines skipped', () => {
   assert.deepEqual(parseTaskLines('{"args":["--n","3"],"env":{"MODE":"fast"}}\n\n{"stdin":"0 100"}\n{}\n', 't.jsonl'), [
@@ -33,4 +36,16 @@ it('parses --env NAME=value (the value may hold "="; a later name wins) and refu
   assert.deepEqual(parseEnvOptions(undefined), {})
   assert.throws(() => parseEnvOptions(['A']), /--env A: expected NAME=value/)
   assert.throws(() => parseEnvOptions(['=1']), /needs a name/)
+})
+
+it('reads --dir HOST_DIR:GUEST_PATH into mounts and names each mistake', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tabmesh-dir-'))
+  mkdirSync(join(dir, 'sub'))
+  writeFileSync(join(dir, 'sub', 'f.txt'), 'x')
+  assert.deepEqual(parseDirOptions([`${dir}:/data`]), [{ guestPath: '/data', tree: { sub: { type: 'dir', entries: { 'f.txt': { type: 'file', data: new TextEncoder().encode('x') } } } } }])
+  assert.deepEqual(parseDirOptions(undefined), [])
+  assert.throws(() => parseDirOptions([dir]), /expected HOST_DIR:GUEST_PATH/)
+  assert.throws(() => parseDirOptions([`${join(dir, 'nope')}:/data`]), /is not a directory/)
+  assert.throws(() => parseDirOptions([`${dir}:data`]), /must be "\/" or an absolute path/)
+  assert.throws(() => parseDirOptions([`${dir}:/d`, `${dir}:/d`]), /two trees are mounted at \/d/)
 })

@@ -1,6 +1,9 @@
 // `tabmesh submit --tasks FILE` and `--env NAME=value`: per-task stdin, args and env from a JSON-lines
 // file, checked before anything touches the network.
-import type { TaskInput } from '../sdk/index.ts'
+import type { TaskInput, TaskMount } from '../sdk/index.ts'
+import { treeFromDirectory } from '../worker-runtime/node-tree.ts'
+import { checkMountPaths } from '../worker-runtime/mount-paths.ts'
+import { statSync } from 'node:fs'
 import { CliError } from './cli-error.ts'
 
 /** The fields a line of a `--tasks` file may have. */
@@ -73,4 +76,22 @@ export function parseEnvOptions (raw: string[] | undefined): Record<string, stri
 
 function checkEnvName (name: string, where: string): void {
   if (name === '' || name.includes('=') || name.includes('\0')) throw new CliError('USAGE', `${where}: an environment variable needs a name without "=" or NUL`)
+}
+
+/**
+ * Reads repeated `--dir HOST_DIR:GUEST_PATH` options into mounts (the host directory read whole).
+ * @throws CliError USAGE for a missing `:`, a host path that is not a directory, or a bad guest path
+ */
+export function parseDirOptions (raw: string[] | undefined): TaskMount[] {
+  const mounts = (raw ?? []).map(option => {
+    const colon = option.lastIndexOf(':')
+    if (colon <= 0) throw new CliError('USAGE', `--dir ${option}: expected HOST_DIR:GUEST_PATH, e.g. --dir ./data:/data`)
+    const host = option.slice(0, colon)
+    if (statSync(host, { throwIfNoEntry: false })?.isDirectory() !== true) throw new CliError('USAGE', `--dir ${option}: ${host} is not a directory`)
+    return { guestPath: option.slice(colon + 1), host }
+  })
+  try { checkMountPaths(mounts.map(m => m.guestPath)) } catch (err) { throw new CliError('USAGE', `--dir: ${err instanceof Error ? err.message : String(err)}`) }
+  return mounts.map(m => {
+    try { return { guestPath: m.guestPath, tree: treeFromDirectory(m.host) } } catch (err) { throw new CliError('USAGE', `--dir ${m.host}: ${err instanceof Error ? err.message : String(err)}`) }
+  })
 }

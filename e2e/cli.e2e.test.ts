@@ -1,7 +1,7 @@
 // The README's path as a person runs it: `tabmesh dev`, `tabmesh provide`, `tabmesh submit --json`,
 // each its own process, finding each other through .tabmesh/local.json.
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
@@ -18,6 +18,7 @@ import { privateKeyToAccount } from 'viem/accounts'
 
 const PRIMES = fileURLToPath(new URL('../jobs/primes/build/primes.wasm', import.meta.url))
 const PRINTENV = fileURLToPath(new URL('../jobs/wasi-c/build/printenv.wasm', import.meta.url))
+const LSTREE = fileURLToPath(new URL('../jobs/wasi-c/build/lstree.wasm', import.meta.url))
 
 describe('cli: tabmesh dev + provide + submit', () => {
   const cwd = tempDir('tabmesh-cli-')
@@ -68,6 +69,18 @@ describe('cli: tabmesh dev + provide + submit', () => {
       total += Number(t.output)
     }
     assert.equal(total, 539_777, 'π(8·10^6)')
+
+    // A host directory mounted in every task with --dir: both providers list the same tree.
+    const data = join(cwd, 'data')
+    mkdirSync(join(data, 'sub'), { recursive: true })
+    writeFileSync(join(data, 'log.txt'), 'host\n')
+    writeFileSync(join(data, 'sub', 'x.bin'), new Uint8Array(7))
+    const mounted = run(['submit', LSTREE, inputs[0]!, '--dir', `${data}:/data`, '--arg=/data', '--redundancy', '2', '--json'], cwd)
+    assert.equal(await exit(mounted), 0, mounted.output())
+    const listing = mounted.output().trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>).find(l => l.summary !== true)
+    assert.match(listing?.output as string, /^log\.txt ino=\d+ size=5 mtime=1704067200\nsub ino=\d+ size=0 mtime=1704067200\/\n {2}x\.bin ino=\d+ size=7 mtime=1704067200\nlog\.txt: host\nappended by this task\n$/)
+    assert.equal((listing?.providers as string[]).length, 2)
+    assert.equal(readFileSync(join(data, 'log.txt'), 'utf8'), 'host\n', 'the host directory is untouched')
 
     // Per-task args and env: a --tasks file, job-wide --arg and --env.
     const tasksFile = join(cwd, 'tasks.jsonl')

@@ -15,6 +15,10 @@ import type { RelayHandle } from '../relay/start-relay.ts'
 import { createClient, TabmeshError } from '../sdk/index.ts'
 import type { TabmeshClient, TaskOutcome } from '../sdk/index.ts'
 import { hostileModules, NAN_BITS_OUTPUT } from '../testing/hostile-modules.ts'
+import { WASI_TESTSUITE, wasiTestMismatch, wasiTests, wasiTestsuitePresent } from '../testing/wasi-testsuite.ts'
+
+/** WASI testsuite jobs in flight at once in the Chromium run. */
+const WASI_JOBS_AT_ONCE = 6
 import { resolveLimits } from '../worker-runtime/limits.ts'
 import { WorkerPool } from '../worker-runtime/pool.ts'
 import { spawnNodeWorker } from '../worker-runtime/spawn-node.ts'
@@ -131,6 +135,34 @@ describe('e2e: a real Wasm job across Chromium tabs and a Node provider', () => 
     }
     assert.equal(entropyOutputs.length, 2)
     assert.notEqual(entropyOutputs[0], entropyOutputs[1], 'random_get is seeded from the task input')
+  })
+
+  it('runs the WASI testsuite as jobs: both Chromium tabs and the Node provider give each test its expected result, byte for byte alike', { skip: wasiTestsuitePresent() ? false : `the WASI testsuite is not at ${WASI_TESTSUITE}` }, async () => {
+    const tests = wasiTests()
+    const mismatches: string[] = []
+    let agreed = 0
+    // A few jobs at a time: every test is its own module (up to 2.2 MB), fetched by all three providers.
+    for (let i = 0; i < tests.length; i += WASI_JOBS_AT_ONCE) {
+      await Promise.all(tests.slice(i, i + WASI_JOBS_AT_ONCE).map(async t => {
+        const job = client.submit({
+          module: t.module,
+          inputs: [{ args: t.args.slice(1), env: Object.fromEntries(t.env.map(e => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])) }],
+          mounts: t.mounts,
+          redundancy: 3,
+          maxProvidersPerTask: 3,
+          verification: 'replicate',
+          limits: { timeoutMs: 30_000 }
+        })
+        for await (const r of job.results()) {
+          const why = wasiTestMismatch(t, r.ok ? 0 : r.error.exitCode, r.ok ? r.output : undefined, r.ok ? '' : `${r.error.code} ${r.error.message}`)
+          if (why !== undefined) mismatches.push(`${t.name}: ${why}`)
+          else if (r.providers.length === 3) agreed++
+        }
+      }))
+    }
+    console.log(`# measured: WASI testsuite as jobs on 2 tabs + 1 Node provider: ${tests.length - mismatches.length} of ${tests.length} as expected, ${agreed} agreed by all three`)
+    assert.deepEqual(mismatches, [])
+    assert.equal(agreed, tests.length, 'every test gave the same bytes (or the same failure) in both tabs and in Node')
   })
 
   it('counts the primes below 10^9 in 100 tasks with redundancy 2, and survives a tab closing mid-job', async () => {

@@ -18,6 +18,7 @@ import { AD_TTL_MS, CAPACITY_TOPIC, MAX_AD_BYTES, MAX_BLOB_BYTES, MAX_TASK_MESSA
 import { TabmeshError } from '../errors/base.ts'
 import binaryen from 'binaryen'
 import { publishCapacityAds } from './ads/publisher.ts'
+import { TREE_MAGIC } from '../worker-runtime/tree-codec.ts'
 import { hostileModules } from '../testing/hostile-modules.ts'
 import { createLibp2p } from 'libp2p'
 import { webSockets } from '@libp2p/websockets'
@@ -159,7 +160,7 @@ describe('task and blob protocols reject bad input and keep serving', () => {
     const stream = await connection.newStream(TASK_PROTOCOL)
     const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
     const input = new TextEncoder().encode('0 100')
-    const task = { jobId: 'x', taskIndex: 0, moduleCid: (await cidOf(primes)).bytes, inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: undefined, input, paid: false, requester: '', price: '', requesterBinding: new Uint8Array(0) }
+    const task = { jobId: 'x', taskIndex: 0, moduleCid: (await cidOf(primes)).bytes, inputCid: (await cidOf(input)).bytes, args: [], env: [], mounts: [], limits: undefined, input, paid: false, requester: '', price: '', requesterBinding: new Uint8Array(0) }
     const before = provider.agent.stats()
     // No credit was granted (want 0): 50 tasks at once.
     await pb.write({ tasks: Array.from({ length: 50 }, (_, i) => ({ ...task, id: i + 1 })), cancel: [], want: 0, returned: 0 }, RequesterFrame)
@@ -218,6 +219,39 @@ describe('task and blob protocols reject bad input and keep serving', () => {
         const res = await send({ jobId: 'x', taskIndex: 0, moduleCid: moduleCid.bytes, inputCid: inputCid.bytes, args: [], env: [], limits: undefined, input, paid: false })
         assert.equal(res.failure?.code, 'BLOB_UNAVAILABLE')
         assert.match(res.failure?.message ?? '', /hashes to|CID/)
+      }
+    } finally {
+      stop()
+    }
+    await stillServes()
+  })
+
+  it('answers BAD_REQUEST to mounts at bad guest paths, too many of them, or a tree that is not a valid one — before running anything', async () => {
+    const input = new TextEncoder().encode('0 100')
+    const base = { jobId: 'x', taskIndex: 0, moduleCid: (await cidOf(primes)).bytes, inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: undefined, input, paid: false }
+    const someCid = (await cidOf(new Uint8Array([1]))).bytes
+    for (const [mounts, message] of [
+      [[{ guestPath: 'relative', treeCid: someCid }], /mount path "relative"/],
+      [[{ guestPath: '/a/../../etc', treeCid: someCid }], /mount path/],
+      [[{ guestPath: '/x', treeCid: someCid }, { guestPath: '/x', treeCid: someCid }], /two trees are mounted at \/x/],
+      [Array.from({ length: 9 }, (_, i) => ({ guestPath: `/m${i}`, treeCid: someCid })), /at most 8 trees/],
+      [[{ guestPath: '/data', treeCid: new Uint8Array([9, 9]) }], /malformed CID|CID/]
+    ] as const) {
+      const res = await send({ ...base, mounts: [...mounts] })
+      assert.equal(res.failure?.code, 'BAD_REQUEST', String(message))
+      assert.match(res.failure?.message ?? '', message)
+    }
+    // A tree blob that is served and hashes right but is not a tree (no TMTREE header), and one that lies about a file's size.
+    const notATree = new TextEncoder().encode('just some bytes')
+    const lying = Uint8Array.from([...TREE_MAGIC, 1, 1, 0x61, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20])
+    const notATreeCid = await cidOf(notATree)
+    const lyingCid = await cidOf(lying)
+    const stop = await serveBlobs(raw, async cid => cid.equals(notATreeCid) ? notATree : cid.equals(lyingCid) ? lying : undefined)
+    try {
+      for (const [cid, message] of [[notATreeCid, /lacks the TMTREE/], [lyingCid, /truncated/]] as const) {
+        const res = await send({ ...base, mounts: [{ guestPath: '/data', treeCid: cid.bytes }] })
+        assert.equal(res.failure?.code, 'BAD_REQUEST')
+        assert.match(res.failure?.message ?? '', message)
       }
     } finally {
       stop()

@@ -100,4 +100,27 @@ describe('mesh over loopback: relay + 2 Node providers + SDK requester', () => {
     assert.equal(outputs.get(2), 'arg 0 task\narg 1 --job\nenv A=\nenv B=job\nstdin \n')
     await assert.rejects(async () => await client.submit({ module: printenv, inputs: [{ env: { 'A=B': '1' } }] }).done, /environment variable name "A=B"/)
   })
+
+  it('mounts a tree in every task: two providers list it identically (inode numbers, times) and the quorum accepts it', async () => {
+    const lstree = readFileSync(new URL('../jobs/wasi-c/build/lstree.wasm', import.meta.url))
+    const enc = new TextEncoder()
+    const job = client.submit({
+      module: lstree,
+      args: ['/data'],
+      redundancy: 2,
+      verification: 'replicate',
+      mounts: [{ guestPath: '/data', tree: { 'log.txt': { type: 'file', data: enc.encode('log\n') }, sub: { type: 'dir', entries: { 'x.bin': { type: 'file', data: new Uint8Array(300) } } } } }],
+      inputs: ['', '']
+    })
+    const outputs: string[] = []
+    for await (const r of job.results()) {
+      assert.ok(r.ok, JSON.stringify(r))
+      assert.equal(r.providers.length, 2, 'both providers returned the same bytes')
+      outputs.push(dec.decode(r.output))
+    }
+    assert.equal(outputs.length, 2)
+    assert.equal(outputs[0], outputs[1])
+    assert.match(outputs[0]!, /^log\.txt ino=\d+ size=4 mtime=1704067200\nsub ino=\d+ size=0 mtime=1704067200\/\n {2}x\.bin ino=\d+ size=300 mtime=1704067200\nlog\.txt: log\nappended by this task\n$/)
+    await assert.rejects(async () => await client.submit({ module: lstree, inputs: [''], mounts: [{ guestPath: 'data', tree: {} }] }).done, /mount path "data" must be "\/" or an absolute path/)
+  })
 })

@@ -15,6 +15,8 @@ import { JobScheduler } from '../mesh/requester/scheduler.ts'
 import type { TaskLimits } from '../worker-runtime/limits.ts'
 import { resolveLimits } from '../worker-runtime/limits.ts'
 import { Job } from './job.ts'
+import { encodeTree } from '../worker-runtime/tree-codec.ts'
+import { checkMountPaths } from '../worker-runtime/mount-paths.ts'
 import type { CreateClientParameters, PaidJob, TabmeshClient, TaskInput } from './types.ts'
 import type { Address, Hex, LocalAccount } from 'viem'
 import type { ChainConfig } from '../chain/config.ts'
@@ -119,6 +121,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
         paidJobs.set(jobId, { jobId: jobId as Hex, transactions, settlement })
       }
       const tasks = p.inputs.map(i => taskOf(i, p.args, p.env))
+      const mounts = p.mounts ?? []
       const inputs = tasks.map(t => t.stdin)
       // Cancels the job whether it is still being prepared or already scheduling (Job.cancel, p.signal).
       const controller = new AbortController()
@@ -126,13 +129,15 @@ export async function createClient (params: CreateClientParameters = {}): Promis
       const signal = p.signal !== undefined ? AbortSignal.any([p.signal, controller.signal]) : controller.signal
       const scheduler = (async () => {
         if (inputs.length === 0) throw new TabmeshError('INVALID_ARGUMENT', 'a job needs at least one input')
+        checkMountPaths(mounts.map(m => m.guestPath))
         for (const [what, bytes] of [['the module', p.module], ...inputs.map((b, i) => [`input ${i}`, b] as const)] as const) {
           if (bytes.length > MAX_BLOB_BYTES) throw new TabmeshError('BLOB_TOO_LARGE', `${what} is ${bytes.length} bytes; the mesh carries modules and inputs of up to ${MAX_BLOB_BYTES} bytes (64 MiB): split the work into more tasks`)
         }
         const moduleCid = await moduleCidOf(p.module)
         const withCids = await Promise.all(tasks.map(async ({ stdin, args, env }) => ({ bytes: stdin, cid: await cidOf(stdin), ...(args !== undefined ? { args, env: env! } : {}) })))
-        for (const { cid, bytes } of [{ cid: moduleCid, bytes: p.module }, ...withCids]) await serve(cid, bytes)
-        const release = (): void => { for (const { cid } of [{ cid: moduleCid }, ...withCids]) unserve(cid) }
+        const trees = await Promise.all(mounts.map(async ({ guestPath, tree }) => { const bytes = encodeTree(tree); return { guestPath, bytes, cid: await cidOf(bytes) } }))
+        for (const { cid, bytes } of [{ cid: moduleCid, bytes: p.module }, ...withCids, ...trees]) await serve(cid, bytes)
+        const release = (): void => { for (const { cid } of [{ cid: moduleCid }, ...withCids, ...trees]) unserve(cid) }
         if (signal.aborted) { release(); throw new AbortedError('the job was cancelled') }
         let paidJob
         if (paid) {
@@ -159,6 +164,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
           limits: resolveLimits(p.limits),
           args: programArgs(p.args),
           env: envStrings(p.env),
+          mounts: trees.map(t => ({ guestPath: t.guestPath, treeCid: t.cid.bytes })),
           maxProvidersPerTask: p.maxProvidersPerTask ?? redundancy * 2 + 1,
           ...(p.verification !== 'replicate' && redundancy > 1 ? { verification: { book: reputation } } : {}),
           ...(paidJob !== undefined ? { paid: paidJob.policy } : {}),

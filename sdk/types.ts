@@ -12,6 +12,8 @@ import type { Settlement } from '../mesh/payment/paid-job.ts'
 import type { RequesterPayments } from '../mesh/payment/requester-payments.ts'
 import type { ReputationBook, ReputationPolicy } from '../mesh/requester/reputation.ts'
 import type { TaskLimits } from '../worker-runtime/limits.ts'
+import type { TaskMount, TaskTreeEntry } from '../worker-runtime/wasi-fs.ts'
+export type { TaskMount, TaskTreeEntry }
 import type { Job } from './job.ts'
 import type { CapacityAd as CapacityAdMessage } from '../mesh/ads/capacity-ad.ts'
 
@@ -83,6 +85,12 @@ export interface SubmitParameters {
   args?: string[]
   /** Environment variables of every task (a TaskInput's `env` is laid over these). */
   env?: Record<string, string>
+  /**
+   * Directory trees every task sees, preopened at their guest paths (`/` or `/data`; at most 8), each
+   * task on a fresh writable copy. A tree travels as one blob of at most 64 MiB (names, files,
+   * sub-directories; at most 10,000 entries).
+   */
+  mounts?: TaskMount[]
   /**
    * `adaptive` (default): BOINC-style adaptive replication — tasks of providers with a run of agreeing
    * results are replicated only as a spot-check sample (client's `reputation` policy); `replicate`:

@@ -42,6 +42,7 @@ export interface TaskRequest {
     price: string;
     requesterBinding: Uint8Array;
     id: number;
+    mounts: Mount[];
 }
 export declare namespace TaskRequest {
     const codec: () => Codec<TaskRequest>;
@@ -111,9 +112,37 @@ export declare namespace TaskRequest {
         field: '$.id';
         value: number;
     }
+    interface TaskRequestMountsGuestPathFieldEvent {
+        field: '$.mounts[].guestPath';
+        value: string;
+        index: number;
+    }
+    interface TaskRequestMountsTreeCidFieldEvent {
+        field: '$.mounts[].treeCid';
+        value: Uint8Array;
+        index: number;
+    }
     function encode(obj: Partial<TaskRequest>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): TaskRequest;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): Generator<TaskRequestJobIdFieldEvent | TaskRequestTaskIndexFieldEvent | TaskRequestModuleCidFieldEvent | TaskRequestInputCidFieldEvent | TaskRequestArgsFieldEvent | TaskRequestEnvFieldEvent | TaskRequestLimitsTimeoutMsFieldEvent | TaskRequestLimitsMemoryPagesFieldEvent | TaskRequestLimitsFuelFieldEvent | TaskRequestLimitsMaxOutputBytesFieldEvent | TaskRequestInputFieldEvent | TaskRequestPaidFieldEvent | TaskRequestRequesterFieldEvent | TaskRequestPriceFieldEvent | TaskRequestRequesterBindingFieldEvent | TaskRequestIdFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): Generator<TaskRequestJobIdFieldEvent | TaskRequestTaskIndexFieldEvent | TaskRequestModuleCidFieldEvent | TaskRequestInputCidFieldEvent | TaskRequestArgsFieldEvent | TaskRequestEnvFieldEvent | TaskRequestLimitsTimeoutMsFieldEvent | TaskRequestLimitsMemoryPagesFieldEvent | TaskRequestLimitsFuelFieldEvent | TaskRequestLimitsMaxOutputBytesFieldEvent | TaskRequestInputFieldEvent | TaskRequestPaidFieldEvent | TaskRequestRequesterFieldEvent | TaskRequestPriceFieldEvent | TaskRequestRequesterBindingFieldEvent | TaskRequestIdFieldEvent | TaskRequestMountsGuestPathFieldEvent | TaskRequestMountsTreeCidFieldEvent>;
+}
+export interface Mount {
+    guestPath: string;
+    treeCid: Uint8Array;
+}
+export declare namespace Mount {
+    const codec: () => Codec<Mount>;
+    interface MountGuestPathFieldEvent {
+        field: '$.guestPath';
+        value: string;
+    }
+    interface MountTreeCidFieldEvent {
+        field: '$.treeCid';
+        value: Uint8Array;
+    }
+    function encode(obj: Partial<Mount>): Uint8Array;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Mount>): Mount;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Mount>): Generator<MountGuestPathFieldEvent | MountTreeCidFieldEvent>;
 }
 export interface TaskFailure {
     code: string;
@@ -297,6 +326,16 @@ export declare namespace RequesterFrame {
         value: number;
         index: number;
     }
+    interface RequesterFrameTasksMountsGuestPathFieldEvent {
+        field: '$.tasks[].mounts[].guestPath';
+        value: string;
+        index: number;
+    }
+    interface RequesterFrameTasksMountsTreeCidFieldEvent {
+        field: '$.tasks[].mounts[].treeCid';
+        value: Uint8Array;
+        index: number;
+    }
     interface RequesterFrameCancelFieldEvent {
         field: '$.cancel[]';
         index: number;
@@ -316,7 +355,7 @@ export declare namespace RequesterFrame {
     }
     function encode(obj: Partial<RequesterFrame>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RequesterFrame>): RequesterFrame;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RequesterFrame>): Generator<RequesterFrameTasksJobIdFieldEvent | RequesterFrameTasksTaskIndexFieldEvent | RequesterFrameTasksModuleCidFieldEvent | RequesterFrameTasksInputCidFieldEvent | RequesterFrameTasksArgsFieldEvent | RequesterFrameTasksEnvFieldEvent | RequesterFrameTasksLimitsTimeoutMsFieldEvent | RequesterFrameTasksLimitsMemoryPagesFieldEvent | RequesterFrameTasksLimitsFuelFieldEvent | RequesterFrameTasksLimitsMaxOutputBytesFieldEvent | RequesterFrameTasksInputFieldEvent | RequesterFrameTasksPaidFieldEvent | RequesterFrameTasksRequesterFieldEvent | RequesterFrameTasksPriceFieldEvent | RequesterFrameTasksRequesterBindingFieldEvent | RequesterFrameTasksIdFieldEvent | RequesterFrameCancelFieldEvent | RequesterFrameWantFieldEvent | RequesterFrameReturnedFieldEvent | RequesterFrameKeepFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RequesterFrame>): Generator<RequesterFrameTasksJobIdFieldEvent | RequesterFrameTasksTaskIndexFieldEvent | RequesterFrameTasksModuleCidFieldEvent | RequesterFrameTasksInputCidFieldEvent | RequesterFrameTasksArgsFieldEvent | RequesterFrameTasksEnvFieldEvent | RequesterFrameTasksLimitsTimeoutMsFieldEvent | RequesterFrameTasksLimitsMemoryPagesFieldEvent | RequesterFrameTasksLimitsFuelFieldEvent | RequesterFrameTasksLimitsMaxOutputBytesFieldEvent | RequesterFrameTasksInputFieldEvent | RequesterFrameTasksPaidFieldEvent | RequesterFrameTasksRequesterFieldEvent | RequesterFrameTasksPriceFieldEvent | RequesterFrameTasksRequesterBindingFieldEvent | RequesterFrameTasksIdFieldEvent | RequesterFrameTasksMountsGuestPathFieldEvent | RequesterFrameTasksMountsTreeCidFieldEvent | RequesterFrameCancelFieldEvent | RequesterFrameWantFieldEvent | RequesterFrameReturnedFieldEvent | RequesterFrameKeepFieldEvent>;
 }
 export interface ProviderFrame {
     results: TaskResponse[];

@@ -183,6 +183,12 @@ export var TaskRequest;
                     w.uint32(104);
                     w.uint32(obj.id);
                 }
+                if (obj.mounts != null && obj.mounts.length > 0) {
+                    for (const value of obj.mounts) {
+                        w.uint32(114);
+                        Mount.codec().encode(value, w);
+                    }
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -199,7 +205,8 @@ export var TaskRequest;
                     requester: '',
                     price: '',
                     requesterBinding: uint8ArrayAlloc(0),
-                    id: 0
+                    id: 0,
+                    mounts: []
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -265,6 +272,15 @@ export var TaskRequest;
                             obj.id = reader.uint32();
                             break;
                         }
+                        case 14: {
+                            if (opts.limits?.mounts != null && obj.mounts.length === opts.limits.mounts) {
+                                throw new MaxLengthError('Decode error - repeated field "mounts" had too many elements');
+                            }
+                            obj.mounts.push(Mount.codec().decode(reader, reader.uint32(), {
+                                limits: opts.limits?.mounts$
+                            }));
+                            break;
+                        }
                         default: {
                             reader.skipType(tag & 7);
                             break;
@@ -275,7 +291,8 @@ export var TaskRequest;
             }, function* (reader, length, prefix, opts = {}) {
                 const obj = {
                     args: 0,
-                    env: 0
+                    env: 0,
+                    mounts: 0
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -381,6 +398,21 @@ export var TaskRequest;
                             };
                             break;
                         }
+                        case 14: {
+                            if (opts.limits?.mounts != null && obj.mounts === opts.limits.mounts) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "mounts" had too many elements');
+                            }
+                            for (const evt of Mount.codec().stream(reader, reader.uint32(), `${prefix}.mounts[]`, {
+                                limits: opts.limits?.mounts$
+                            })) {
+                                yield {
+                                    ...evt,
+                                    index: obj.mounts
+                                };
+                            }
+                            obj.mounts++;
+                            break;
+                        }
                         default: {
                             reader.skipType(tag & 7);
                             break;
@@ -404,6 +436,92 @@ export var TaskRequest;
     }
     TaskRequest.stream = stream;
 })(TaskRequest || (TaskRequest = {}));
+export var Mount;
+(function (Mount) {
+    let _codec;
+    Mount.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.guestPath != null && obj.guestPath !== '')) {
+                    w.uint32(10);
+                    w.string(obj.guestPath);
+                }
+                if ((obj.treeCid != null && obj.treeCid.byteLength > 0)) {
+                    w.uint32(18);
+                    w.bytes(obj.treeCid);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    guestPath: '',
+                    treeCid: uint8ArrayAlloc(0)
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.guestPath = reader.string();
+                            break;
+                        }
+                        case 2: {
+                            obj.treeCid = reader.bytes();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.guestPath`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.treeCid`,
+                                value: reader.bytes()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, Mount.codec());
+    }
+    Mount.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, Mount.codec(), opts);
+    }
+    Mount.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, Mount.codec(), opts);
+    }
+    Mount.stream = stream;
+})(Mount || (Mount = {}));
 export var TaskFailure;
 (function (TaskFailure) {
     let _codec;

@@ -2,6 +2,9 @@ import type { Connection, Stream } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import { TabmeshError } from '../../errors/base.ts'
 import { TaskError } from '../../worker-runtime/errors.ts'
+import { decodeTree, InvalidTreeError } from '../../worker-runtime/tree-codec.ts'
+import type { TaskMount } from '../../worker-runtime/wasi-fs.ts'
+import { checkMountPaths } from '../../worker-runtime/mount-paths.ts'
 import { MAX_MEMORY_PAGES, MAX_OUTPUT_BYTES, resolveLimits } from '../../worker-runtime/limits.ts'
 import type { WorkerPool } from '../../worker-runtime/pool.ts'
 import { publishCapacityAds } from '../ads/publisher.ts'
@@ -247,9 +250,12 @@ export class ProviderAgent extends EventTarget {
   private async execute (request: TaskRequest, connection: Connection, signal?: AbortSignal): Promise<TaskResponse> {
     let moduleCid: CID
     let inputCid: CID
+    let treeCids: CID[]
     try {
       moduleCid = cidFromBytes(request.moduleCid)
       inputCid = cidFromBytes(request.inputCid)
+      checkMountPaths(request.mounts.map(m => m.guestPath))
+      treeCids = request.mounts.map(m => cidFromBytes(m.treeCid))
     } catch (err) {
       return failure('BAD_REQUEST', (err as Error).message)
     }
@@ -267,6 +273,7 @@ export class ProviderAgent extends EventTarget {
 
     let input: Uint8Array
     let module: WebAssembly.Module
+    let mounts: TaskMount[]
     try {
       if (request.input.length > 0) {
         await verifyCid(inputCid, request.input)
@@ -275,8 +282,10 @@ export class ProviderAgent extends EventTarget {
         input = await this.blob(inputCid, connection)
       }
       module = await this.compile(moduleCid, connection, limits.memoryPages, limits.fuel !== undefined)
+      mounts = await Promise.all(request.mounts.map(async (m, i) => ({ guestPath: m.guestPath, tree: decodeTree(await this.blob(treeCids[i]!, connection)) })))
     } catch (err) {
       if (err instanceof TaskError) return failure(err.code, err.message)
+      if (err instanceof InvalidTreeError) return failure('BAD_REQUEST', `a mounted tree is not valid: ${err.message}`)
       if (err instanceof TabmeshError && (err.code === 'BLOB_UNAVAILABLE' || err.code === 'CID_MISMATCH')) return failure('BLOB_UNAVAILABLE', err.message)
       return failure('BLOB_UNAVAILABLE', `could not fetch the task's data: ${String(err)}`)
     }
@@ -287,6 +296,7 @@ export class ProviderAgent extends EventTarget {
         input,
         args: request.args.length > 0 ? request.args : ['task'],
         env: request.env,
+        mounts,
         limits,
         // The same seed on every provider: derived from the input's hash.
         seed: inputCid.multihash.digest.subarray(0, 16)
@@ -356,6 +366,7 @@ export class ProviderAgent extends EventTarget {
       inputCid: spec.inputCid,
       args: spec.args,
       env: spec.env,
+      mounts: spec.mounts,
       limits: { timeoutMs: spec.timeoutMs, memoryPages: spec.memoryPages, fuel: spec.fuel, maxOutputBytes: spec.maxOutputBytes },
       input: new Uint8Array(0),
       paid: false,

@@ -275,6 +275,7 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
       inputCid: input.cid.bytes,
       args: input.args ?? this.spec.args,
       env: input.env ?? this.spec.env,
+      mounts: this.spec.mounts ?? [],
       limits: { timeoutMs: limits.timeoutMs, memoryPages: limits.memoryPages, fuel: limits.fuel ?? 0n, maxOutputBytes: limits.maxOutputBytes },
       input: inline ?? new Uint8Array(0),
       paid: this.spec.paid !== undefined,

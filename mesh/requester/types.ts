@@ -24,6 +24,8 @@ export interface JobSpec {
   args: string[]
   /** `NAME=value` environment of every task without its own. */
   env: string[]
+  /** Trees every task mounts: guest path and CIDv1 bytes of the encoded tree (served by this requester). */
+  mounts?: Array<{ guestPath: string, treeCid: Uint8Array }>
   /** Most distinct providers one task may be sent to (first round + escalations) before it fails with NO_QUORUM. */
   maxProvidersPerTask: number
   /** Set for paid jobs (payment lanes): providers must sign receipts; only eligible providers are used. */
