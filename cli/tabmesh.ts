@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // tabmesh — the command line: dev | relay | provide | submit. Run `tabmesh help`.
-import { readFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { cidOf } from '../mesh/cid.ts'
 import { availableParallelism } from 'node:os'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -47,13 +48,14 @@ const USAGE = `tabmesh — a browser-native compute mesh
       Wallet page "Register an operator"); claims what it holds when it stops
   tabmesh submit MODULE.wasm [INPUT_FILE...] [--tasks FILE] [--redundancy 2] [--timeout MS]
                  [--memory-pages N] [--fuel N] [--arg ARG]... [--env NAME=VALUE]...
-                 [--dir HOST_DIR:GUEST_PATH]... [--json]
+                 [--dir HOST_DIR:GUEST_PATH]... [--out DIR] [--json]
                  [--bootstrap MULTIADDR]...
                  [--replicate-all | --spot-check RATE]   (adaptive replication: trusted providers'
                  tasks are replicated at RATE, default 0.1; --replicate-all replicates every task)
       each input file is one task (on stdin), and so is each line of --tasks, a JSON-lines file of
       {"stdin"?: "…", "args"?: ["…"], "env"?: {"NAME": "…"}} (args after the --arg ones, env over --env);
       --dir mounts a copy of HOST_DIR at GUEST_PATH (e.g. --dir ./data:/data) in every task, writable;
+      --out DIR writes what each task left in /out under DIR/<index>/ (verified by redundancy with stdout);
       prints each accepted output (--json: one JSON line per task + a summary);
       says at once when fewer providers are online than each task needs, and keeps waiting; Ctrl-C cancels
       paid: [--price TOKENS] [--min-stake TOKENS]   (payment token, e.g. --price 0.001; paid over payment lanes)
@@ -243,6 +245,7 @@ async function submit (args: string[]): Promise<number> {
     arg: { type: 'string', multiple: true },
     env: { type: 'string', multiple: true },
     dir: { type: 'string', multiple: true },
+    out: { type: 'string' },
     tasks: { type: 'string' },
     json: { type: 'boolean', default: false },
     bootstrap: { type: 'string', multiple: true },
@@ -295,6 +298,7 @@ async function submit (args: string[]): Promise<number> {
       args: values.arg ?? [],
       env,
       mounts,
+      ...(values.out !== undefined ? { outDir: OUT_DIR } : {}),
       signal: cancel.signal,
       ...(paid
         ? {
@@ -321,7 +325,8 @@ async function submit (args: string[]): Promise<number> {
     let failed = 0
     for await (const r of job.results()) {
       if (!r.ok) failed++
-      print(r, labels[r.index]!, values.json)
+      const files = r.ok && values.out !== undefined ? await writeOutFiles(values.out, r.index, r.files ?? {}) : undefined
+      print(r, labels[r.index]!, values.json, files)
     }
     const summary = await job.done
     if (values.json) {
@@ -458,7 +463,28 @@ async function claim (args: string[]): Promise<number> {
   return 0
 }
 
-function print (r: TaskOutcome, input: string, json: boolean): void {
+/** The guest directory `tabmesh submit --out` collects: /out. */
+const OUT_DIR = '/out'
+
+/**
+ * Writes what task `index` left in /out under `dir/<index>/` (paths from the output tree, checked:
+ * plain names only, so nothing lands outside that folder).
+ * @returns each file's path → CID
+ */
+async function writeOutFiles (dir: string, index: number, files: Record<string, Uint8Array>): Promise<Record<string, string>> {
+  const cids: Record<string, string> = {}
+  const base = join(dir, String(index))
+  await mkdir(base, { recursive: true })
+  for (const [path, data] of Object.entries(files)) {
+    if (path.split('/').some(c => c === '' || c === '.' || c === '..')) throw new CliError('BAD_OUTPUT', `task ${index} left a file at ${JSON.stringify(path)}, which is not a plain path`, EXIT.tasksFailed)
+    await mkdir(join(base, path, '..'), { recursive: true })
+    await writeFile(join(base, path), data)
+    cids[path] = (await cidOf(data)).toString()
+  }
+  return cids
+}
+
+function print (r: TaskOutcome, input: string, json: boolean, files?: Record<string, string>): void {
   if (json) {
     if (r.ok) {
       const text = utf8OrUndefined(r.output)
@@ -467,6 +493,7 @@ function print (r: TaskOutcome, input: string, json: boolean): void {
         input,
         outputCid: r.outputCid,
         ...(text !== undefined ? { output: text } : { output: Buffer.from(r.output).toString('base64'), encoding: 'base64' }),
+        ...(files !== undefined ? { files } : {}),
         providers: r.providers
       }))
     } else {
@@ -476,7 +503,7 @@ function print (r: TaskOutcome, input: string, json: boolean): void {
   }
   if (r.ok) {
     const text = utf8OrUndefined(r.output)
-    console.log(`[${r.index}] ${input}: ${text !== undefined ? text.trimEnd() : `<${r.output.length} bytes> ${r.outputCid}`}`)
+    console.log(`[${r.index}] ${input}: ${text !== undefined ? text.trimEnd() : `<${r.output.length} bytes> ${r.outputCid}`}${files !== undefined ? ` (+ ${plural(Object.keys(files).length, 'file')} in /out)` : ''}`)
   } else {
     console.log(`[${r.index}] ${input}: FAILED ${r.error.code}: ${r.error.message}${r.error.stderrTail !== undefined && r.error.stderrTail !== '' ? `\n    stderr: ${r.error.stderrTail.trim()}` : ''}`)
   }

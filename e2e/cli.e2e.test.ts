@@ -82,6 +82,19 @@ describe('cli: tabmesh dev + provide + submit', () => {
     assert.equal((listing?.providers as string[]).length, 2)
     assert.equal(readFileSync(join(data, 'log.txt'), 'utf8'), 'host\n', 'the host directory is untouched')
 
+    // --out: what each task leaves in /out lands under DIR/<index>/, and --json lists each file's CID.
+    const outDir = join(cwd, 'out')
+    const collected = run(['submit', LSTREE, inputs[0]!, inputs[1]!, '--dir', `${data}:/out`, '--out', outDir, '--arg=/out', '--redundancy', '2', '--json'], cwd)
+    assert.equal(await exit(collected), 0, collected.output())
+    const collectedLines = collected.output().trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>).filter(l => l.summary !== true)
+    assert.equal(collectedLines.length, 2)
+    for (const line of collectedLines) {
+      assert.deepEqual(Object.keys(line.files as Record<string, string>).sort(), ['log.txt', 'sub/x.bin'])
+      assert.match((line.files as Record<string, string>)['log.txt']!, /^bafkrei/)
+      assert.equal(readFileSync(join(outDir, String(line.index), 'log.txt'), 'utf8'), 'host\nappended by this task\n')
+      assert.equal(readFileSync(join(outDir, String(line.index), 'sub', 'x.bin')).length, 7)
+    }
+
     // Per-task args and env: a --tasks file, job-wide --arg and --env.
     const tasksFile = join(cwd, 'tasks.jsonl')
     writeFileSync(tasksFile, '{"args":["one"],"env":{"MODE":"fast"}}\n{"stdin":"in","env":{"SHARED":"task"}}\n')

@@ -123,4 +123,26 @@ describe('mesh over loopback: relay + 2 Node providers + SDK requester', () => {
     assert.match(outputs[0]!, /^log\.txt ino=\d+ size=4 mtime=1704067200\nsub ino=\d+ size=0 mtime=1704067200\/\n {2}x\.bin ino=\d+ size=300 mtime=1704067200\nlog\.txt: log\nappended by this task\n$/)
     await assert.rejects(async () => await client.submit({ module: lstree, inputs: [''], mounts: [{ guestPath: 'data', tree: {} }] }).done, /mount path "data" must be "\/" or an absolute path/)
   })
+
+  it('collects the files tasks leave in /out, verified with stdout by both providers, each task its own', async () => {
+    const lstree = readFileSync(new URL('../jobs/wasi-c/build/lstree.wasm', import.meta.url))
+    const job = client.submit({
+      module: lstree,
+      redundancy: 2,
+      verification: 'replicate',
+      outDir: '/out',
+      mounts: [{ guestPath: '/out', tree: { 'log.txt': { type: 'file', data: new TextEncoder().encode('seed\n') } } }],
+      inputs: [{ args: ['/out'] }, { args: ['/out'], env: { X: '1' } }]
+    })
+    const results = []
+    for await (const r of job.results()) results.push(r)
+    assert.equal(results.length, 2)
+    for (const r of results) {
+      assert.ok(r.ok, JSON.stringify(r))
+      assert.equal(r.providers.length, 2)
+      assert.deepEqual(Object.keys(r.files ?? {}), ['log.txt'])
+      assert.equal(dec.decode(r.files!['log.txt']), 'seed\nappended by this task\n', 'each task appended to its own copy once')
+      assert.match(dec.decode(r.output), /^log\.txt ino=\d+ size=5 /)
+    }
+  })
 })

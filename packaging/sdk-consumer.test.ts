@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { gzipSync } from 'node:zlib'
+import { execFileSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -19,8 +19,6 @@ import { bin, bytesUnder, pack, root, run, runAsync } from './consumer-util.ts'
 
 /** Budget for the SDK installed alone, dependencies included: 100 MB. */
 const MAX_INSTALLED_BYTES = 100_000_000
-/** Budget for a browser app that submits a free job: what its page loads before the first call, 250 KiB gzip. */
-const MAX_FREE_APP_GZIP_BYTES = 250 * 1024
 
 describe('@tabmesh/sdk from its tarball', () => {
   let project: string
@@ -89,9 +87,11 @@ console.log(err.code)
     const loaded = new Set<string>()
     const visit = (key: string): void => { if (loaded.has(key)) return; loaded.add(key); for (const k of manifest[key]!.imports ?? []) visit(k) }
     for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry === true) visit(key)
-    const gzip = [...loaded].reduce((n, key) => n + gzipSync(readFileSync(join(dist, manifest[key]!.file))).length, 0)
-    console.log(`# measured: a page that submits a free job loads ${(gzip / 1024).toFixed(0)} KiB of gzipped JavaScript (${loaded.size} chunks)`)
-    assert.ok(gzip <= MAX_FREE_APP_GZIP_BYTES, `${gzip} bytes gzip, budget ${MAX_FREE_APP_GZIP_BYTES}`)
+    // The budget (250 KiB gzip) lives in .size-limit.js and size-limit checks it.
+    const files = [...loaded].map(key => join(dist, manifest[key]!.file))
+    const [check] = JSON.parse(execFileSync(process.execPath, [bin('size-limit'), '--json'], { cwd: root, env: { ...process.env, TABMESH_FREE_PAGE_FILES: JSON.stringify(files) }, encoding: 'utf8' })) as Array<{ passed: boolean, size: number, sizeLimit: number }>
+    console.log(`# measured: a page that submits a free job loads ${(check!.size / 1024).toFixed(0)} KiB of gzipped JavaScript (${loaded.size} chunks; size-limit budget ${(check!.sizeLimit / 1024).toFixed(0)} KiB)`)
+    assert.ok(check!.passed && check!.size > 0, `${check!.size} bytes gzip, budget ${check!.sizeLimit}`)
 
     const primes = readFileSync(bundledPrimesPath())
     const server = createServer((req, res) => {

@@ -130,6 +130,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
       const scheduler = (async () => {
         if (inputs.length === 0) throw new TabmeshError('INVALID_ARGUMENT', 'a job needs at least one input')
         checkMountPaths(mounts.map(m => m.guestPath))
+        if (p.outDir !== undefined) checkMountPaths([p.outDir])
         for (const [what, bytes] of [['the module', p.module], ...inputs.map((b, i) => [`input ${i}`, b] as const)] as const) {
           if (bytes.length > MAX_BLOB_BYTES) throw new TabmeshError('BLOB_TOO_LARGE', `${what} is ${bytes.length} bytes; the mesh carries modules and inputs of up to ${MAX_BLOB_BYTES} bytes (64 MiB): split the work into more tasks`)
         }
@@ -165,6 +166,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
           args: programArgs(p.args),
           env: envStrings(p.env),
           mounts: trees.map(t => ({ guestPath: t.guestPath, treeCid: t.cid.bytes })),
+          ...(p.outDir !== undefined ? { outDir: p.outDir } : {}),
           maxProvidersPerTask: p.maxProvidersPerTask ?? redundancy * 2 + 1,
           ...(p.verification !== 'replicate' && redundancy > 1 ? { verification: { book: reputation } } : {}),
           ...(paidJob !== undefined ? { paid: paidJob.policy } : {}),

@@ -92,6 +92,12 @@ export interface SubmitParameters {
    */
   mounts?: TaskMount[]
   /**
+   * Collect the files each task leaves in this guest directory (e.g. `/out`; preopened empty unless
+   * mounted): a result's `files` holds them by path, and they are verified by redundancy with stdout
+   * (the output CID is then that of the tree of both).
+   */
+  outDir?: string
+  /**
    * `adaptive` (default): BOINC-style adaptive replication — tasks of providers with a run of agreeing
    * results are replicated only as a spot-check sample (client's `reputation` policy); `replicate`:
    * every task goes to `redundancy` providers.

@@ -4,6 +4,7 @@ import type { TaskLimits } from './limits.ts'
 import { FUEL_GLOBAL, STDERR_TAIL_BYTES } from './limits.ts'
 import { createDeterministicWasi, OutputLimitSignal, providedImports } from './wasi.ts'
 import type { TaskMount } from './wasi-fs.ts'
+import { encodeOutputTree } from './output-tree.ts'
 
 export interface RunTaskParameters {
   /** A module prepared by `prepareModule` (memory capped, fuel-metered when `limits.fuel` is set). */
@@ -19,6 +20,11 @@ export interface RunTaskParameters {
   seed: Uint8Array
   /** Directory trees preopened for this run (fds 3, …), each a fresh writable copy (worker-runtime/wasi-fs.ts). */
   mounts?: TaskMount[]
+  /**
+   * Collect the files the task leaves in this guest directory (e.g. `/out`): the output is then the
+   * task's output tree (worker-runtime/output-tree.ts) — stdout and those files in one encoded tree.
+   */
+  outDir?: string
 }
 
 export type RunTaskReturnType =
@@ -54,6 +60,7 @@ export function runTask (params: RunTaskParameters): RunTaskReturnType {
     stdin: params.input,
     seed: params.seed,
     mounts: params.mounts ?? [],
+    ...(params.outDir !== undefined ? { outDir: params.outDir } : {}),
     maxOutputBytes: params.limits.maxOutputBytes,
     stderrTailBytes: STDERR_TAIL_BYTES
   })
@@ -98,7 +105,15 @@ export function runTask (params: RunTaskParameters): RunTaskReturnType {
     }
     return fail('EXIT_NONZERO', `the task exited with code ${exitCode}`, { exitCode, stderrTail: tail })
   }
-  return { ok: true, output: io.stdout(), durationMs: elapsed(), fuelUsed: fuelUsed() }
+  if (params.outDir === undefined) return { ok: true, output: io.stdout(), durationMs: elapsed(), fuelUsed: fuelUsed() }
+  let output: Uint8Array
+  try {
+    output = encodeOutputTree(io.stdout(), io.collect() ?? {})
+  } catch (err) {
+    return fail('OUTPUT_TOO_LARGE', `the files left in ${params.outDir} do not fit an output tree: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  if (output.length > params.limits.maxOutputBytes) return fail('OUTPUT_TOO_LARGE', `stdout and the files left in ${params.outDir} are ${output.length} bytes encoded, more than ${params.limits.maxOutputBytes}`)
+  return { ok: true, output, durationMs: elapsed(), fuelUsed: fuelUsed() }
 }
 
 let provided: Map<string, Set<string>> | undefined

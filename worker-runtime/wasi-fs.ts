@@ -386,3 +386,16 @@ export function filesystemImports (wasi: WASI, now: () => bigint, epoch: bigint)
     sock_shutdown: (fd: number) => socket(fd)
   }
 }
+
+/**
+ * What a task left in a directory, as plain data: files (copied) and sub-directories, names as
+ * they are; symbolic links are left out.
+ */
+export function treeOfDirectory (dir: Directory): Record<string, TaskTreeEntry> {
+  const tree: Record<string, TaskTreeEntry> = {}
+  for (const [name, inode] of dir.contents) {
+    if (inode instanceof File) tree[name] = { type: 'file', data: inode.data.slice() }
+    else if (inode instanceof Directory) tree[name] = { type: 'dir', entries: treeOfDirectory(inode) }
+  }
+  return tree
+}

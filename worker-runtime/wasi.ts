@@ -1,6 +1,6 @@
-import { ConsoleStdout, File, OpenFile, WASI, wasi as defs } from '@bjorn3/browser_wasi_shim'
-import { filesystemImports, preopensFor } from './wasi-fs.ts'
-import type { TaskMount } from './wasi-fs.ts'
+import { ConsoleStdout, File, OpenDirectory, OpenFile, WASI, wasi as defs } from '@bjorn3/browser_wasi_shim'
+import { filesystemImports, preopensFor, treeOfDirectory } from './wasi-fs.ts'
+import type { TaskMount, TaskTreeEntry } from './wasi-fs.ts'
 
 /**
  * Deterministic WASI preview1 (https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md)
@@ -33,6 +33,8 @@ export interface DeterministicWasiOptions {
   stderrTailBytes: number
   /** Directory trees preopened as fds 3, 4, … in this order. */
   mounts?: TaskMount[]
+  /** A guest directory whose contents the task leaves behind are collected (`collect`); preopened empty unless mounted. */
+  outDir?: string
 }
 
 export interface DeterministicWasi {
@@ -40,6 +42,8 @@ export interface DeterministicWasi {
   imports: WebAssembly.Imports
   stdout: () => Uint8Array
   stderrTail: () => string
+  /** The out directory's contents now (undefined without `outDir`). */
+  collect: () => Record<string, TaskTreeEntry> | undefined
 }
 
 export function createDeterministicWasi (options: DeterministicWasiOptions): DeterministicWasi {
@@ -59,7 +63,11 @@ export function createDeterministicWasi (options: DeterministicWasiOptions): Det
   })
   const stdin = new OpenFile(new File(options.stdin, { readonly: true }))
   // debug: false — the shim turns its logging on when the option is left out.
-  const wasi = new WASI(options.args, options.env, [stdin, stdout, stderrFd, ...preopensFor(options.mounts ?? [])], { debug: false })
+  const mounts = options.mounts ?? []
+  const withOut = options.outDir !== undefined && !mounts.some(m => m.guestPath === options.outDir) ? [...mounts, { guestPath: options.outDir, tree: {} }] : mounts
+  const preopens = preopensFor(withOut)
+  const outFd = options.outDir !== undefined ? preopens[withOut.findIndex(m => m.guestPath === options.outDir)] : undefined
+  const wasi = new WASI(options.args, options.env, [stdin, stdout, stderrFd, ...preopens], { debug: false })
 
   let clock = VIRTUAL_EPOCH_NS
   const random = xorshift128(options.seed)
@@ -127,7 +135,8 @@ export function createDeterministicWasi (options: DeterministicWasiOptions): Det
     wasi,
     imports: { wasi_snapshot_preview1: wasiImport as unknown as WebAssembly.ModuleImports },
     stdout: () => concat(stdoutChunks, stdoutBytes),
-    stderrTail: () => new TextDecoder('utf-8', { fatal: false }).decode(stderr)
+    stderrTail: () => new TextDecoder('utf-8', { fatal: false }).decode(stderr),
+    collect: () => outFd instanceof OpenDirectory ? treeOfDirectory(outFd.dir) : undefined
   }
 }
 

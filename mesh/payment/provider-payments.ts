@@ -18,6 +18,10 @@ import { signTyped, signedBy } from '../../chain/signatures.ts'
 const DECLINED_SHARE = 0.1
 /** Declines allowed on top of DECLINED_SHARE (a lane's first results). */
 const DECLINED_SLACK = 2
+/** Tries at reading a lane again after one of its events, before waiting for the next event: 5. */
+const LANE_EVENT_READ_ATTEMPTS = 5
+/** Between those tries, ms: 1 s (anvil or an RPC busy for a moment). */
+const LANE_EVENT_RETRY_MS = 1000
 
 export interface ProviderEarnings {
   /** Sum of the newest cheques' cumulative amounts over all lanes, payment-token base units. */
@@ -141,18 +145,38 @@ export class ProviderPayments extends EventTarget {
           if (!('owner' in log.args) || log.args.owner?.toLowerCase() !== this.owner.toLowerCase()) continue
           if ('requester' in log.args && log.args.requester !== undefined) touched.add(log.args.requester)
         }
-        for (const requester of touched) {
-          void this.readLane(requester).then(async lane => {
-            // A claim by anyone (another process with this key, a relayer) shows in the earnings.
-            const record = this.latest.get(laneKey(requester, this.owner))
-            if (record !== undefined) await this.syncClaimed(record, lane)
-            this.closeWatch(requester)
-          }).catch(() => {}) // a failed read or store write: the next event or claim retries
-        }
+        for (const requester of touched) void this.laneChanged(requester)
       },
       onError: () => {}
     })
-    this.closeTimer = setInterval(() => { for (const r of this.latest.values()) this.closeWatch(r.requester) }, CLOSE_WATCH_MS)
+    // Each round also re-reads the lanes that still owe this owner something, so a claim whose event
+    // this watcher missed (a dropped poll, a filter the node forgot) still shows in the earnings.
+    this.closeTimer = setInterval(() => {
+      for (const r of this.latest.values()) {
+        if (BigInt(r.cumulativeAmount) > BigInt(r.claimed)) void this.laneChanged(r.requester)
+        else this.closeWatch(r.requester)
+      }
+    }, CLOSE_WATCH_MS)
+  }
+
+  /**
+   * A lane event for this owner: reads the lane again so a claim by anyone (another process with
+   * this key, a relayer) shows in the earnings, and watches for a close. A read or store write that
+   * fails is tried again LANE_EVENT_READ_ATTEMPTS times, LANE_EVENT_RETRY_MS apart: no further event
+   * may come to retry it (a claim is the lane's last event until the next job).
+   */
+  private async laneChanged (requester: Address): Promise<void> {
+    for (let attempt = 1; attempt <= LANE_EVENT_READ_ATTEMPTS && this.unwatch !== undefined; attempt++) {
+      try {
+        const lane = await this.readLane(requester)
+        const record = this.latest.get(laneKey(requester, this.owner))
+        if (record !== undefined) await this.syncClaimed(record, lane)
+        this.closeWatch(requester)
+        return
+      } catch {
+        await new Promise(resolve => setTimeout(resolve, LANE_EVENT_RETRY_MS))
+      }
+    }
   }
 
   stop (): void {

@@ -43,6 +43,7 @@ export interface TaskRequest {
     requesterBinding: Uint8Array;
     id: number;
     mounts: Mount[];
+    outDir: string;
 }
 export declare namespace TaskRequest {
     const codec: () => Codec<TaskRequest>;
@@ -122,9 +123,13 @@ export declare namespace TaskRequest {
         value: Uint8Array;
         index: number;
     }
+    interface TaskRequestOutDirFieldEvent {
+        field: '$.outDir';
+        value: string;
+    }
     function encode(obj: Partial<TaskRequest>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): TaskRequest;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): Generator<TaskRequestJobIdFieldEvent | TaskRequestTaskIndexFieldEvent | TaskRequestModuleCidFieldEvent | TaskRequestInputCidFieldEvent | TaskRequestArgsFieldEvent | TaskRequestEnvFieldEvent | TaskRequestLimitsTimeoutMsFieldEvent | TaskRequestLimitsMemoryPagesFieldEvent | TaskRequestLimitsFuelFieldEvent | TaskRequestLimitsMaxOutputBytesFieldEvent | TaskRequestInputFieldEvent | TaskRequestPaidFieldEvent | TaskRequestRequesterFieldEvent | TaskRequestPriceFieldEvent | TaskRequestRequesterBindingFieldEvent | TaskRequestIdFieldEvent | TaskRequestMountsGuestPathFieldEvent | TaskRequestMountsTreeCidFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): Generator<TaskRequestJobIdFieldEvent | TaskRequestTaskIndexFieldEvent | TaskRequestModuleCidFieldEvent | TaskRequestInputCidFieldEvent | TaskRequestArgsFieldEvent | TaskRequestEnvFieldEvent | TaskRequestLimitsTimeoutMsFieldEvent | TaskRequestLimitsMemoryPagesFieldEvent | TaskRequestLimitsFuelFieldEvent | TaskRequestLimitsMaxOutputBytesFieldEvent | TaskRequestInputFieldEvent | TaskRequestPaidFieldEvent | TaskRequestRequesterFieldEvent | TaskRequestPriceFieldEvent | TaskRequestRequesterBindingFieldEvent | TaskRequestIdFieldEvent | TaskRequestMountsGuestPathFieldEvent | TaskRequestMountsTreeCidFieldEvent | TaskRequestOutDirFieldEvent>;
 }
 export interface Mount {
     guestPath: string;
@@ -336,6 +341,11 @@ export declare namespace RequesterFrame {
         value: Uint8Array;
         index: number;
     }
+    interface RequesterFrameTasksOutDirFieldEvent {
+        field: '$.tasks[].outDir';
+        value: string;
+        index: number;
+    }
     interface RequesterFrameCancelFieldEvent {
         field: '$.cancel[]';
         index: number;
@@ -355,7 +365,7 @@ export declare namespace RequesterFrame {
     }
     function encode(obj: Partial<RequesterFrame>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RequesterFrame>): RequesterFrame;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RequesterFrame>): Generator<RequesterFrameTasksJobIdFieldEvent | RequesterFrameTasksTaskIndexFieldEvent | RequesterFrameTasksModuleCidFieldEvent | RequesterFrameTasksInputCidFieldEvent | RequesterFrameTasksArgsFieldEvent | RequesterFrameTasksEnvFieldEvent | RequesterFrameTasksLimitsTimeoutMsFieldEvent | RequesterFrameTasksLimitsMemoryPagesFieldEvent | RequesterFrameTasksLimitsFuelFieldEvent | RequesterFrameTasksLimitsMaxOutputBytesFieldEvent | RequesterFrameTasksInputFieldEvent | RequesterFrameTasksPaidFieldEvent | RequesterFrameTasksRequesterFieldEvent | RequesterFrameTasksPriceFieldEvent | RequesterFrameTasksRequesterBindingFieldEvent | RequesterFrameTasksIdFieldEvent | RequesterFrameTasksMountsGuestPathFieldEvent | RequesterFrameTasksMountsTreeCidFieldEvent | RequesterFrameCancelFieldEvent | RequesterFrameWantFieldEvent | RequesterFrameReturnedFieldEvent | RequesterFrameKeepFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RequesterFrame>): Generator<RequesterFrameTasksJobIdFieldEvent | RequesterFrameTasksTaskIndexFieldEvent | RequesterFrameTasksModuleCidFieldEvent | RequesterFrameTasksInputCidFieldEvent | RequesterFrameTasksArgsFieldEvent | RequesterFrameTasksEnvFieldEvent | RequesterFrameTasksLimitsTimeoutMsFieldEvent | RequesterFrameTasksLimitsMemoryPagesFieldEvent | RequesterFrameTasksLimitsFuelFieldEvent | RequesterFrameTasksLimitsMaxOutputBytesFieldEvent | RequesterFrameTasksInputFieldEvent | RequesterFrameTasksPaidFieldEvent | RequesterFrameTasksRequesterFieldEvent | RequesterFrameTasksPriceFieldEvent | RequesterFrameTasksRequesterBindingFieldEvent | RequesterFrameTasksIdFieldEvent | RequesterFrameTasksMountsGuestPathFieldEvent | RequesterFrameTasksMountsTreeCidFieldEvent | RequesterFrameTasksOutDirFieldEvent | RequesterFrameCancelFieldEvent | RequesterFrameWantFieldEvent | RequesterFrameReturnedFieldEvent | RequesterFrameKeepFieldEvent>;
 }
 export interface ProviderFrame {
     results: TaskResponse[];

@@ -189,6 +189,10 @@ export var TaskRequest;
                         Mount.codec().encode(value, w);
                     }
                 }
+                if ((obj.outDir != null && obj.outDir !== '')) {
+                    w.uint32(122);
+                    w.string(obj.outDir);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -206,7 +210,8 @@ export var TaskRequest;
                     price: '',
                     requesterBinding: uint8ArrayAlloc(0),
                     id: 0,
-                    mounts: []
+                    mounts: [],
+                    outDir: ''
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -279,6 +284,10 @@ export var TaskRequest;
                             obj.mounts.push(Mount.codec().decode(reader, reader.uint32(), {
                                 limits: opts.limits?.mounts$
                             }));
+                            break;
+                        }
+                        case 15: {
+                            obj.outDir = reader.string();
                             break;
                         }
                         default: {
@@ -411,6 +420,13 @@ export var TaskRequest;
                                 };
                             }
                             obj.mounts++;
+                            break;
+                        }
+                        case 15: {
+                            yield {
+                                field: `${prefix}.outDir`,
+                                value: reader.string()
+                            };
                             break;
                         }
                         default: {

@@ -44,8 +44,8 @@ const MAX_TASK_ARGS = 256
 const MAX_REQUEST_ID = 0xffff_ffff
 
 /** A task's request as the session client takes it: the id is the session's to assign. */
-/** A request as a requester hands it to its session: the session numbers it; `mounts` may be left out (none). */
-export type TaskSessionRequest = Omit<TaskRequest, 'id' | 'mounts'> & { mounts?: TaskRequest['mounts'] }
+/** A request as a requester hands it to its session: the session numbers it; `mounts` and `outDir` may be left out (none). */
+export type TaskSessionRequest = Omit<TaskRequest, 'id' | 'mounts' | 'outDir'> & { mounts?: TaskRequest['mounts'], outDir?: string }
 
 /** A TaskResponse that carries a failure `code` and nothing else. */
 export function failureResponse (code: WireFailureCode, message: string, exitCode?: number, stderrTail?: string): TaskResponse {
@@ -54,13 +54,14 @@ export function failureResponse (code: WireFailureCode, message: string, exitCod
 }
 
 /** What a task's receipt commits to, from its request (the requester computes the same from what it sends). */
-export function taskSpecOf (request: Pick<TaskRequest, 'moduleCid' | 'inputCid' | 'args' | 'env' | 'limits'> & { mounts?: TaskRequest['mounts'] }): TaskSpec {
+export function taskSpecOf (request: Pick<TaskRequest, 'moduleCid' | 'inputCid' | 'args' | 'env' | 'limits'> & { mounts?: TaskRequest['mounts'], outDir?: string }): TaskSpec {
   return {
     moduleCid: request.moduleCid,
     inputCid: request.inputCid,
     args: request.args,
     env: request.env,
     mounts: (request.mounts ?? []).map(m => ({ guestPath: m.guestPath, treeCid: m.treeCid })),
+    outDir: request.outDir ?? '',
     timeoutMs: request.limits?.timeoutMs ?? 0,
     memoryPages: request.limits?.memoryPages ?? 0,
     fuel: request.limits?.fuel ?? 0n,
@@ -210,7 +211,7 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
     this.lastSentAt = performance.now()
     const id = this.takeId()
     const answer = new Promise<TaskResponse>((resolve, reject) => { this.pending.set(id, { resolve, reject }) })
-    this.tasks.push({ ...request, mounts: request.mounts ?? [], id })
+    this.tasks.push({ ...request, mounts: request.mounts ?? [], outDir: request.outDir ?? '', id })
     this.writer.kick()
     const signal = options.signal
     if (signal === undefined) return await answer

@@ -255,6 +255,7 @@ export class ProviderAgent extends EventTarget {
       moduleCid = cidFromBytes(request.moduleCid)
       inputCid = cidFromBytes(request.inputCid)
       checkMountPaths(request.mounts.map(m => m.guestPath))
+      if (request.outDir !== '') checkMountPaths([request.outDir])
       treeCids = request.mounts.map(m => cidFromBytes(m.treeCid))
     } catch (err) {
       return failure('BAD_REQUEST', (err as Error).message)
@@ -297,6 +298,7 @@ export class ProviderAgent extends EventTarget {
         args: request.args.length > 0 ? request.args : ['task'],
         env: request.env,
         mounts,
+        ...(request.outDir !== '' ? { outDir: request.outDir } : {}),
         limits,
         // The same seed on every provider: derived from the input's hash.
         seed: inputCid.multihash.digest.subarray(0, 16)
@@ -367,6 +369,7 @@ export class ProviderAgent extends EventTarget {
       args: spec.args,
       env: spec.env,
       mounts: spec.mounts,
+      outDir: spec.outDir,
       limits: { timeoutMs: spec.timeoutMs, memoryPages: spec.memoryPages, fuel: spec.fuel, maxOutputBytes: spec.maxOutputBytes },
       input: new Uint8Array(0),
       paid: false,

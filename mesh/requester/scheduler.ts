@@ -9,6 +9,7 @@ import { reportUnreachable } from '../node/reachability.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { isTaskOutcome, isTransientRefusal } from '../protocol/codes.ts'
 import { TaskSessions, taskSpecOf } from '../protocol/task.ts'
+import { decodeOutputTree } from '../../worker-runtime/output-tree.ts'
 import type { TaskSession, TaskSessionRequest } from '../protocol/task.ts'
 import type { TaskResponse } from '../protocol/messages.js'
 import type { CID } from 'multiformats/cid'
@@ -104,7 +105,8 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
       redundancy: spec.redundancy,
       maxProvidersPerTask: spec.maxProvidersPerTask,
       ...(spec.verification !== undefined ? { reputation: spec.verification.book } : {}),
-      taskSpec: index => this.taskSpec(index)
+      taskSpec: index => this.taskSpec(index),
+      ...(spec.outDir !== undefined ? { present: presentOutputTree } : {})
     })
     this.picker = new ProviderPicker({ ...(spec.verification !== undefined ? { reputation: spec.verification.book } : {}), ...(spec.warm !== undefined ? { warm: spec.warm } : {}) })
     this.load = options.load ?? new ProviderLoad()
@@ -276,6 +278,7 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
       args: input.args ?? this.spec.args,
       env: input.env ?? this.spec.env,
       mounts: this.spec.mounts ?? [],
+      outDir: this.spec.outDir ?? '',
       limits: { timeoutMs: limits.timeoutMs, memoryPages: limits.memoryPages, fuel: limits.fuel ?? 0n, maxOutputBytes: limits.maxOutputBytes },
       input: inline ?? new Uint8Array(0),
       paid: this.spec.paid !== undefined,
@@ -327,5 +330,19 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
     for (const peer of this.asked) this.sessions.get(peer)?.want(this, 0)
     if (this.ownsSessions) this.sessions.stop()
     this.spec.verification?.book.removeEventListener('distrusted', this.onDistrusted)
+  }
+}
+
+/**
+ * An accepted output tree as an outcome shows it: stdout, and the files by path. Bytes that are not
+ * an output tree (only a quorum of colluding providers could get them accepted) are shown as they
+ * are, with no files.
+ */
+function presentOutputTree (output: Uint8Array): { output: Uint8Array, files: Record<string, Uint8Array> } {
+  try {
+    const { stdout, files } = decodeOutputTree(output)
+    return { output: stdout, files }
+  } catch {
+    return { output, files: {} }
   }
 }

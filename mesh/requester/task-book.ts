@@ -31,6 +31,8 @@ export interface TaskBookParameters {
   reputation?: ReputationBook
   /** The encoded task spec receipts commit to (mesh/protocol/task.ts taskSpecOf), for fault evidence. */
   taskSpec: (index: number) => `0x${string}`
+  /** Turns an accepted output into what the outcome shows (a job that collects files: stdout and the files). */
+  present?: (output: Uint8Array) => { output: Uint8Array, files?: Record<string, Uint8Array> }
 }
 
 export interface TaskBookEvents {
@@ -344,7 +346,7 @@ export class TaskBook extends TypedEventEmitter<TaskBookEvents> {
       const receipts = leadPeers.map(q => task.receipts.get(q)).filter((r): r is SignedReceipt => r !== undefined)
       const outcome: TaskOutcome = leadKey.startsWith('error:')
         ? { index: task.index, ok: false, error: task.errors.get(leadKey)!, providers: leadPeers }
-        : { index: task.index, ok: true, output: task.outputs.get(leadKey)!, outputCid: leadKey, providers: leadPeers, verification: 'quorum', ...(receipts.length > 0 ? { receipts } : {}) }
+        : { index: task.index, ok: true, ...this.shown(task.outputs.get(leadKey)!), outputCid: leadKey, providers: leadPeers, verification: 'quorum', ...(receipts.length > 0 ? { receipts } : {}) }
       this.settle(task, outcome)
       return
     }
@@ -361,10 +363,14 @@ export class TaskBook extends TypedEventEmitter<TaskBookEvents> {
     this.setState(task)
   }
 
+  private shown (output: Uint8Array): { output: Uint8Array, files?: Record<string, Uint8Array> } {
+    return this.params.present?.(output) ?? { output }
+  }
+
   /** Accepts a trusted provider's output run once: paid now, held as a result until the job ends. */
   private acceptOnTrust (task: TaskRecord, by: string, cid: string): void {
     const receipt = task.receipts.get(by)
-    const outcome: TaskOutcome = { index: task.index, ok: true, output: task.outputs.get(cid)!, outputCid: cid, providers: [by], verification: 'trusted', ...(receipt !== undefined ? { receipts: [receipt] } : {}) }
+    const outcome: TaskOutcome = { index: task.index, ok: true, ...this.shown(task.outputs.get(cid)!), outputCid: cid, providers: [by], verification: 'trusted', ...(receipt !== undefined ? { receipts: [receipt] } : {}) }
     task.state = 'trusted'
     task.trustedBy = by
     this.open.delete(task.index)

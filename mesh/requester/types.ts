@@ -26,6 +26,8 @@ export interface JobSpec {
   env: string[]
   /** Trees every task mounts: guest path and CIDv1 bytes of the encoded tree (served by this requester). */
   mounts?: Array<{ guestPath: string, treeCid: Uint8Array }>
+  /** Collect the files each task leaves in this guest directory: outputs are then output trees (worker-runtime/output-tree.ts). */
+  outDir?: string
   /** Most distinct providers one task may be sent to (first round + escalations) before it fails with NO_QUORUM. */
   maxProvidersPerTask: number
   /** Set for paid jobs (payment lanes): providers must sign receipts; only eligible providers are used. */
@@ -103,8 +105,12 @@ export type TaskOutcome =
   | {
     index: number
     ok: true
+    /** stdout. */
     output: Uint8Array
+    /** CID of stdout — or, when the job collects files (`outDir`), of the output tree holding stdout and them. */
     outputCid: string
+    /** When the job collects files: what the task left in its out directory, by path (`a/b.txt`). */
+    files?: Record<string, Uint8Array>
     providers: string[]
     receipts?: SignedReceipt[]
     /** `quorum`: `redundancy` providers agreed; `trusted`: one trusted provider, never contradicted while the job ran. */
