@@ -56,3 +56,16 @@ describe('mounted trees (worker-runtime/wasi-fs.ts)', () => {
     assert.equal(dec.decode((source['log.txt'] as { data: Uint8Array }).data), 'from the source\n')
   })
 })
+
+it('numbers stdio and mounted inodes the same for every task, whatever the worker made before', async () => {
+  const { createDeterministicWasi } = await import('./wasi.ts')
+  const { File } = await import('@bjorn3/browser_wasi_shim')
+  const make = (): bigint[] => {
+    const io = createDeterministicWasi({ args: [], env: [], stdin: new Uint8Array(0), seed: new Uint8Array(16), maxOutputBytes: 0, stderrTailBytes: 0, mounts: [{ guestPath: '/d', tree: { f: { type: 'file', data: new Uint8Array(1) } } }] })
+    return io.wasi.fds.map(fd => (fd as unknown as { ino?: bigint, file?: { ino: bigint }, dir?: { ino: bigint } }).file?.ino ?? (fd as unknown as { dir?: { ino: bigint } }).dir?.ino ?? (fd as unknown as { ino: bigint }).ino)
+  }
+  const first = make()
+  for (let i = 0; i < 5; i++) new File(new Uint8Array(0)) // other inodes made in this worker meanwhile
+  assert.deepEqual(make(), first)
+  assert.equal(new Set(first).size, first.length, 'no two descriptors share an inode number')
+})

@@ -116,11 +116,11 @@ const FILE_RIGHTS = ALL_RIGHTS & ~DIR_ONLY_RIGHTS & ~BigInt(defs.RIGHTS_SOCK_SHU
 interface FdState { base: bigint, inheriting: bigint, fdflags: number }
 
 /**
- * Builds the preopened directories of one task, fds 3, 4, … in `mounts` order, with inode numbers
- * counted afresh (1 = the root every `..` of a preopen leads to).
+ * Builds the preopened directories of one task, fds 3, 4, … in `mounts` order. Call
+ * `resetInodeNumbers` first, before the task's stdio is made, so every inode it can see is numbered
+ * the same on every run.
  */
 export function preopensFor (mounts: TaskMount[]): Fd[] {
-  resetInodeNumbers()
   return mounts.map(m => new PreopenDirectory(m.guestPath, toInodes(m.tree)))
 }
 
@@ -133,8 +133,11 @@ function toInodes (tree: Record<string, TaskTreeEntry>): Map<string, Inode> {
   return map
 }
 
-/** The shim's inode counter is a private static (`Inode.next_ino`): restart it for each task. */
-function resetInodeNumbers (): void {
+/**
+ * Restarts the shim's inode counter (a private static, `Inode.next_ino`, worker-wide) for a new task:
+ * 1 is the root every `..` of a preopen leads to, numbers count from 2 in creation order.
+ */
+export function resetInodeNumbers (): void {
   (Inode as unknown as { next_ino: bigint }).next_ino = 2n
 }
 

@@ -1,5 +1,5 @@
 import { ConsoleStdout, File, OpenDirectory, OpenFile, WASI, wasi as defs } from '@bjorn3/browser_wasi_shim'
-import { filesystemImports, preopensFor, treeOfDirectory } from './wasi-fs.ts'
+import { filesystemImports, preopensFor, resetInodeNumbers, treeOfDirectory } from './wasi-fs.ts'
 import type { TaskMount, TaskTreeEntry } from './wasi-fs.ts'
 
 /**
@@ -47,6 +47,8 @@ export interface DeterministicWasi {
 }
 
 export function createDeterministicWasi (options: DeterministicWasiOptions): DeterministicWasi {
+  // Before any inode is made (stdio included): a task sees the same numbers on every run.
+  resetInodeNumbers()
   const stdoutChunks: Uint8Array[] = []
   let stdoutBytes = 0
   let stderr = new Uint8Array(0)
