@@ -190,11 +190,8 @@ export function filesystemImports (wasi: WASI, now: () => bigint, epoch: bigint)
   }
   const pathString = (ptr: number, len: number): string => new TextDecoder().decode(new Uint8Array(wasi.inst.exports.memory.buffer, ptr, len))
 
-  const needs = (fd: number, right: number, call: (...args: unknown[]) => number) => (...args: unknown[]): number => {
-    const f = fdOf(fd)
-    if (f !== undefined && (f instanceof OpenFile) && (stateOf(f).base & BigInt(right)) === 0n) return defs.ERRNO_BADF
-    return call(...args)
-  }
+  /** Whether `f` is an open file without `right` (a call needing it is EBADF, as preview1 says). */
+  const lacks = (f: Fd | undefined, right: number): boolean => f instanceof OpenFile && (stateOf(f).base & BigInt(right)) === 0n
   const socket = (fd: number): number => fdOf(fd) === undefined ? defs.ERRNO_BADF : defs.ERRNO_NOTSOCK
   /** Runs `call` with `path` resolved to a link-free one (the last component's link kept unless `followLast`). */
   const linkFree = (fd: number, pathPtr: number, pathLen: number, followLast: boolean, call: (dir: OpenDirectory, path: string, last: Inode | undefined) => number): number => {
@@ -222,14 +219,10 @@ export function filesystemImports (wasi: WASI, now: () => bigint, epoch: bigint)
       }
       const { ret, fd_obj: opened } = dir.path_open(dirflags, resolved.path, oflags, base, inheriting, fdflags)
       if (ret !== defs.ERRNO_SUCCESS || opened === null) return ret
+      // A directory cannot be opened for writing (POSIX open(2): EISDIR).
+      if (opened instanceof OpenDirectory && (base & BigInt(defs.RIGHTS_FD_WRITE)) !== 0n) return defs.ERRNO_ISDIR
       wasi.fds.push(opened)
-      const openedFd = wasi.fds.length - 1
-      memory().setUint32(openedPtr, openedFd, true)
-      if (opened instanceof OpenDirectory && (base & BigInt(defs.RIGHTS_FD_WRITE)) !== 0n) {
-        // A directory cannot be opened for writing (POSIX open(2): EISDIR).
-        (wasi.fds as Array<Fd | undefined>)[openedFd] = undefined
-        return defs.ERRNO_ISDIR
-      }
+      memory().setUint32(openedPtr, wasi.fds.length - 1, true)
       const kind = opened instanceof OpenDirectory ? DIR_RIGHTS : FILE_RIGHTS
       state.set(opened, { base: base & parent.inheriting & kind, inheriting: inheriting & parent.inheriting, fdflags })
       return ret
@@ -265,16 +258,13 @@ export function filesystemImports (wasi: WASI, now: () => bigint, epoch: bigint)
     },
     fd_write: (fd: number, ...rest: unknown[]) => {
       const f = fdOf(fd)
-      if (f instanceof OpenFile) {
-        const s = stateOf(f)
-        if ((s.base & BigInt(defs.RIGHTS_FD_WRITE)) === 0n) return defs.ERRNO_BADF
-        if ((s.fdflags & defs.FDFLAGS_APPEND) !== 0) f.fd_seek(0n, defs.WHENCE_END)
-      }
+      if (lacks(f, defs.RIGHTS_FD_WRITE)) return defs.ERRNO_BADF
+      if (f instanceof OpenFile && (stateOf(f).fdflags & defs.FDFLAGS_APPEND) !== 0) f.fd_seek(0n, defs.WHENCE_END)
       return imports.fd_write!(fd, ...rest)
     },
-    fd_pwrite: (fd: number, ...rest: unknown[]) => needs(fd, defs.RIGHTS_FD_WRITE, imports.fd_pwrite!)(fd, ...rest),
-    fd_read: (fd: number, ...rest: unknown[]) => needs(fd, defs.RIGHTS_FD_READ, imports.fd_read!)(fd, ...rest),
-    fd_pread: (fd: number, ...rest: unknown[]) => needs(fd, defs.RIGHTS_FD_READ, imports.fd_pread!)(fd, ...rest),
+    fd_pwrite: (fd: number, ...rest: unknown[]) => lacks(fdOf(fd), defs.RIGHTS_FD_WRITE) ? defs.ERRNO_BADF : imports.fd_pwrite!(fd, ...rest),
+    fd_read: (fd: number, ...rest: unknown[]) => lacks(fdOf(fd), defs.RIGHTS_FD_READ) ? defs.ERRNO_BADF : imports.fd_read!(fd, ...rest),
+    fd_pread: (fd: number, ...rest: unknown[]) => lacks(fdOf(fd), defs.RIGHTS_FD_READ) ? defs.ERRNO_BADF : imports.fd_pread!(fd, ...rest),
     fd_filestat_get: (fd: number, ptr: number) => {
       const f = fdOf(fd)
       if (f === undefined) return defs.ERRNO_BADF
@@ -282,31 +272,19 @@ export function filesystemImports (wasi: WASI, now: () => bigint, epoch: bigint)
       if (filestat !== null) writeFilestat(ptr, filestat, inodeOf(f))
       return ret
     },
-    path_filestat_get: (fd: number, flags: number, pathPtr: number, pathLen: number, ptr: number) => {
-      const f = fdOf(fd)
-      if (f === undefined) return defs.ERRNO_BADF
-      if (!(f instanceof OpenDirectory)) return defs.ERRNO_NOTDIR
-      const resolved = resolvePath(f.dir, pathString(pathPtr, pathLen), (flags & LOOKUP_SYMLINK_FOLLOW) !== 0)
-      if (resolved.path === undefined) return resolved.ret
-      const { ret, filestat } = f.path_filestat_get(flags, resolved.path)
-      if (filestat !== null) writeFilestat(ptr, filestat, resolved.last)
+    path_filestat_get: (fd: number, flags: number, pathPtr: number, pathLen: number, ptr: number) => linkFree(fd, pathPtr, pathLen, (flags & LOOKUP_SYMLINK_FOLLOW) !== 0, (dir, path, last) => {
+      const { ret, filestat } = dir.path_filestat_get(flags, path)
+      if (filestat !== null) writeFilestat(ptr, filestat, last)
       return ret
-    },
+    }),
     fd_filestat_set_times: (fd: number, atim: bigint, mtim: bigint, flags: number) => {
       const f = fdOf(fd)
       if (f === undefined) return defs.ERRNO_BADF
       const inode = inodeOf(f)
       return inode === undefined ? defs.ERRNO_BADF : setTimes(inode, atim, mtim, flags)
     },
-    path_filestat_set_times: (fd: number, lookupFlags: number, pathPtr: number, pathLen: number, atim: bigint, mtim: bigint, flags: number) => {
-      const f = fdOf(fd)
-      if (f === undefined) return defs.ERRNO_BADF
-      if (!(f instanceof OpenDirectory)) return defs.ERRNO_NOTDIR
-      const resolved = resolvePath(f.dir, pathString(pathPtr, pathLen), (lookupFlags & LOOKUP_SYMLINK_FOLLOW) !== 0)
-      if (resolved.path === undefined) return resolved.ret
-      if (resolved.last === undefined) return f.path_filestat_get(0, resolved.path).ret || defs.ERRNO_NOENT
-      return setTimes(resolved.last, atim, mtim, flags)
-    },
+    path_filestat_set_times: (fd: number, lookupFlags: number, pathPtr: number, pathLen: number, atim: bigint, mtim: bigint, flags: number) => linkFree(fd, pathPtr, pathLen, (lookupFlags & LOOKUP_SYMLINK_FOLLOW) !== 0, (dir, path, last) =>
+      last === undefined ? dir.path_filestat_get(0, path).ret || defs.ERRNO_NOENT : setTimes(last, atim, mtim, flags)),
     path_symlink: (oldPtr: number, oldLen: number, fd: number, newPtr: number, newLen: number) => {
       const f = fdOf(fd)
       if (f === undefined) return defs.ERRNO_BADF
@@ -326,20 +304,15 @@ export function filesystemImports (wasi: WASI, now: () => bigint, epoch: bigint)
       parent.contents.set(resolved.path.slice(slash + 1), new Symlink(target))
       return defs.ERRNO_SUCCESS
     },
-    path_readlink: (fd: number, pathPtr: number, pathLen: number, bufPtr: number, bufLen: number, nreadPtr: number) => {
-      const f = fdOf(fd)
-      if (f === undefined) return defs.ERRNO_BADF
-      if (!(f instanceof OpenDirectory)) return defs.ERRNO_NOTDIR
-      const resolved = resolvePath(f.dir, pathString(pathPtr, pathLen), false)
-      if (resolved.path === undefined) return resolved.ret
-      if (resolved.last === undefined) return defs.ERRNO_NOENT
-      if (!(resolved.last instanceof Symlink)) return defs.ERRNO_INVAL
+    path_readlink: (fd: number, pathPtr: number, pathLen: number, bufPtr: number, bufLen: number, nreadPtr: number) => linkFree(fd, pathPtr, pathLen, false, (_dir, _path, last) => {
+      if (last === undefined) return defs.ERRNO_NOENT
+      if (!(last instanceof Symlink)) return defs.ERRNO_INVAL
       // Truncated to the buffer, as readlink(2) does.
-      const bytes = new TextEncoder().encode(resolved.last.target).subarray(0, bufLen)
+      const bytes = new TextEncoder().encode(last.target).subarray(0, bufLen)
       new Uint8Array(wasi.inst.exports.memory.buffer, bufPtr, bytes.length).set(bytes)
       memory().setUint32(nreadPtr, bytes.length, true)
       return defs.ERRNO_SUCCESS
-    },
+    }),
     path_create_directory: (fd: number, pathPtr: number, pathLen: number) => linkFree(fd, pathPtr, pathLen, false, (dir, path) => dir.path_create_directory(path)),
     path_remove_directory: (fd: number, pathPtr: number, pathLen: number) => linkFree(fd, pathPtr, pathLen, false, (dir, path, last) => last instanceof Symlink ? defs.ERRNO_NOTDIR : dir.path_remove_directory(path)),
     path_unlink_file: (fd: number, pathPtr: number, pathLen: number) => linkFree(fd, pathPtr, pathLen, false, (dir, path, last) => last instanceof Symlink && path.endsWith('/') ? defs.ERRNO_NOTDIR : dir.path_unlink_file(last instanceof Symlink ? path.replace(/\/+$/, '') : path)),
