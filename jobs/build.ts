@@ -1,10 +1,12 @@
 // Builds every job module from source into jobs/<name>/build/<name>.wasm.
-// AssemblyScript jobs with asc (+ @assemblyscript/wasi-shim); the C job with clang-19 --target=wasm32-wasi.
+// AssemblyScript jobs with asc (+ @assemblyscript/wasi-shim); the C jobs with clang-19 --target=wasm32-wasi;
+// the real programs of jobs/programs (upstream sources, for wasm32-wasi and natively) the same way.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import asc from 'assemblyscript/asc'
+import { PROGRAMS, buildProgram } from './programs/programs.ts'
 
 const jobsDir = dirname(fileURLToPath(import.meta.url))
 const root = join(jobsDir, '..')
@@ -53,4 +55,6 @@ if (clang.status !== 0) {
     if (r.status !== 0 || !existsSync(out)) throw new Error(`clang-19 failed to build jobs/${source}`)
     console.log(`built jobs/wasi-c/build/${name}.wasm`)
   }
+  // Real programs from upstream source (jobs/programs): SQLite's shell and Zopfli, ~1 min the first time.
+  for (const recipe of Object.values(PROGRAMS)) await buildProgram(recipe)
 }

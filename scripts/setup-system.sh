@@ -3,6 +3,7 @@
 # `npm test`, runs it first; it prints nothing when all are present):
 #   chromium                      — real browser for the e2e tests (playwright-core drives /usr/bin/chromium)
 #   clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 — builds jobs/wasi-c (C → wasm32-wasi)
+#   libc6-dev                     — native builds of jobs/programs (tests compare their output with the jobs')
 #   iproute2                      — `ip` for the loopback-only network namespace of the WebRTC tests
 set -euo pipefail
 need=()
@@ -11,6 +12,7 @@ command -v clang-19 >/dev/null 2>&1 || need+=(clang-19)
 command -v wasm-ld-19 >/dev/null 2>&1 || need+=(lld-19)
 [ -d /usr/include/wasm32-wasi ] || need+=(wasi-libc)
 ls /usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need+=(libclang-rt-19-dev-wasm32)
+[ -f /usr/include/stdio.h ] || need+=(libc6-dev)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""

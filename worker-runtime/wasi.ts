@@ -20,6 +20,26 @@ export const VIRTUAL_EPOCH_NS = 1_704_067_200_000_000_000n
 /** 1 µs per clock read: time moves forward, deterministically. */
 export const CLOCK_STEP_NS = 1_000n
 
+/**
+ * stdout and stderr as a pipe, not a terminal: the shim's `ConsoleStdout` says CHARACTER_DEVICE, so
+ * wasi-libc's `isatty` was true and programs switched to interactive behaviour (the SQLite shell drew
+ * boxes instead of `a|b` rows). FILETYPE_UNKNOWN with write rights only is what wasmtime reports for
+ * redirected stdio; a native program whose output goes to a pipe behaves the same.
+ */
+class CapturedOutput extends ConsoleStdout {
+  override fd_fdstat_get (): { ret: number, fdstat: defs.Fdstat } {
+    const fdstat = new defs.Fdstat(defs.FILETYPE_UNKNOWN, 0)
+    fdstat.fs_rights_base = BigInt(defs.RIGHTS_FD_WRITE)
+    return { ret: defs.ERRNO_SUCCESS, fdstat }
+  }
+
+  override fd_filestat_get (): { ret: number, filestat: defs.Filestat } {
+    const { ret, filestat } = super.fd_filestat_get()
+    filestat.filetype = defs.FILETYPE_UNKNOWN
+    return { ret, filestat }
+  }
+}
+
 /** Thrown inside a WASI call to stop the module when stdout exceeds its cap. */
 export class OutputLimitSignal extends Error {}
 
@@ -53,12 +73,12 @@ export function createDeterministicWasi (options: DeterministicWasiOptions): Det
   let stdoutBytes = 0
   let stderr = new Uint8Array(0)
 
-  const stdout = new ConsoleStdout((data: Uint8Array) => {
+  const stdout = new CapturedOutput((data: Uint8Array) => {
     stdoutBytes += data.byteLength
     if (stdoutBytes > options.maxOutputBytes) throw new OutputLimitSignal(`stdout passed ${options.maxOutputBytes} bytes`)
     stdoutChunks.push(data.slice())
   })
-  const stderrFd = new ConsoleStdout((data: Uint8Array) => {
+  const stderrFd = new CapturedOutput((data: Uint8Array) => {
     const joined = new Uint8Array(stderr.length + data.length)
     joined.set(stderr); joined.set(data, stderr.length)
     stderr = joined.slice(Math.max(0, joined.length - options.stderrTailBytes))
