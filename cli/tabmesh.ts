@@ -48,7 +48,7 @@ const USAGE = `tabmesh — a browser-native compute mesh
       Wallet page "Register an operator"); claims what it holds when it stops
   tabmesh submit MODULE.wasm [INPUT_FILE...] [--tasks FILE] [--redundancy 2] [--timeout MS]
                  [--memory-pages N] [--fuel N] [--arg ARG]... [--env NAME=VALUE]...
-                 [--dir HOST_DIR:GUEST_PATH]... [--out DIR] [--json]
+                 [--dir HOST_DIR:GUEST_PATH]... [--out DIR] [--logs] [--json]
                  [--bootstrap MULTIADDR]...
                  [--replicate-all | --spot-check RATE]   (adaptive replication: trusted providers'
                  tasks are replicated at RATE, default 0.1; --replicate-all replicates every task)
@@ -56,6 +56,8 @@ const USAGE = `tabmesh — a browser-native compute mesh
       {"stdin"?: "…", "args"?: ["…"], "env"?: {"NAME": "…"}} (args after the --arg ones, env over --env);
       --dir mounts a copy of HOST_DIR at GUEST_PATH (e.g. --dir ./data:/data) in every task, writable;
       --out DIR writes what each task left in /out under DIR/<index>/ (verified by redundancy with stdout);
+      --logs shows each run's stderr and progress live on stderr, as [INDEX PROVIDER] lines (a task
+      reports progress with "#progress 0.4", "40%" or "4/10" lines on its stderr);
       prints each accepted output (--json: one JSON line per task + a summary);
       says at once when fewer providers are online than each task needs, and keeps waiting; Ctrl-C cancels
       paid: [--price TOKENS] [--min-stake TOKENS]   (payment token, e.g. --price 0.001; paid over payment lanes)
@@ -247,6 +249,7 @@ async function submit (args: string[]): Promise<number> {
     dir: { type: 'string', multiple: true },
     out: { type: 'string' },
     tasks: { type: 'string' },
+    logs: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     bootstrap: { type: 'string', multiple: true },
     price: { type: 'string' },
@@ -299,6 +302,7 @@ async function submit (args: string[]): Promise<number> {
       env,
       mounts,
       ...(values.out !== undefined ? { outDir: OUT_DIR } : {}),
+      ...(values.logs ? { logs: true } : {}),
       signal: cancel.signal,
       ...(paid
         ? {
@@ -322,6 +326,7 @@ async function submit (args: string[]): Promise<number> {
       console.error(`job ${job.id}: ${plural(inputs.length, 'task')}, redundancy ${redundancy}, ${plural(client.providers().length, 'provider')} online`)
       showProgress(job)
     }
+    if (values.logs) showLogs(job)
     let failed = 0
     for await (const r of job.results()) {
       if (!r.ok) failed++
@@ -390,6 +395,33 @@ function showProgress (job: Job): void {
     }
   })
   if (tty) job.done.finally(() => { process.stderr.write('\n') }).catch(() => {})
+}
+
+/**
+ * `--logs`: each run's stderr on our stderr as it comes, a line at a time, prefixed with the task
+ * index and the provider (the last 6 characters of its peer id), and its progress when it changes:
+ *   [3 h9XkQa] step 2 of 6
+ *   [3 h9XkQa] 33%
+ * A line cut between two pieces of the log is held until its end arrives (or the task ends).
+ */
+function showLogs (job: Job): void {
+  const partial = new Map<string, string>()
+  const write = (text: string): void => { process.stderr.write(process.stderr.isTTY ? `\r\x1b[K${text}` : text) }
+  job.addEventListener('log', (e) => {
+    const { index, provider, stderr, progress } = e.detail
+    const key = `${index} ${provider.slice(-6)}`
+    const lines = ((partial.get(key) ?? '') + stderr).split('\n')
+    partial.set(key, lines.pop()!)
+    for (const line of lines) write(`[${key}] ${line}\n`)
+    if (progress !== undefined) write(`[${key}] ${Math.round(progress * 100)}%\n`)
+  })
+  job.addEventListener('result', (e) => {
+    for (const [key, rest] of partial) {
+      if (!key.startsWith(`${e.detail.index} `)) continue
+      if (rest !== '') write(`[${key}] ${rest}\n`)
+      partial.delete(key)
+    }
+  })
 }
 
 /** Without a terminal, one progress line at most this often, ms. */

@@ -138,4 +138,23 @@ create index orders_by_day on orders(day);\n`
       assert.ok(gz.length < original.length / 3, `compressed ${original.length} → ${gz.length} bytes`)
     }
   })
+
+  it('--logs shows each run\'s stderr and progress live, per task and provider, while the job runs', async () => {
+    const steps = join(import.meta.dirname, '..', 'jobs', 'wasi-c', 'build', 'steps.wasm')
+    const tasksFile = join(cwd, 'steps.jsonl')
+    writeFileSync(tasksFile, '{"args":["4","40"]}\n{"args":["3","40"]}\n')
+    const submit = run(['submit', steps, '--tasks', tasksFile, '--logs', '--redundancy', '2', '--replicate-all', '--bootstrap', bootstrap], cwd)
+    // The first log line is printed before the job is over (the task takes a while after it).
+    await waitFor(submit, /^\[0 \S{6}\] step 1 of 4$/m, 60_000)
+    const early = submit.output()
+    assert.doesNotMatch(early, /\d+ accepted/, 'a log line came while the job ran')
+    assert.equal(await exit(submit), 0, submit.output())
+    const out = submit.output()
+    for (const [index, n] of [[0, 4], [1, 3]] as const) {
+      const providers = new Set([...out.matchAll(new RegExp(`^\\[${index} (\\S{6})\\] step ${n} of ${n}$`, 'gm'))].map(m => m[1]))
+      assert.equal(providers.size, 2, `task ${index}: both providers' runs streamed their last step`)
+      assert.match(out, new RegExp(`^\\[${index} \\S{6}\\] 100%$`, 'm'))
+    }
+    assert.doesNotMatch(out, /#progress/, 'progress lines are shown as percentages, not passed through')
+  })
 })

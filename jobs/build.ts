@@ -42,7 +42,8 @@ for (const [name, entry] of Object.entries(ascJobs)) {
 const cJobs: Record<string, string> = {
   wordfreq: 'wasi-c/wordfreq.c',
   printenv: 'wasi-c/printenv.c',
-  lstree: 'wasi-c/lstree.c'
+  lstree: 'wasi-c/lstree.c',
+  steps: 'wasi-c/steps.c'
 }
 const clang = spawnSync('clang-19', ['--version'])
 if (clang.status !== 0) {

@@ -160,7 +160,7 @@ describe('task and blob protocols reject bad input and keep serving', () => {
     const stream = await connection.newStream(TASK_PROTOCOL)
     const pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
     const input = new TextEncoder().encode('0 100')
-    const task = { jobId: 'x', taskIndex: 0, moduleCid: (await cidOf(primes)).bytes, inputCid: (await cidOf(input)).bytes, args: [], env: [], mounts: [], outDir: '', limits: undefined, input, paid: false, requester: '', price: '', requesterBinding: new Uint8Array(0) }
+    const task = { jobId: 'x', taskIndex: 0, moduleCid: (await cidOf(primes)).bytes, inputCid: (await cidOf(input)).bytes, args: [], env: [], mounts: [], outDir: '', logs: false, limits: undefined, input, paid: false, requester: '', price: '', requesterBinding: new Uint8Array(0) }
     const before = provider.agent.stats()
     // No credit was granted (want 0): 50 tasks at once.
     await pb.write({ tasks: Array.from({ length: 50 }, (_, i) => ({ ...task, id: i + 1 })), cancel: [], want: 0, returned: 0 }, RequesterFrame)

@@ -101,6 +101,37 @@ describe('mesh over loopback: relay + 2 Node providers + SDK requester', () => {
     await assert.rejects(async () => await client.submit({ module: printenv, inputs: [{ env: { 'A=B': '1' } }] }).done, /environment variable name "A=B"/)
   })
 
+  it('streams each run\'s stderr and progress while it runs (logs: true), before its result; nothing without it', async () => {
+    const steps = readFileSync(new URL('../jobs/wasi-c/build/steps.wasm', import.meta.url))
+    const job = client.submit({ module: steps, inputs: ['', ''], args: ['6', '15'], redundancy: 2, verification: 'replicate', logs: true })
+    const logs = new Map<string, { stderr: string, progress: number[], beforeResult: boolean }>()
+    const resulted = new Set<number>()
+    job.addEventListener('log', (e) => {
+      const { index, provider, stderr, progress } = e.detail
+      const run = logs.get(`${index} ${provider}`) ?? { stderr: '', progress: [], beforeResult: true }
+      run.stderr += stderr
+      if (progress !== undefined) run.progress.push(progress)
+      if (resulted.has(index)) run.beforeResult = false
+      logs.set(`${index} ${provider}`, run)
+    })
+    job.addEventListener('result', (e) => { resulted.add(e.detail.index) })
+    const summary = await job.done
+    assert.equal(summary.accepted, 2)
+    assert.equal(logs.size, 4, 'a log per run: 2 tasks × 2 providers')
+    for (const [run, log] of logs) {
+      assert.equal(log.stderr, Array.from({ length: 6 }, (_, i) => `step ${i + 1} of 6\n`).join(''), run)
+      assert.equal(log.progress.at(-1), 1, `${run}: progress ends at 1`)
+      assert.ok(log.progress.length >= 2, `${run}: progress came in steps (${log.progress.join(', ')})`)
+      assert.ok(log.progress.every((p, i) => i === 0 || p >= log.progress[i - 1]!), 'progress only grows')
+      assert.ok(log.beforeResult, `${run}: the log came before the task's result`)
+    }
+    const quiet = client.submit({ module: steps, inputs: [''], args: ['2', '1'], redundancy: 1 })
+    let heard = 0
+    quiet.addEventListener('log', () => { heard++ })
+    assert.equal((await quiet.done).accepted, 1)
+    assert.equal(heard, 0, 'no logs unless asked')
+  })
+
   it('mounts a tree in every task: two providers list it identically (inode numbers, times) and the quorum accepts it', async () => {
     const lstree = readFileSync(new URL('../jobs/wasi-c/build/lstree.wasm', import.meta.url))
     const enc = new TextEncoder()

@@ -167,6 +167,7 @@ export async function createClient (params: CreateClientParameters = {}): Promis
           env: envStrings(p.env),
           mounts: trees.map(t => ({ guestPath: t.guestPath, treeCid: t.cid.bytes })),
           ...(p.outDir !== undefined ? { outDir: p.outDir } : {}),
+          ...(p.logs === true ? { logs: true } : {}),
           maxProvidersPerTask: p.maxProvidersPerTask ?? redundancy * 2 + 1,
           ...(p.verification !== 'replicate' && redundancy > 1 ? { verification: { book: reputation } } : {}),
           ...(paidJob !== undefined ? { paid: paidJob.policy } : {}),

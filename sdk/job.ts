@@ -1,7 +1,7 @@
 import { AbortedError } from '../errors/base.ts'
 import { RelayingEmitter } from '../mesh/events.ts'
 import type { JobScheduler } from '../mesh/requester/scheduler.ts'
-import type { FaultEvidence, JobProgress, JobSummary, TaskOutcome, TaskStatus } from '../mesh/requester/types.ts'
+import type { FaultEvidence, JobProgress, JobSummary, TaskLogEvent, TaskOutcome, TaskStatus } from '../mesh/requester/types.ts'
 
 /** What a Job dispatches. */
 export interface JobEvents {
@@ -17,6 +17,8 @@ export interface JobEvents {
   trusted: CustomEvent<TaskOutcome>
   /** A provider was outvoted: the evidence. */
   fault: CustomEvent<FaultEvidence>
+  /** A run's live log: stderr and progress as the task runs (jobs submitted with `logs: true`). */
+  log: CustomEvent<TaskLogEvent>
 }
 
 /**
@@ -53,7 +55,7 @@ export class Job extends RelayingEmitter<JobEvents> {
         this.wake()
         if (this.listenerCount('result') > 0) this.safeDispatchEvent('result', { detail: e.detail })
       })
-      for (const type of ['progress', 'task', 'fault', 'trusted'] as const) this.relay(s, type)
+      for (const type of ['progress', 'task', 'fault', 'trusted', 'log'] as const) this.relay(s, type)
       s.start()
       this.dispatchEvent(new Event('started'))
       return await s.done

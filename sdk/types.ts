@@ -28,7 +28,7 @@ export type { ProviderEntry } from '../mesh/ads/directory.ts'
 export type { Settlement } from '../mesh/payment/paid-job.ts'
 export type { DisputeStatus } from '../mesh/payment/disputes.ts'
 export type { ReputationPolicy, ProviderReputation } from '../mesh/requester/reputation.ts'
-export type { JobProgress, JobSummary, TaskOutcome, TaskStatus, TaskState, TaskFailureData, FaultEvidence, SignedReceipt, AcceptedReceipts } from '../mesh/requester/types.ts'
+export type { JobProgress, JobSummary, TaskOutcome, TaskStatus, TaskState, TaskLogEvent, TaskFailureData, FaultEvidence, SignedReceipt, AcceptedReceipts } from '../mesh/requester/types.ts'
 export type { TaskLimits } from '../worker-runtime/limits.ts'
 export type { TaskErrorCode, TaskErrorData } from '../worker-runtime/errors.ts'
 export type { WireFailureCode, ProviderRefusalCode } from '../mesh/protocol/codes.ts'
@@ -97,6 +97,12 @@ export interface SubmitParameters {
    * (the output CID is then that of the tree of both).
    */
   outDir?: string
+  /**
+   * Stream each run's stderr and progress while it runs: the job's `log` events (TaskLogEvent). A
+   * task reports progress with `#progress` lines on stderr (`#progress 0.4`, `40%` or `4/10`); at most
+   * 256 KiB of stderr per run is streamed. Default false.
+   */
+  logs?: boolean
   /**
    * `adaptive` (default): BOINC-style adaptive replication — tasks of providers with a run of agreeing
    * results are replicated only as a spot-check sample (client's `reputation` policy); `replicate`:

@@ -4,7 +4,18 @@ import { AbortedError, TabmeshError, throwIfAborted } from '../errors/base.ts'
 import { taskErrorFromData } from './errors.ts'
 import type { PrepareModuleParameters } from './prepare.ts'
 import type { RunTaskParameters, RunTaskReturnType } from './run-task.ts'
-import type { RuntimeApi } from './runtime-api.ts'
+import type { RuntimeApi, TaskLogMessage } from './runtime-api.ts'
+import type { TaskLogChunk } from './task-log.ts'
+
+/** After a task's answer, wait at most this long for the rest of its live log (ms); it is normally already there. */
+const LOG_END_WAIT_MS = 250
+
+export interface PoolRunOptions {
+  /** Stops the task: its worker is terminated and replaced. */
+  signal?: AbortSignal
+  /** The task's live log (worker-runtime/task-log.ts), every chunk delivered before `run` resolves. */
+  onLog?: (chunk: TaskLogChunk) => void
+}
 
 /** One runtime worker: its comlink proxy and a way to kill it. */
 export interface WorkerHandle {
@@ -27,6 +38,22 @@ export interface WorkerPoolStats {
   queued: number
   /** Workers terminated and replaced (timeouts, aborts). */
   replaced: number
+}
+
+/** A run's log channel: the worker writes on `port`; `ended` settles on its end marker or after LOG_END_WAIT_MS once asked. */
+function openLog (onLog: (chunk: TaskLogChunk) => void): { port: MessagePort, ended: Promise<void>, close: () => void } {
+  const channel = new MessageChannel()
+  let end!: () => void
+  const endMarker = new Promise<void>(resolve => { end = resolve })
+  channel.port1.onmessage = (e: MessageEvent<TaskLogMessage>) => {
+    if ('end' in e.data) { end(); return }
+    try { onLog(e.data.chunk) } catch {}
+  }
+  return {
+    port: channel.port2,
+    get ended () { return Promise.race([endMarker, new Promise<void>(resolve => { setTimeout(resolve, LOG_END_WAIT_MS) })]) },
+    close: () => { end(); channel.port1.close() }
+  }
 }
 
 /** Thrown by a stopped pool. */
@@ -113,7 +140,7 @@ export class WorkerPool extends EventTarget {
    * a timeout resolves with a TIMEOUT error after replacing the worker.
    * @throws AbortedError when `signal` fires (the worker is replaced)
    */
-  async run (params: RunTaskParameters, options: { signal?: AbortSignal } = {}): Promise<RunTaskReturnType> {
+  async run (params: Omit<RunTaskParameters, 'onStderr'>, options: PoolRunOptions = {}): Promise<RunTaskReturnType> {
     const slot = await this.acquire(options.signal)
     const started = performance.now()
     let timer: ReturnType<typeof setTimeout> | undefined
@@ -141,7 +168,15 @@ export class WorkerPool extends EventTarget {
       // `new Uint8Array(view)` copies; `slice` would not on a Node Buffer.
       const input = new Uint8Array(params.input)
       const seed = new Uint8Array(params.seed)
-      return await Promise.race([handle.api.run(transfer({ ...params, input, seed }, [input.buffer])), interrupted, ...(died !== undefined ? [died] : [])])
+      const log = options.onLog !== undefined ? openLog(options.onLog) : undefined
+      const run = handle.api.run(transfer({ ...params, input, seed, ...(log !== undefined ? { logPort: log.port } : {}) }, [input.buffer, ...(log !== undefined ? [log.port] : [])]))
+      try {
+        const result = await Promise.race([run, interrupted, ...(died !== undefined ? [died] : [])])
+        await log?.ended
+        return result
+      } finally {
+        log?.close()
+      }
     } finally {
       settled = true
       clearTimeout(timer)

@@ -25,6 +25,11 @@ export interface RunTaskParameters {
    * task's output tree (worker-runtime/output-tree.ts) — stdout and those files in one encoded tree.
    */
   outDir?: string
+  /**
+   * Called with each stderr write as it happens (live logs: worker-runtime/task-log.ts); synchronous,
+   * inside the task's run. Does not change what the task sees or returns.
+   */
+  onStderr?: (data: Uint8Array) => void
 }
 
 export type RunTaskReturnType =
@@ -62,7 +67,8 @@ export function runTask (params: RunTaskParameters): RunTaskReturnType {
     mounts: params.mounts ?? [],
     ...(params.outDir !== undefined ? { outDir: params.outDir } : {}),
     maxOutputBytes: params.limits.maxOutputBytes,
-    stderrTailBytes: STDERR_TAIL_BYTES
+    stderrTailBytes: STDERR_TAIL_BYTES,
+    ...(params.onStderr !== undefined ? { onStderr: params.onStderr } : {})
   })
   let instance: WebAssembly.Instance
   try {

@@ -4,13 +4,25 @@ import type { TaskErrorData } from './errors.ts'
 import { prepareModule } from './prepare.ts'
 import type { PrepareModuleParameters } from './prepare.ts'
 import { runTask } from './run-task.ts'
+import type { RunTaskParameters, RunTaskReturnType } from './run-task.ts'
+import { TaskLogStream } from './task-log.ts'
+import type { TaskLogChunk } from './task-log.ts'
 
 export type PrepareResult = { ok: true, bytes: Uint8Array } | { ok: false, error: TaskErrorData }
+
+/** What crosses into a worker to run a task: `RunTaskParameters` without the callback, and where its live log goes. */
+export type WorkerRunParameters = Omit<RunTaskParameters, 'onStderr'> & {
+  /** Live log of the run (worker-runtime/task-log.ts): TaskLogMessages, the last one `{ end: true }`. */
+  logPort?: MessagePort
+}
+
+/** Messages on a run's log port. */
+export type TaskLogMessage = { chunk: TaskLogChunk } | { end: true }
 
 /** What a runtime worker exposes over comlink. Errors come back as data: classes do not cross workers. */
 export interface RuntimeApi {
   prepare: (params: PrepareModuleParameters) => Promise<PrepareResult>
-  run: typeof runTask
+  run: (params: WorkerRunParameters) => RunTaskReturnType
 }
 
 /**
@@ -29,8 +41,16 @@ export function createRuntimeApi (): RuntimeApi {
         return { ok: false, error: { code: 'INVALID_MODULE', message: `invalid module: ${String(err)}` } }
       }
     },
-    run (params) {
-      const result = runTask(params)
+    run ({ logPort, ...params }) {
+      const log = logPort !== undefined
+        ? new TaskLogStream(chunk => { logPort.postMessage({ chunk } satisfies TaskLogMessage, [chunk.stderr.buffer as ArrayBuffer]) })
+        : undefined
+      const result = runTask(log !== undefined ? { ...params, onStderr: data => { log.write(data) } } : params)
+      if (log !== undefined) {
+        log.end()
+        logPort!.postMessage({ end: true } satisfies TaskLogMessage)
+        logPort!.close()
+      }
       // The output is an exact-size buffer of its own (wasi.ts): hand it over rather than copy it.
       return result.ok ? transfer(result, [result.output.buffer]) : result
     }

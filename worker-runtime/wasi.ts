@@ -55,6 +55,8 @@ export interface DeterministicWasiOptions {
   mounts?: TaskMount[]
   /** A guest directory whose contents the task leaves behind are collected (`collect`); preopened empty unless mounted. */
   outDir?: string
+  /** Sees every stderr write (live logs); the tail is kept either way. */
+  onStderr?: (data: Uint8Array) => void
 }
 
 export interface DeterministicWasi {
@@ -79,6 +81,7 @@ export function createDeterministicWasi (options: DeterministicWasiOptions): Det
     stdoutChunks.push(data.slice())
   })
   const stderrFd = new CapturedOutput((data: Uint8Array) => {
+    options.onStderr?.(data)
     const joined = new Uint8Array(stderr.length + data.length)
     joined.set(stderr); joined.set(data, stderr.length)
     stderr = joined.slice(Math.max(0, joined.length - options.stderrTailBytes))

@@ -44,6 +44,7 @@ export interface TaskRequest {
     id: number;
     mounts: Mount[];
     outDir: string;
+    logs: boolean;
 }
 export declare namespace TaskRequest {
     const codec: () => Codec<TaskRequest>;
@@ -127,9 +128,13 @@ export declare namespace TaskRequest {
         field: '$.outDir';
         value: string;
     }
+    interface TaskRequestLogsFieldEvent {
+        field: '$.logs';
+        value: boolean;
+    }
     function encode(obj: Partial<TaskRequest>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): TaskRequest;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): Generator<TaskRequestJobIdFieldEvent | TaskRequestTaskIndexFieldEvent | TaskRequestModuleCidFieldEvent | TaskRequestInputCidFieldEvent | TaskRequestArgsFieldEvent | TaskRequestEnvFieldEvent | TaskRequestLimitsTimeoutMsFieldEvent | TaskRequestLimitsMemoryPagesFieldEvent | TaskRequestLimitsFuelFieldEvent | TaskRequestLimitsMaxOutputBytesFieldEvent | TaskRequestInputFieldEvent | TaskRequestPaidFieldEvent | TaskRequestRequesterFieldEvent | TaskRequestPriceFieldEvent | TaskRequestRequesterBindingFieldEvent | TaskRequestIdFieldEvent | TaskRequestMountsGuestPathFieldEvent | TaskRequestMountsTreeCidFieldEvent | TaskRequestOutDirFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskRequest>): Generator<TaskRequestJobIdFieldEvent | TaskRequestTaskIndexFieldEvent | TaskRequestModuleCidFieldEvent | TaskRequestInputCidFieldEvent | TaskRequestArgsFieldEvent | TaskRequestEnvFieldEvent | TaskRequestLimitsTimeoutMsFieldEvent | TaskRequestLimitsMemoryPagesFieldEvent | TaskRequestLimitsFuelFieldEvent | TaskRequestLimitsMaxOutputBytesFieldEvent | TaskRequestInputFieldEvent | TaskRequestPaidFieldEvent | TaskRequestRequesterFieldEvent | TaskRequestPriceFieldEvent | TaskRequestRequesterBindingFieldEvent | TaskRequestIdFieldEvent | TaskRequestMountsGuestPathFieldEvent | TaskRequestMountsTreeCidFieldEvent | TaskRequestOutDirFieldEvent | TaskRequestLogsFieldEvent>;
 }
 export interface Mount {
     guestPath: string;
@@ -346,6 +351,11 @@ export declare namespace RequesterFrame {
         value: string;
         index: number;
     }
+    interface RequesterFrameTasksLogsFieldEvent {
+        field: '$.tasks[].logs';
+        value: boolean;
+        index: number;
+    }
     interface RequesterFrameCancelFieldEvent {
         field: '$.cancel[]';
         index: number;
@@ -365,11 +375,35 @@ export declare namespace RequesterFrame {
     }
     function encode(obj: Partial<RequesterFrame>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RequesterFrame>): RequesterFrame;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RequesterFrame>): Generator<RequesterFrameTasksJobIdFieldEvent | RequesterFrameTasksTaskIndexFieldEvent | RequesterFrameTasksModuleCidFieldEvent | RequesterFrameTasksInputCidFieldEvent | RequesterFrameTasksArgsFieldEvent | RequesterFrameTasksEnvFieldEvent | RequesterFrameTasksLimitsTimeoutMsFieldEvent | RequesterFrameTasksLimitsMemoryPagesFieldEvent | RequesterFrameTasksLimitsFuelFieldEvent | RequesterFrameTasksLimitsMaxOutputBytesFieldEvent | RequesterFrameTasksInputFieldEvent | RequesterFrameTasksPaidFieldEvent | RequesterFrameTasksRequesterFieldEvent | RequesterFrameTasksPriceFieldEvent | RequesterFrameTasksRequesterBindingFieldEvent | RequesterFrameTasksIdFieldEvent | RequesterFrameTasksMountsGuestPathFieldEvent | RequesterFrameTasksMountsTreeCidFieldEvent | RequesterFrameTasksOutDirFieldEvent | RequesterFrameCancelFieldEvent | RequesterFrameWantFieldEvent | RequesterFrameReturnedFieldEvent | RequesterFrameKeepFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RequesterFrame>): Generator<RequesterFrameTasksJobIdFieldEvent | RequesterFrameTasksTaskIndexFieldEvent | RequesterFrameTasksModuleCidFieldEvent | RequesterFrameTasksInputCidFieldEvent | RequesterFrameTasksArgsFieldEvent | RequesterFrameTasksEnvFieldEvent | RequesterFrameTasksLimitsTimeoutMsFieldEvent | RequesterFrameTasksLimitsMemoryPagesFieldEvent | RequesterFrameTasksLimitsFuelFieldEvent | RequesterFrameTasksLimitsMaxOutputBytesFieldEvent | RequesterFrameTasksInputFieldEvent | RequesterFrameTasksPaidFieldEvent | RequesterFrameTasksRequesterFieldEvent | RequesterFrameTasksPriceFieldEvent | RequesterFrameTasksRequesterBindingFieldEvent | RequesterFrameTasksIdFieldEvent | RequesterFrameTasksMountsGuestPathFieldEvent | RequesterFrameTasksMountsTreeCidFieldEvent | RequesterFrameTasksOutDirFieldEvent | RequesterFrameTasksLogsFieldEvent | RequesterFrameCancelFieldEvent | RequesterFrameWantFieldEvent | RequesterFrameReturnedFieldEvent | RequesterFrameKeepFieldEvent>;
+}
+export interface TaskLog {
+    id: number;
+    stderr: Uint8Array;
+    progressPermille?: number;
+}
+export declare namespace TaskLog {
+    const codec: () => Codec<TaskLog>;
+    interface TaskLogIdFieldEvent {
+        field: '$.id';
+        value: number;
+    }
+    interface TaskLogStderrFieldEvent {
+        field: '$.stderr';
+        value: Uint8Array;
+    }
+    interface TaskLogProgressPermilleFieldEvent {
+        field: '$.progressPermille';
+        value: number;
+    }
+    function encode(obj: Partial<TaskLog>): Uint8Array;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskLog>): TaskLog;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskLog>): Generator<TaskLogIdFieldEvent | TaskLogStderrFieldEvent | TaskLogProgressPermilleFieldEvent>;
 }
 export interface ProviderFrame {
     results: TaskResponse[];
     credit: number;
+    logs: TaskLog[];
 }
 export declare namespace ProviderFrame {
     const codec: () => Codec<ProviderFrame>;
@@ -437,9 +471,24 @@ export declare namespace ProviderFrame {
         field: '$.credit';
         value: number;
     }
+    interface ProviderFrameLogsIdFieldEvent {
+        field: '$.logs[].id';
+        value: number;
+        index: number;
+    }
+    interface ProviderFrameLogsStderrFieldEvent {
+        field: '$.logs[].stderr';
+        value: Uint8Array;
+        index: number;
+    }
+    interface ProviderFrameLogsProgressPermilleFieldEvent {
+        field: '$.logs[].progressPermille';
+        value: number;
+        index: number;
+    }
     function encode(obj: Partial<ProviderFrame>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProviderFrame>): ProviderFrame;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProviderFrame>): Generator<ProviderFrameResultsOkFieldEvent | ProviderFrameResultsOutputFieldEvent | ProviderFrameResultsOutputCidFieldEvent | ProviderFrameResultsDurationMsFieldEvent | ProviderFrameResultsFuelUsedFieldEvent | ProviderFrameResultsFailureCodeFieldEvent | ProviderFrameResultsFailureMessageFieldEvent | ProviderFrameResultsFailureExitCodeFieldEvent | ProviderFrameResultsFailureStderrTailFieldEvent | ProviderFrameResultsReceiptSignatureFieldEvent | ProviderFrameResultsOperatorFieldEvent | ProviderFrameResultsIdFieldEvent | ProviderFrameCreditFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProviderFrame>): Generator<ProviderFrameResultsOkFieldEvent | ProviderFrameResultsOutputFieldEvent | ProviderFrameResultsOutputCidFieldEvent | ProviderFrameResultsDurationMsFieldEvent | ProviderFrameResultsFuelUsedFieldEvent | ProviderFrameResultsFailureCodeFieldEvent | ProviderFrameResultsFailureMessageFieldEvent | ProviderFrameResultsFailureExitCodeFieldEvent | ProviderFrameResultsFailureStderrTailFieldEvent | ProviderFrameResultsReceiptSignatureFieldEvent | ProviderFrameResultsOperatorFieldEvent | ProviderFrameResultsIdFieldEvent | ProviderFrameCreditFieldEvent | ProviderFrameLogsIdFieldEvent | ProviderFrameLogsStderrFieldEvent | ProviderFrameLogsProgressPermilleFieldEvent>;
 }
 export interface ChequeMessage {
     jobId: Uint8Array;

@@ -193,6 +193,10 @@ export var TaskRequest;
                     w.uint32(122);
                     w.string(obj.outDir);
                 }
+                if ((obj.logs != null && obj.logs !== false)) {
+                    w.uint32(128);
+                    w.bool(obj.logs);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -211,7 +215,8 @@ export var TaskRequest;
                     requesterBinding: uint8ArrayAlloc(0),
                     id: 0,
                     mounts: [],
-                    outDir: ''
+                    outDir: '',
+                    logs: false
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -288,6 +293,10 @@ export var TaskRequest;
                         }
                         case 15: {
                             obj.outDir = reader.string();
+                            break;
+                        }
+                        case 16: {
+                            obj.logs = reader.bool();
                             break;
                         }
                         default: {
@@ -426,6 +435,13 @@ export var TaskRequest;
                             yield {
                                 field: `${prefix}.outDir`,
                                 value: reader.string()
+                            };
+                            break;
+                        }
+                        case 16: {
+                            yield {
+                                field: `${prefix}.logs`,
+                                value: reader.bool()
                             };
                             break;
                         }
@@ -1017,6 +1033,107 @@ export var RequesterFrame;
     }
     RequesterFrame.stream = stream;
 })(RequesterFrame || (RequesterFrame = {}));
+export var TaskLog;
+(function (TaskLog) {
+    let _codec;
+    TaskLog.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.id != null && obj.id !== 0)) {
+                    w.uint32(8);
+                    w.uint32(obj.id);
+                }
+                if ((obj.stderr != null && obj.stderr.byteLength > 0)) {
+                    w.uint32(18);
+                    w.bytes(obj.stderr);
+                }
+                if (obj.progressPermille != null) {
+                    w.uint32(24);
+                    w.uint32(obj.progressPermille);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    id: 0,
+                    stderr: uint8ArrayAlloc(0)
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.id = reader.uint32();
+                            break;
+                        }
+                        case 2: {
+                            obj.stderr = reader.bytes();
+                            break;
+                        }
+                        case 3: {
+                            obj.progressPermille = reader.uint32();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.id`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.stderr`,
+                                value: reader.bytes()
+                            };
+                            break;
+                        }
+                        case 3: {
+                            yield {
+                                field: `${prefix}.progressPermille`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, TaskLog.codec());
+    }
+    TaskLog.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, TaskLog.codec(), opts);
+    }
+    TaskLog.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, TaskLog.codec(), opts);
+    }
+    TaskLog.stream = stream;
+})(TaskLog || (TaskLog = {}));
 export var ProviderFrame;
 (function (ProviderFrame) {
     let _codec;
@@ -1036,13 +1153,20 @@ export var ProviderFrame;
                     w.uint32(16);
                     w.uint32(obj.credit);
                 }
+                if (obj.logs != null && obj.logs.length > 0) {
+                    for (const value of obj.logs) {
+                        w.uint32(26);
+                        TaskLog.codec().encode(value, w);
+                    }
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
             }, (reader, length, opts = {}) => {
                 const obj = {
                     results: [],
-                    credit: 0
+                    credit: 0,
+                    logs: []
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -1061,6 +1185,15 @@ export var ProviderFrame;
                             obj.credit = reader.uint32();
                             break;
                         }
+                        case 3: {
+                            if (opts.limits?.logs != null && obj.logs.length === opts.limits.logs) {
+                                throw new MaxLengthError('Decode error - repeated field "logs" had too many elements');
+                            }
+                            obj.logs.push(TaskLog.codec().decode(reader, reader.uint32(), {
+                                limits: opts.limits?.logs$
+                            }));
+                            break;
+                        }
                         default: {
                             reader.skipType(tag & 7);
                             break;
@@ -1070,7 +1203,8 @@ export var ProviderFrame;
                 return obj;
             }, function* (reader, length, prefix, opts = {}) {
                 const obj = {
-                    results: 0
+                    results: 0,
+                    logs: 0
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -1096,6 +1230,21 @@ export var ProviderFrame;
                                 field: `${prefix}.credit`,
                                 value: reader.uint32()
                             };
+                            break;
+                        }
+                        case 3: {
+                            if (opts.limits?.logs != null && obj.logs === opts.limits.logs) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "logs" had too many elements');
+                            }
+                            for (const evt of TaskLog.codec().stream(reader, reader.uint32(), `${prefix}.logs[]`, {
+                                limits: opts.limits?.logs$
+                            })) {
+                                yield {
+                                    ...evt,
+                                    index: obj.logs
+                                };
+                            }
+                            obj.logs++;
                             break;
                         }
                         default: {

@@ -28,7 +28,7 @@ import { connectDirect } from '../node/connections.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { messageStream } from '../node/message-stream.ts'
 import { ProviderFrame, RequesterFrame } from './messages.js'
-import type { TaskFailure, TaskRequest, TaskResponse } from './messages.js'
+import type { TaskFailure, TaskLog, TaskRequest, TaskResponse } from './messages.js'
 import type { WireFailureCode } from './codes.ts'
 import type { TaskSpec } from '../../chain/task-hash.ts'
 
@@ -45,7 +45,7 @@ const MAX_REQUEST_ID = 0xffff_ffff
 
 /** A task's request as the session client takes it: the id is the session's to assign. */
 /** A request as a requester hands it to its session: the session numbers it; `mounts` and `outDir` may be left out (none). */
-export type TaskSessionRequest = Omit<TaskRequest, 'id' | 'mounts' | 'outDir'> & { mounts?: TaskRequest['mounts'], outDir?: string }
+export type TaskSessionRequest = Omit<TaskRequest, 'id' | 'mounts' | 'outDir' | 'logs'> & { mounts?: TaskRequest['mounts'], outDir?: string, logs?: boolean }
 
 /** A TaskResponse that carries a failure `code` and nothing else. */
 export function failureResponse (code: WireFailureCode, message: string, exitCode?: number, stderrTail?: string): TaskResponse {
@@ -121,6 +121,14 @@ export interface TaskSessionEvents {
 }
 
 /** A session closed under a request: the provider is gone (or reset the session). */
+/** Options of `TaskSession.send` and `run`. */
+export interface TaskSendOptions {
+  /** Cancels the task: the provider is told to stop it. */
+  signal?: AbortSignal
+  /** The task's live log as it arrives (a request sent with `logs: true`); a throw is ignored. */
+  onLog?: (log: TaskLog) => void
+}
+
 export class SessionClosedError extends TabmeshError {
   constructor (peer: string, cause?: unknown) {
     super('PROVIDER_LOST', `the task session with ${peer} closed`, { cause })
@@ -156,7 +164,7 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
   private sentKeep = 0
   private toReturn = 0
   private nextId = 1
-  private readonly pending = new Map<number, { resolve: (r: TaskResponse) => void, reject: (err: Error) => void }>()
+  private readonly pending = new Map<number, { resolve: (r: TaskResponse) => void, reject: (err: Error) => void, onLog?: ((log: TaskLog) => void) | undefined }>()
   private tasks: TaskRequest[] = []
   private cancels: number[] = []
   private readonly writer: FrameWriter
@@ -203,15 +211,15 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
    * @throws NoCreditError without credit; SessionClosedError when the session ends first; the
    *   signal's reason (AbortedError by default) when `signal` fires — the provider is told to stop the task
    */
-  async send (request: TaskSessionRequest, options: { signal?: AbortSignal } = {}): Promise<TaskResponse> {
+  async send (request: TaskSessionRequest, options: TaskSendOptions = {}): Promise<TaskResponse> {
     if (this.closedWith !== undefined) throw this.closedWith
     if (this.held === 0) throw new NoCreditError(this.peer)
     options.signal?.throwIfAborted()
     this.held--
     this.lastSentAt = performance.now()
     const id = this.takeId()
-    const answer = new Promise<TaskResponse>((resolve, reject) => { this.pending.set(id, { resolve, reject }) })
-    this.tasks.push({ ...request, mounts: request.mounts ?? [], outDir: request.outDir ?? '', id })
+    const answer = new Promise<TaskResponse>((resolve, reject) => { this.pending.set(id, { resolve, reject, onLog: options.onLog }) })
+    this.tasks.push({ ...request, mounts: request.mounts ?? [], outDir: request.outDir ?? '', logs: request.logs ?? false, id })
     this.writer.kick()
     const signal = options.signal
     if (signal === undefined) return await answer
@@ -242,7 +250,7 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
   }
 
   /** `send` after waiting for credit (stating a want of one per waiting call meanwhile). */
-  async run (request: TaskSessionRequest, options: { signal?: AbortSignal } = {}): Promise<TaskResponse> {
+  async run (request: TaskSessionRequest, options: TaskSendOptions = {}): Promise<TaskResponse> {
     this.waiting++
     try {
       while (this.held === 0) {
@@ -324,6 +332,10 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
     try {
       for (;;) {
         const frame = await this.pb.read(ProviderFrame)
+        // A task's logs come before its answer.
+        for (const log of frame.logs) {
+          try { this.pending.get(log.id)?.onLog?.(log) } catch {}
+        }
         for (const response of frame.results) {
           const entry = this.pending.get(response.id)
           if (entry === undefined) continue // cancelled meanwhile
@@ -415,7 +427,7 @@ export interface TaskSessionHandlerOptions {
    * Runs one task and answers it; failures are answers too (never rejects on purpose). `signal`
    * fires when the requester cancels the task or its session ends: stop the worker.
    */
-  run: (request: TaskRequest, connection: Connection, signal: AbortSignal) => Promise<TaskResponse>
+  run: (request: TaskRequest, connection: Connection, signal: AbortSignal, log: (log: Omit<TaskLog, 'id'>) => void) => Promise<TaskResponse>
   /** Called once an answer was written to the requester's stream. */
   delivered?: (request: TaskRequest, response: TaskResponse) => void
   /** Called when the requester cancels a request whose answer was already written (they crossed). */
@@ -438,6 +450,8 @@ interface ServerSession {
   /** Tasks received and not answered, by request id. */
   open: Map<number, { request: TaskRequest, controller: AbortController }>
   results: Array<{ request: TaskRequest, response: TaskResponse }>
+  /** Live logs of open tasks not written yet (requests with `logs`). */
+  logs: TaskLog[]
   /** Answers written lately, by request id (at most DELIVERED_REMEMBERED, oldest dropped first). */
   delivered: Map<number, { request: TaskRequest, response: TaskResponse }>
   credit: number
@@ -482,6 +496,7 @@ export class TaskSessionServer {
       keep: 0,
       open: new Map(),
       results: [],
+      logs: [],
       delivered: new Map(),
       credit: 0,
       writer,
@@ -562,7 +577,12 @@ export class TaskSessionServer {
   private async runOne (s: ServerSession, request: TaskRequest, controller: AbortController): Promise<void> {
     let response: TaskResponse
     try {
-      response = await this.options.run(request, s.connection, controller.signal)
+      const log = (entry: Omit<TaskLog, 'id'>): void => {
+        if (s.closed || !request.logs || !s.open.has(request.id)) return
+        s.logs.push({ ...entry, id: request.id })
+        s.writer.kick()
+      }
+      response = await this.options.run(request, s.connection, controller.signal, log)
     } catch (err) {
       response = controller.signal.aborted ? failureResponse('CANCELLED', 'the requester cancelled the task') : failureResponse('INTERNAL', `the provider failed to run the task: ${String(err)}`)
     }
@@ -582,9 +602,12 @@ export class TaskSessionServer {
   }
 
   private async flush (s: ServerSession): Promise<boolean> {
-    if (s.closed || (s.results.length === 0 && s.credit === 0)) return false
+    if (s.closed || (s.results.length === 0 && s.credit === 0 && s.logs.length === 0)) return false
     const batch = takeBatch(s.results, r => r.response)
-    const frame: ProviderFrame = { results: batch.map(r => r.response), credit: s.credit }
+    // Every queued log goes, so a task's logs never follow its answer. Bounded: each open task streams
+    // at most LOG_STREAM_MAX_BYTES (worker-runtime/task-log.ts) and a session holds few open tasks.
+    const logs = s.logs.splice(0)
+    const frame: ProviderFrame = { results: batch.map(r => r.response), credit: s.credit, logs }
     s.credit = 0
     try {
       await s.pb.write(frame, ProviderFrame, { signal: AbortSignal.timeout(60_000) })

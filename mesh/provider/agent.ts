@@ -7,6 +7,7 @@ import type { TaskMount } from '../../worker-runtime/wasi-fs.ts'
 import { checkMountPaths } from '../../worker-runtime/mount-paths.ts'
 import { MAX_MEMORY_PAGES, MAX_OUTPUT_BYTES, resolveLimits } from '../../worker-runtime/limits.ts'
 import type { WorkerPool } from '../../worker-runtime/pool.ts'
+import type { TaskLogChunk } from '../../worker-runtime/task-log.ts'
 import { publishCapacityAds } from '../ads/publisher.ts'
 import type { ProviderTier } from '../ads/capacity-ad.ts'
 import { fetchBlob } from '../blob/protocol.ts'
@@ -23,7 +24,7 @@ import type { TaskSpec } from '../../chain/task-hash.ts'
 import { ArbiterRole } from '../payment/arbiter.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { ChequeAck, ChequeMessage } from '../protocol/messages.js'
-import type { TaskRequest, TaskResponse } from '../protocol/messages.js'
+import type { TaskLog, TaskRequest, TaskResponse } from '../protocol/messages.js'
 import { isTaskOutcome } from '../protocol/codes.ts'
 import type { ProviderRefusalCode } from '../protocol/codes.ts'
 import { TaskSessionServer, failureResponse, taskSpecOf } from '../protocol/task.ts'
@@ -133,7 +134,7 @@ export class ProviderAgent extends EventTarget {
     this.sessions = new TaskSessionServer({
       capacity: () => this.capacity(),
       paused: () => this.paused,
-      run: async (request, connection, signal) => await this.runTask(request, connection, signal),
+      run: async (request, connection, signal, log) => await this.runTask(request, connection, signal, request.logs ? log : undefined),
       delivered: (request, response) => { if (owedFor(request, response)) this.options.payments!.recordDelivery(request.requester as `0x${string}`, BigInt(request.price)) },
       declined: (request, response) => { if (owedFor(request, response)) this.options.payments!.recordDeclined(request.requester as `0x${string}`, BigInt(request.price)) }
     })
@@ -215,7 +216,7 @@ export class ProviderAgent extends EventTarget {
   }
 
   /** One task of a session (mesh/protocol/task.ts): refusals first, then the worker pool; always answers. */
-  private async runTask (request: TaskRequest, connection: Connection, signal: AbortSignal): Promise<TaskResponse> {
+  private async runTask (request: TaskRequest, connection: Connection, signal: AbortSignal, log?: (log: Omit<TaskLog, 'id'>) => void): Promise<TaskResponse> {
     const requester = connection.remotePeer.toString()
     const refusal = request.paid ? await this.paidRefusal(request, requester) : undefined
     if (refusal !== undefined) return failure(refusal.code, refusal.message)
@@ -230,7 +231,7 @@ export class ProviderAgent extends EventTarget {
     let response: TaskResponse
     try {
       const started = performance.now()
-      response = await this.execute(request, connection, signal)
+      response = await this.execute(request, connection, signal, log)
       const took = performance.now() - started
       this.meanTaskMs = this.meanTaskMs === undefined ? took : this.meanTaskMs + TASK_TIME_WEIGHT * (took - this.meanTaskMs)
       if (request.paid) response = await this.sign(request, response)
@@ -247,7 +248,7 @@ export class ProviderAgent extends EventTarget {
     return response
   }
 
-  private async execute (request: TaskRequest, connection: Connection, signal?: AbortSignal): Promise<TaskResponse> {
+  private async execute (request: TaskRequest, connection: Connection, signal?: AbortSignal, log?: (log: Omit<TaskLog, 'id'>) => void): Promise<TaskResponse> {
     let moduleCid: CID
     let inputCid: CID
     let treeCids: CID[]
@@ -302,7 +303,11 @@ export class ProviderAgent extends EventTarget {
         limits,
         // The same seed on every provider: derived from the input's hash.
         seed: inputCid.multihash.digest.subarray(0, 16)
-      }, signal !== undefined ? { signal } : {})
+      }, {
+        ...(signal !== undefined ? { signal } : {}),
+        // Live logs, for a requester that asked: stderr as written, progress in thousandths.
+        ...(log !== undefined ? { onLog: (c: TaskLogChunk) => { log({ stderr: c.stderr, ...(c.progress !== undefined ? { progressPermille: Math.round(c.progress * 1000) } : {}) }) } } : {})
+      })
       const lie = this.options.faultyOutputs
       if (result.ok && (lie === true || (typeof lie === 'number' && Math.random() < lie))) {
         const id = new TextEncoder().encode(this.options.node.peerId.toString())
@@ -376,6 +381,7 @@ export class ProviderAgent extends EventTarget {
       requester: '',
       price: '',
       requesterBinding: new Uint8Array(0),
+      logs: false,
       id: 0
     }, connection)
     if (response.ok) return outputHashOf(cidFromBytes(response.outputCid))

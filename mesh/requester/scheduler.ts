@@ -11,14 +11,14 @@ import { isTaskOutcome, isTransientRefusal } from '../protocol/codes.ts'
 import { TaskSessions, taskSpecOf } from '../protocol/task.ts'
 import { decodeOutputTree } from '../../worker-runtime/output-tree.ts'
 import type { TaskSession, TaskSessionRequest } from '../protocol/task.ts'
-import type { TaskResponse } from '../protocol/messages.js'
+import type { TaskLog, TaskResponse } from '../protocol/messages.js'
 import type { CID } from 'multiformats/cid'
 import type { DistrustedDetail } from './reputation.ts'
 import { ProviderLoad } from './provider-load.ts'
 import { ProviderPicker } from './provider-picker.ts'
 import { MAX_FAULTS_PER_JOB, TaskBook } from './task-book.ts'
 import type { RunReport } from './task-book.ts'
-import type { AcceptedReceipts, FaultEvidence, JobProgress, JobSpec, JobSummary, SignedReceipt, TaskOutcome, TaskStatus } from './types.ts'
+import type { AcceptedReceipts, FaultEvidence, JobProgress, JobSpec, JobSummary, SignedReceipt, TaskLogEvent, TaskOutcome, TaskStatus } from './types.ts'
 
 /** Re-run the scheduling pass at least this often while a job is open (ads arrive, back-offs end), ms. */
 const PUMP_INTERVAL_MS = 500
@@ -40,6 +40,8 @@ export interface JobSchedulerEvents {
   task: CustomEvent<TaskStatus>
   progress: CustomEvent<JobProgress>
   fault: CustomEvent<FaultEvidence>
+  /** A run's live log (jobs with `logs`). */
+  log: CustomEvent<TaskLogEvent>
 }
 
 /**
@@ -216,7 +218,10 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
     let report: RunReport = { kind: 'nothing' }
     try {
       const input = this.spec.inputs[index]!
-      response = await session.send(this.request(index, input.bytes.length <= INLINE_INPUT_BYTES ? input.bytes : undefined), { signal: controller.signal })
+      response = await session.send(this.request(index, input.bytes.length <= INLINE_INPUT_BYTES ? input.bytes : undefined), {
+        signal: controller.signal,
+        ...(this.spec.logs === true ? { onLog: (log: TaskLog) => { this.log(index, peer, log) } } : {})
+      })
       if (!this.finished && this.book.isOpen(index)) report = await this.check(index, entry, response, performance.now() - sentAt)
     } catch (err) {
       if (response === undefined && !this.finished && this.book.isOpen(index)) report = this.lostRun(entry, err)
@@ -228,6 +233,16 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
     if (response !== undefined && (this.finished || !this.book.isOpen(index))) session.decline(response.id)
     this.book.end(index, peer, report)
     this.pump()
+  }
+
+  private readonly logDecoder = new TextDecoder()
+
+  /** Relays a run's live log while its task is open. */
+  private log (index: number, provider: string, log: TaskLog): void {
+    if (this.finished || !this.book.isOpen(index) || this.listenerCount('log') === 0) return
+    const detail: TaskLogEvent = { index, provider, stderr: this.logDecoder.decode(log.stderr) }
+    if (log.progressPermille !== undefined) detail.progress = Math.min(1000, log.progressPermille) / 1000
+    this.safeDispatchEvent('log', { detail })
   }
 
   /** Lost provider, lost session or missed deadline: not the task's fault. */
@@ -279,6 +294,7 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
       env: input.env ?? this.spec.env,
       mounts: this.spec.mounts ?? [],
       outDir: this.spec.outDir ?? '',
+      logs: this.spec.logs === true,
       limits: { timeoutMs: limits.timeoutMs, memoryPages: limits.memoryPages, fuel: limits.fuel ?? 0n, maxOutputBytes: limits.maxOutputBytes },
       input: inline ?? new Uint8Array(0),
       paid: this.spec.paid !== undefined,

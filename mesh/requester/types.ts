@@ -28,6 +28,8 @@ export interface JobSpec {
   mounts?: Array<{ guestPath: string, treeCid: Uint8Array }>
   /** Collect the files each task leaves in this guest directory: outputs are then output trees (worker-runtime/output-tree.ts). */
   outDir?: string
+  /** Ask providers to stream each run's stderr and progress (the scheduler's `log` event). */
+  logs?: boolean
   /** Most distinct providers one task may be sent to (first round + escalations) before it fails with NO_QUORUM. */
   maxProvidersPerTask: number
   /** Set for paid jobs (payment lanes): providers must sign receipts; only eligible providers are used. */
@@ -85,6 +87,21 @@ export interface SignedReceipt {
  * alone (adaptive replication); it becomes `verified` at the end of the job, or is re-checked.
  */
 export type TaskState = 'pending' | 'running' | 'verified' | 'trusted' | 'escalated' | 'failed'
+
+/**
+ * A piece of one run's live log: what the task wrote to stderr on `provider` since the last piece, and
+ * its progress (worker-runtime/task-log.ts: `#progress` lines). With redundancy, each provider's run
+ * has its own log. Logs are not verified: they are what the provider says the task printed.
+ */
+export interface TaskLogEvent {
+  index: number
+  /** Peer id of the provider running it. */
+  provider: string
+  /** stderr text (UTF-8, progress lines taken out); may be empty when only the progress changed. */
+  stderr: string
+  /** Fraction done in [0, 1], when the task reported progress since the last piece. */
+  progress?: number
+}
 
 export interface TaskStatus {
   index: number
