@@ -11,8 +11,9 @@ import { gasSuite } from './suites/gas.ts'
 import { simulationSuite } from './suites/simulation.ts'
 import { hostileSuite } from './suites/hostile.ts'
 import { nanSuite } from './suites/nan.ts'
+import { blobSpreadSuite } from './suites/blob-spread.ts'
 
-const suites: BenchSuite[] = [kernelSuite, throughputSuite, dispatchSuite, firstTaskSuite, hostileSuite, nanSuite, gasSuite, simulationSuite]
+const suites: BenchSuite[] = [kernelSuite, throughputSuite, dispatchSuite, firstTaskSuite, hostileSuite, nanSuite, blobSpreadSuite, gasSuite, simulationSuite]
 const wanted = process.argv.slice(2)
 const rows: BenchRow[] = []
 const started = new Date()

@@ -74,6 +74,28 @@ export const DIAL_ATTEMPTS = 3
 export const TASK_SESSIONS_PER_PEER_PER_SECOND = 10
 /** Blob requests one peer may send per second (a provider fetches one module and at most one input per task). */
 export const BLOB_REQUESTS_PER_PEER_PER_SECOND = 2_000
+/**
+ * Data from any peer (mesh/blob/protocol.ts). A node uploads one blob to at most
+ * BLOB_UPLOADS_PER_BLOB peers at a time; once it has uploaded a blob to someone, it sends further
+ * askers to those holders instead (a "busy" answer with up to BLOB_HOLDERS_SENT of them), so a
+ * requester whose 30 MB module is wanted by 20 providers at once uploads it about twice and the
+ * providers pass it on (bench/suites/blob-spread.ts measures it). Blobs under BLOB_SPREAD_MIN_BYTES are
+ * always sent directly: a redirect's extra dial costs more than sending them.
+ */
+export const BLOB_UPLOADS_PER_BLOB = 2
+/** 1 MiB: smaller blobs (inputs, small modules) are always served directly. */
+export const BLOB_SPREAD_MIN_BYTES = 1024 * 1024
+/** Holders named in one busy answer: 8, a random sample of those known. */
+export const BLOB_HOLDERS_SENT = 8
+/** Holders a node remembers per blob (32) and blobs it remembers holders of (256, least recent forgotten). */
+export const BLOB_HOLDERS_KEPT = 32
+export const BLOB_HOLDER_BLOBS = 256
+/** A fetcher told "busy" with nobody free to ask waits this long before asking again, ms. */
+export const BLOB_BUSY_RETRY_MS = 200
+/** 60 s: a provider gives up fetching a task's blob after this (the task then fails BLOB_UNAVAILABLE). */
+export const BLOB_FETCH_TIMEOUT_MS = 60_000
+/** Peers asked in one fetch, in all (busy answers and holders tried included): 256, about a minute of retries. */
+export const BLOB_FETCH_ASKS = 256
 /** Cheques one requester may send a provider per second (one per accepted result). */
 export const CHEQUES_PER_PEER_PER_SECOND = 1_000
 

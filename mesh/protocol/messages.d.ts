@@ -553,6 +553,7 @@ export declare namespace ChequeAck {
 }
 export interface BlobRequest {
     cid: Uint8Array;
+    holdersFailed: boolean;
 }
 export declare namespace BlobRequest {
     const codec: () => Codec<BlobRequest>;
@@ -560,13 +561,19 @@ export declare namespace BlobRequest {
         field: '$.cid';
         value: Uint8Array;
     }
+    interface BlobRequestHoldersFailedFieldEvent {
+        field: '$.holdersFailed';
+        value: boolean;
+    }
     function encode(obj: Partial<BlobRequest>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobRequest>): BlobRequest;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobRequest>): Generator<BlobRequestCidFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobRequest>): Generator<BlobRequestCidFieldEvent | BlobRequestHoldersFailedFieldEvent>;
 }
 export interface BlobResponse {
     found: boolean;
     data: Uint8Array;
+    busy: boolean;
+    holders: BlobHolder[];
 }
 export declare namespace BlobResponse {
     const codec: () => Codec<BlobResponse>;
@@ -578,9 +585,42 @@ export declare namespace BlobResponse {
         field: '$.data';
         value: Uint8Array;
     }
+    interface BlobResponseBusyFieldEvent {
+        field: '$.busy';
+        value: boolean;
+    }
+    interface BlobResponseHoldersPeerIdFieldEvent {
+        field: '$.holders[].peerId';
+        value: string;
+        index: number;
+    }
+    interface BlobResponseHoldersMultiaddrsFieldEvent {
+        field: '$.holders[].multiaddrs[]';
+        index: number;
+        value: Uint8Array;
+    }
     function encode(obj: Partial<BlobResponse>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobResponse>): BlobResponse;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobResponse>): Generator<BlobResponseFoundFieldEvent | BlobResponseDataFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobResponse>): Generator<BlobResponseFoundFieldEvent | BlobResponseDataFieldEvent | BlobResponseBusyFieldEvent | BlobResponseHoldersPeerIdFieldEvent | BlobResponseHoldersMultiaddrsFieldEvent>;
+}
+export interface BlobHolder {
+    peerId: string;
+    multiaddrs: Uint8Array[];
+}
+export declare namespace BlobHolder {
+    const codec: () => Codec<BlobHolder>;
+    interface BlobHolderPeerIdFieldEvent {
+        field: '$.peerId';
+        value: string;
+    }
+    interface BlobHolderMultiaddrsFieldEvent {
+        field: '$.multiaddrs[]';
+        index: number;
+        value: Uint8Array;
+    }
+    function encode(obj: Partial<BlobHolder>): Uint8Array;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobHolder>): BlobHolder;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobHolder>): Generator<BlobHolderPeerIdFieldEvent | BlobHolderMultiaddrsFieldEvent>;
 }
 export interface CapacityAd {
     peerId: string;

@@ -1535,12 +1535,17 @@ export var BlobRequest;
                     w.uint32(10);
                     w.bytes(obj.cid);
                 }
+                if ((obj.holdersFailed != null && obj.holdersFailed !== false)) {
+                    w.uint32(16);
+                    w.bool(obj.holdersFailed);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
             }, (reader, length, opts = {}) => {
                 const obj = {
-                    cid: uint8ArrayAlloc(0)
+                    cid: uint8ArrayAlloc(0),
+                    holdersFailed: false
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -1548,6 +1553,10 @@ export var BlobRequest;
                     switch (tag >>> 3) {
                         case 1: {
                             obj.cid = reader.bytes();
+                            break;
+                        }
+                        case 2: {
+                            obj.holdersFailed = reader.bool();
                             break;
                         }
                         default: {
@@ -1566,6 +1575,13 @@ export var BlobRequest;
                             yield {
                                 field: `${prefix}.cid`,
                                 value: reader.bytes()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.holdersFailed`,
+                                value: reader.bool()
                             };
                             break;
                         }
@@ -1609,13 +1625,25 @@ export var BlobResponse;
                     w.uint32(18);
                     w.bytes(obj.data);
                 }
+                if ((obj.busy != null && obj.busy !== false)) {
+                    w.uint32(24);
+                    w.bool(obj.busy);
+                }
+                if (obj.holders != null && obj.holders.length > 0) {
+                    for (const value of obj.holders) {
+                        w.uint32(34);
+                        BlobHolder.codec().encode(value, w);
+                    }
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
             }, (reader, length, opts = {}) => {
                 const obj = {
                     found: false,
-                    data: uint8ArrayAlloc(0)
+                    data: uint8ArrayAlloc(0),
+                    busy: false,
+                    holders: []
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -1629,6 +1657,19 @@ export var BlobResponse;
                             obj.data = reader.bytes();
                             break;
                         }
+                        case 3: {
+                            obj.busy = reader.bool();
+                            break;
+                        }
+                        case 4: {
+                            if (opts.limits?.holders != null && obj.holders.length === opts.limits.holders) {
+                                throw new MaxLengthError('Decode error - repeated field "holders" had too many elements');
+                            }
+                            obj.holders.push(BlobHolder.codec().decode(reader, reader.uint32(), {
+                                limits: opts.limits?.holders$
+                            }));
+                            break;
+                        }
                         default: {
                             reader.skipType(tag & 7);
                             break;
@@ -1637,6 +1678,9 @@ export var BlobResponse;
                 }
                 return obj;
             }, function* (reader, length, prefix, opts = {}) {
+                const obj = {
+                    holders: 0
+                };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
                     const tag = reader.uint32();
@@ -1653,6 +1697,28 @@ export var BlobResponse;
                                 field: `${prefix}.data`,
                                 value: reader.bytes()
                             };
+                            break;
+                        }
+                        case 3: {
+                            yield {
+                                field: `${prefix}.busy`,
+                                value: reader.bool()
+                            };
+                            break;
+                        }
+                        case 4: {
+                            if (opts.limits?.holders != null && obj.holders === opts.limits.holders) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "holders" had too many elements');
+                            }
+                            for (const evt of BlobHolder.codec().stream(reader, reader.uint32(), `${prefix}.holders[]`, {
+                                limits: opts.limits?.holders$
+                            })) {
+                                yield {
+                                    ...evt,
+                                    index: obj.holders
+                                };
+                            }
+                            obj.holders++;
                             break;
                         }
                         default: {
@@ -1678,6 +1744,105 @@ export var BlobResponse;
     }
     BlobResponse.stream = stream;
 })(BlobResponse || (BlobResponse = {}));
+export var BlobHolder;
+(function (BlobHolder) {
+    let _codec;
+    BlobHolder.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.peerId != null && obj.peerId !== '')) {
+                    w.uint32(10);
+                    w.string(obj.peerId);
+                }
+                if (obj.multiaddrs != null && obj.multiaddrs.length > 0) {
+                    for (const value of obj.multiaddrs) {
+                        w.uint32(18);
+                        w.bytes(value);
+                    }
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    peerId: '',
+                    multiaddrs: []
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.peerId = reader.string();
+                            break;
+                        }
+                        case 2: {
+                            if (opts.limits?.multiaddrs != null && obj.multiaddrs.length === opts.limits.multiaddrs) {
+                                throw new MaxLengthError('Decode error - repeated field "multiaddrs" had too many elements');
+                            }
+                            obj.multiaddrs.push(reader.bytes());
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const obj = {
+                    multiaddrs: 0
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.peerId`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            if (opts.limits?.multiaddrs != null && obj.multiaddrs === opts.limits.multiaddrs) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "multiaddrs" had too many elements');
+                            }
+                            yield {
+                                field: `${prefix}.multiaddrs[]`,
+                                index: obj.multiaddrs,
+                                value: reader.bytes()
+                            };
+                            obj.multiaddrs++;
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, BlobHolder.codec());
+    }
+    BlobHolder.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, BlobHolder.codec(), opts);
+    }
+    BlobHolder.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, BlobHolder.codec(), opts);
+    }
+    BlobHolder.stream = stream;
+})(BlobHolder || (BlobHolder = {}));
 export var CapacityAd;
 (function (CapacityAd) {
     let _codec;

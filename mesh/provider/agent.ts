@@ -10,10 +10,10 @@ import type { WorkerPool } from '../../worker-runtime/pool.ts'
 import type { TaskLogChunk } from '../../worker-runtime/task-log.ts'
 import { publishCapacityAds } from '../ads/publisher.ts'
 import type { ProviderTier } from '../ads/capacity-ad.ts'
-import { fetchBlob } from '../blob/protocol.ts'
+import { fetchBlobFromMesh, serveBlobs } from '../blob/protocol.ts'
 import type { BlobStore } from '../blob/store.ts'
 import { cidFromBytes, cidOf, verifyCid } from '../cid.ts'
-import { CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND, MAX_CHEQUE_MESSAGE_BYTES, MAX_QUEUED_PER_WORKER, QUEUED_WORK_PER_WORKER_MS, TASK_PROTOCOL, TASK_SESSIONS_PER_PEER_PER_SECOND, TASK_SESSIONS_PER_CONNECTION } from '../constants.ts'
+import { BLOB_FETCH_TIMEOUT_MS, BLOB_SPREAD_MIN_BYTES, CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND, MAX_CHEQUE_MESSAGE_BYTES, MAX_QUEUED_PER_WORKER, QUEUED_WORK_PER_WORKER_MS, TASK_PROTOCOL, TASK_SESSIONS_PER_PEER_PER_SECOND, TASK_SESSIONS_PER_CONNECTION } from '../constants.ts'
 import { peerRateLimit } from '../node/peer-rate-limit.ts'
 import { messageStream } from '../node/message-stream.ts'
 import type { PeerRateLimit } from '../node/peer-rate-limit.ts'
@@ -107,6 +107,9 @@ export class ProviderAgent extends EventTarget {
   private readonly options: ProviderAgentOptions
   private readonly compiled = new Map<string, Promise<WebAssembly.Module>>()
   private stopAds: (() => void) | undefined
+  private stopServingBlobs: (() => void) | undefined
+  /** Blob fetches under way, by CID: concurrent tasks needing the same blob share one. */
+  private readonly fetching = new Map<string, Promise<Uint8Array>>()
   private running = 0
   /** Task sessions with requesters; they share workers + queue as credit. */
   private readonly sessions: TaskSessionServer
@@ -142,6 +145,13 @@ export class ProviderAgent extends EventTarget {
 
   async start (): Promise<void> {
     const { node } = this.options
+    // Data from any peer (mesh/blob/protocol.ts): big blobs this provider fetched are passed on to
+    // others that need them. Small ones (most inputs) are not: they are cheap for their requester to
+    // send, and a provider need not hand a requester's inputs to whoever learnt their CIDs.
+    this.stopServingBlobs = await serveBlobs(node, async cid => {
+      const bytes = await this.options.store.get(cid)
+      return bytes !== undefined && bytes.length >= BLOB_SPREAD_MIN_BYTES ? bytes : undefined
+    })
     await node.handle(TASK_PROTOCOL, (stream, connection) => {
       try {
         this.sessionLimit.take(connection.remotePeer.toString())
@@ -182,6 +192,7 @@ export class ProviderAgent extends EventTarget {
 
   async stop (): Promise<void> {
     this.stopAds?.()
+    this.stopServingBlobs?.()
     clearInterval(this.stakeTimer)
     this.arbiterRole?.stop()
     this.options.payments?.stop()
@@ -413,12 +424,19 @@ export class ProviderAgent extends EventTarget {
     }
   }
 
+  /** A blob from the store, or fetched from the requester or any peer it names (one fetch per CID at a time). */
   private async blob (cid: CID, connection: Connection): Promise<Uint8Array> {
     const cached = await this.options.store.get(cid)
     if (cached !== undefined) return cached
-    const bytes = await fetchBlob(connection, cid, { signal: AbortSignal.timeout(60_000) })
-    await this.options.store.put(cid, bytes)
-    return bytes
+    const key = cid.toString()
+    let fetching = this.fetching.get(key)
+    if (fetching === undefined) {
+      fetching = fetchBlobFromMesh({ node: this.options.node, origin: connection, cid, signal: AbortSignal.timeout(BLOB_FETCH_TIMEOUT_MS) })
+        .then(async bytes => { await this.options.store.put(cid, bytes); return bytes })
+        .finally(() => { this.fetching.delete(key) })
+      this.fetching.set(key, fetching)
+    }
+    return await fetching
   }
 
   private async compile (cid: CID, connection: Connection, memoryPages: number, metered: boolean): Promise<WebAssembly.Module> {
