@@ -23,12 +23,26 @@ it('names the line and the mistake in a --tasks file', () => {
     ['{"env":{"A=B":"1"}}', /without "="/],
     ['{"env":{"":"1"}}', /without "="/],
     ['{"argv":[]}', /unknown field "argv"/],
-    ['{"files":{}}', /"files" is not supported yet/],
+    ['{"files":[]}', /"files" must be an object/],
+    ['{"files":{"/in/a":1}}', /files \/in\/a must name a host file/],
+    ['{"files":{"/in/a":"/no/such/file"}}', /t\.jsonl:1: files \/in\/a: \/no\/such\/file is not a file or directory/],
     ['[1,2]', /each line is a JSON object/],
     ['not json', /t\.jsonl:1: not JSON/],
     ['\n\n', /holds no tasks/]
   ]
   for (const [text, message] of mistakes) assert.throws(() => parseTaskLines(text, 't.jsonl'), (err: Error & { code?: string }) => err.code === 'USAGE' && message.test(err.message), text)
+})
+
+it('reads a line\'s "files": a host file at a guest path, a host directory\'s files under one; bad guest paths named', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tabmesh-files-'))
+  mkdirSync(join(dir, 'set', 'deep'), { recursive: true })
+  writeFileSync(join(dir, 'a.csv'), 'a,b\n')
+  writeFileSync(join(dir, 'set', 'one.txt'), '1')
+  writeFileSync(join(dir, 'set', 'deep', 'two.txt'), '2')
+  const [task] = parseTaskLines(JSON.stringify({ files: { '/in/a.csv': join(dir, 'a.csv'), '/in/set/': join(dir, 'set') } }), 't.jsonl')
+  assert.deepEqual(Object.keys(task!.files!).sort(), ['/in/a.csv', '/in/set/deep/two.txt', '/in/set/one.txt'])
+  assert.equal(new TextDecoder().decode(task!.files!['/in/set/deep/two.txt'] as Uint8Array), '2')
+  assert.throws(() => parseTaskLines(JSON.stringify({ files: { 'in/a.csv': join(dir, 'a.csv') } }), 't.jsonl'), /t\.jsonl:1: task file "in\/a\.csv" must be an absolute path/)
 })
 
 it('parses --env NAME=value (the value may hold "="; a later name wins) and refuses a missing "=" or name', () => {

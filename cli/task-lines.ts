@@ -3,15 +3,19 @@
 import type { TaskInput, TaskMount } from '../sdk/index.ts'
 import { treeFromDirectory } from '../worker-runtime/node-tree.ts'
 import { checkMountPaths } from '../worker-runtime/mount-paths.ts'
-import { statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
+import { taskFileMounts } from '../worker-runtime/task-files.ts'
+import type { TaskTreeEntry } from '../worker-runtime/wasi-fs.ts'
 import { CliError } from './cli-error.ts'
 
 /** The fields a line of a `--tasks` file may have. */
-const TASK_LINE_FIELDS = new Set(['stdin', 'args', 'env'])
+const TASK_LINE_FIELDS = new Set(['stdin', 'args', 'env', 'files'])
 
 /**
  * Parses a JSON-lines file of tasks, one JSON object a line: `{"stdin"?: string, "args"?: string[],
- * "env"?: {NAME: string}}` (blank lines skipped). `stdin` is UTF-8 text.
+ * "env"?: {NAME: string}, "files"?: {"/guest/path": "host path"}}` (blank lines skipped). `stdin` is
+ * UTF-8 text; each `files` entry is a host file (read now; relative to the working directory) given
+ * to this task alone at that guest path, or a host directory whose files go under it.
  * @param text the file's contents
  * @param name the file's name, for messages
  * @throws CliError USAGE naming the line and what is wrong with it
@@ -30,8 +34,7 @@ export function parseTaskLines (text: string, name: string): TaskInput[] {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError('USAGE', `${where}: each line is a JSON object such as {"stdin":"…","args":["…"],"env":{"NAME":"value"}}`)
     const fields = value as Record<string, unknown>
     for (const key of Object.keys(fields)) {
-      if (key === 'files') throw new CliError('USAGE', `${where}: "files" is not supported yet: a task's data goes on stdin, in args or in env`)
-      if (!TASK_LINE_FIELDS.has(key)) throw new CliError('USAGE', `${where}: unknown field "${key}" (a line has stdin, args and env)`)
+      if (!TASK_LINE_FIELDS.has(key)) throw new CliError('USAGE', `${where}: unknown field "${key}" (a line has stdin, args, env and files)`)
     }
     const task: TaskInput = {}
     if (fields.stdin !== undefined) {
@@ -52,10 +55,36 @@ export function parseTaskLines (text: string, name: string): TaskInput[] {
       }
       task.env = env
     }
+    if (fields.files !== undefined) {
+      if (typeof fields.files !== 'object' || fields.files === null || Array.isArray(fields.files)) throw new CliError('USAGE', `${where}: "files" must be an object of "/guest/path": "host path"`)
+      const files: Record<string, Uint8Array> = {}
+      for (const [guest, host] of Object.entries(fields.files)) {
+        if (typeof host !== 'string') throw new CliError('USAGE', `${where}: files ${guest} must name a host file or directory`)
+        readHostFiles(host, guest.replace(/\/+$/, ''), files, where)
+      }
+      try { taskFileMounts(files, []) } catch (err) { throw new CliError('USAGE', `${where}: ${err instanceof Error ? err.message : String(err)}`) }
+      task.files = files
+    }
     tasks.push(task)
   }
   if (tasks.length === 0) throw new CliError('USAGE', `${name} holds no tasks (one JSON object a line)`)
   return tasks
+}
+
+/** A host file as `guest`, or a host directory's files under `guest`; relative host paths from the working directory. */
+function readHostFiles (host: string, guest: string, into: Record<string, Uint8Array>, where: string): void {
+  const stat = statSync(host, { throwIfNoEntry: false })
+  if (stat?.isFile() === true) { into[guest] = new Uint8Array(readFileSync(host)); return }
+  if (stat?.isDirectory() !== true) throw new CliError('USAGE', `${where}: files ${guest}: ${host} is not a file or directory`)
+  let tree
+  try { tree = treeFromDirectory(host) } catch (err) { throw new CliError('USAGE', `${where}: files ${guest}: ${err instanceof Error ? err.message : String(err)}`) }
+  const walk = (entries: Record<string, TaskTreeEntry>, at: string): void => {
+    for (const [name, e] of Object.entries(entries)) {
+      if (e.type === 'file') into[`${at}/${name}`] = e.data
+      else walk(e.entries, `${at}/${name}`)
+    }
+  }
+  walk(tree, guest)
 }
 
 /**

@@ -121,19 +121,24 @@ create index orders_by_day on orders(day);\n`
     const sources = join(PROGRAMS_BUILD_DIR, 'sources')
     writeFileSync(join(input, 'shell.c'), readFileSync(join(sources, 'sqlite-3520000', 'sqlite-autoconf-3520000', 'shell.c')).subarray(0, 256 * 1024))
     cpSync(join(sources, 'zopfli-node-2.1.4', 'package', 'zopfli', 'src', 'zopfli', 'deflate.c'), join(input, 'deflate.c'))
-    const tasks: TaskLine[] = [{ args: ['in/shell.c'] }, { args: ['--i5', 'in/deflate.c'] }]
+    // The first two read the folder every task mounts (--dir); the third gets a file of its own ("files").
+    const own = join(cwd, 'own.txt')
+    writeFileSync(own, 'a file only the third task sees\n'.repeat(500))
+    const tasks: TaskLine[] = [{ args: ['in/shell.c'] }, { args: ['--i5', 'in/deflate.c'] }, { args: ['mine/own.txt'] }]
     const tasksFile = join(cwd, 'zopfli.jsonl')
-    writeFileSync(tasksFile, tasks.map(t => JSON.stringify(t)).join('\n') + '\n')
+    writeFileSync(tasksFile, tasks.map((t, i) => JSON.stringify(i === 2 ? { ...t, files: { '/mine/own.txt': own } } : t)).join('\n') + '\n')
     const submit = run(['submit', programModulePath('zopfli'), '--tasks', tasksFile, '--dir', `${input}:/in`, '--arg=-c', '--redundancy', '2', '--replicate-all', '--bootstrap', bootstrap, '--json', '--timeout', '120000'], cwd)
     assert.equal(await exit(submit), 0, submit.output())
     const lines = resultLines(submit)
-    assert.equal(lines.length, 2, submit.output())
+    assert.equal(lines.length, 3, submit.output())
+    const mine = tempDir('tabmesh-mine-')
+    cpSync(own, join(mine, 'own.txt'))
     for (const [i, line] of lines.entries()) {
       assert.equal(line.providers?.length, 2)
       const gz = stdoutOf(line)
-      const native = runNative('zopfli', { in: input }, tasks[i]!, ['-c'])
+      const native = runNative('zopfli', { in: input, mine }, tasks[i]!, ['-c'])
       assert.ok(gz.equals(native.stdout), `task ${i}: ${gz.length} bytes, native ${native.stdout.length}`)
-      const original = readFileSync(join(input, tasks[i]!.args!.at(-1)!.slice('in/'.length)))
+      const original = readFileSync(i === 2 ? own : join(input, tasks[i]!.args!.at(-1)!.slice('in/'.length)))
       assert.ok(gunzipSync(gz).equals(original), 'gunzip gives the file back')
       assert.ok(gz.length < original.length / 3, `compressed ${original.length} → ${gz.length} bytes`)
     }

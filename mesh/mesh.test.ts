@@ -155,6 +155,28 @@ describe('mesh over loopback: relay + 2 Node providers + SDK requester', () => {
     await assert.rejects(async () => await client.submit({ module: lstree, inputs: [''], mounts: [{ guestPath: 'data', tree: {} }] }).done, /mount path "data" must be "\/" or an absolute path/)
   })
 
+  it('gives each task its own input files (TaskInput.files) beside the job\'s mounts, verified by both providers', async () => {
+    const lstree = readFileSync(new URL('../jobs/wasi-c/build/lstree.wasm', import.meta.url))
+    const job = client.submit({
+      module: lstree,
+      redundancy: 2,
+      verification: 'replicate',
+      mounts: [{ guestPath: '/data', tree: { 'shared.txt': { type: 'file', data: new TextEncoder().encode('job\n') } } }],
+      inputs: [{ args: ['/in'], files: { '/in/a.txt': 'one\n' } }, { args: ['/in'], files: { '/in/b.txt': 'two\n', '/in/sub/c.bin': new Uint8Array(5) } }, { args: ['/data'] }]
+    })
+    const outputs = new Map<number, string>()
+    for await (const r of job.results()) {
+      assert.ok(r.ok, JSON.stringify(r))
+      assert.equal(r.providers.length, 2)
+      outputs.set(r.index, dec.decode(r.output))
+    }
+    assert.match(outputs.get(0)!, /^a\.txt ino=\d+ size=4 mtime=1704067200\n/)
+    assert.doesNotMatch(outputs.get(0)!, /b\.txt/, 'task 0 sees only its own files')
+    assert.match(outputs.get(1)!, /^b\.txt ino=\d+ size=4 mtime=1704067200\nsub ino=\d+ size=0 mtime=1704067200\/\n {2}c\.bin ino=\d+ size=5 /)
+    assert.match(outputs.get(2)!, /^shared\.txt ino=\d+ size=4 /, 'the job mount is there for every task')
+    await assert.rejects(async () => await client.submit({ module: lstree, mounts: [{ guestPath: '/data', tree: {} }], inputs: [{ files: { '/data/x': 'x' } }] }).done, /inside the job's mount \/data/)
+  })
+
   it('collects the files tasks leave in /out, verified with stdout by both providers, each task its own', async () => {
     const lstree = readFileSync(new URL('../jobs/wasi-c/build/lstree.wasm', import.meta.url))
     const job = client.submit({

@@ -17,6 +17,8 @@ import { resolveLimits } from '../worker-runtime/limits.ts'
 import { Job } from './job.ts'
 import { encodeTree } from '../worker-runtime/tree-codec.ts'
 import { checkMountPaths } from '../worker-runtime/mount-paths.ts'
+import { taskFileMounts } from '../worker-runtime/task-files.ts'
+import type { TaskMount } from '../worker-runtime/wasi-fs.ts'
 import type { CreateClientParameters, PaidJob, TabmeshClient, TaskInput } from './types.ts'
 import type { Address, Hex, LocalAccount } from 'viem'
 import type { ChainConfig } from '../chain/config.ts'
@@ -120,8 +122,8 @@ export async function createClient (params: CreateClientParameters = {}): Promis
         settlement.catch(() => {}) // consumers see the rejection when they await it
         paidJobs.set(jobId, { jobId: jobId as Hex, transactions, settlement })
       }
-      const tasks = p.inputs.map(i => taskOf(i, p.args, p.env))
       const mounts = p.mounts ?? []
+      const tasks = p.inputs.map(i => taskOf(i, p.args, p.env, mounts))
       const inputs = tasks.map(t => t.stdin)
       // Cancels the job whether it is still being prepared or already scheduling (Job.cancel, p.signal).
       const controller = new AbortController()
@@ -130,15 +132,24 @@ export async function createClient (params: CreateClientParameters = {}): Promis
       const scheduler = (async () => {
         if (inputs.length === 0) throw new TabmeshError('INVALID_ARGUMENT', 'a job needs at least one input')
         checkMountPaths(mounts.map(m => m.guestPath))
+        for (const t of tasks) if (t.mounts !== undefined) checkMountPaths([...mounts, ...t.mounts].map(m => m.guestPath))
         if (p.outDir !== undefined) checkMountPaths([p.outDir])
         for (const [what, bytes] of [['the module', p.module], ...inputs.map((b, i) => [`input ${i}`, b] as const)] as const) {
           if (bytes.length > MAX_BLOB_BYTES) throw new TabmeshError('BLOB_TOO_LARGE', `${what} is ${bytes.length} bytes; the mesh carries modules and inputs of up to ${MAX_BLOB_BYTES} bytes (64 MiB): split the work into more tasks`)
         }
         const moduleCid = await moduleCidOf(p.module)
-        const withCids = await Promise.all(tasks.map(async ({ stdin, args, env }) => ({ bytes: stdin, cid: await cidOf(stdin), ...(args !== undefined ? { args, env: env! } : {}) })))
-        const trees = await Promise.all(mounts.map(async ({ guestPath, tree }) => { const bytes = encodeTree(tree); return { guestPath, bytes, cid: await cidOf(bytes) } }))
-        for (const { cid, bytes } of [{ cid: moduleCid, bytes: p.module }, ...withCids, ...trees]) await serve(cid, bytes)
-        const release = (): void => { for (const { cid } of [{ cid: moduleCid }, ...withCids, ...trees]) unserve(cid) }
+        const encodeMounts = async (list: TaskMount[]): Promise<Array<{ guestPath: string, bytes: Uint8Array, cid: CID }>> => await Promise.all(list.map(async ({ guestPath, tree }) => { const bytes = encodeTree(tree); return { guestPath, bytes, cid: await cidOf(bytes) } }))
+        const trees = await encodeMounts(mounts)
+        const taskTrees = await Promise.all(tasks.map(async t => await encodeMounts(t.mounts ?? [])))
+        const withCids = await Promise.all(tasks.map(async ({ stdin, args, env }, i) => ({
+          bytes: stdin,
+          cid: await cidOf(stdin),
+          ...(args !== undefined ? { args, env: env! } : {}),
+          ...(taskTrees[i]!.length > 0 ? { mounts: taskTrees[i]!.map(t => ({ guestPath: t.guestPath, treeCid: t.cid.bytes })) } : {})
+        })))
+        const data = [{ cid: moduleCid, bytes: p.module }, ...withCids, ...trees, ...taskTrees.flat()]
+        for (const { cid, bytes } of data) await serve(cid, bytes)
+        const release = (): void => { for (const { cid } of data) unserve(cid) }
         if (signal.aborted) { release(); throw new AbortedError('the job was cancelled') }
         let paidJob
         if (paid) {
@@ -253,13 +264,14 @@ function envStrings (env: Record<string, string> | undefined): string[] {
  * task's whole argv and environment (the job's with the task's added); the job's are used otherwise.
  * @throws TabmeshError INVALID_ARGUMENT for an env name that is empty or holds `=`
  */
-function taskOf (input: Uint8Array | string | TaskInput, jobArgs: string[] | undefined, jobEnv: Record<string, string> | undefined): { stdin: Uint8Array, args?: string[], env?: string[] } {
+function taskOf (input: Uint8Array | string | TaskInput, jobArgs: string[] | undefined, jobEnv: Record<string, string> | undefined, jobMounts: TaskMount[]): { stdin: Uint8Array, args?: string[], env?: string[], mounts?: TaskMount[] } {
   if (typeof input === 'string') return { stdin: new TextEncoder().encode(input) }
   if (input instanceof Uint8Array) return { stdin: input }
   const stdin = typeof input.stdin === 'string' ? new TextEncoder().encode(input.stdin) : input.stdin ?? new Uint8Array(0)
-  if (input.args === undefined && input.env === undefined) return { stdin }
+  const own = input.files !== undefined && Object.keys(input.files).length > 0 ? { mounts: taskFileMounts(input.files, jobMounts.map(m => m.guestPath)) } : {}
+  if (input.args === undefined && input.env === undefined) return { stdin, ...own }
   for (const name of Object.keys({ ...jobEnv, ...input.env })) {
     if (name === '' || name.includes('=')) throw new TabmeshError('INVALID_ARGUMENT', `environment variable name ${JSON.stringify(name)} is empty or holds "="`)
   }
-  return { stdin, args: programArgs(jobArgs, input.args), env: envStrings({ ...jobEnv, ...input.env }) }
+  return { stdin, args: programArgs(jobArgs, input.args), env: envStrings({ ...jobEnv, ...input.env }), ...own }
 }

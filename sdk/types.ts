@@ -67,6 +67,13 @@ export interface TaskInput {
   stdin?: Uint8Array | string
   args?: string[]
   env?: Record<string, string>
+  /**
+   * This task's own input files: absolute guest path (`/in/data.csv`) → contents (strings UTF-8
+   * encoded). Grouped by their first directory into trees only this task mounts (`/in`; files at the
+   * root are mounted at `/`), writable copies like every mount; with the job's mounts at most 8 in
+   * all. A path inside one of the job's mounts is refused (INVALID_ARGUMENT).
+   */
+  files?: Record<string, Uint8Array | string>
 }
 
 export interface SubmitParameters {

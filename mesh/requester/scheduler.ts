@@ -292,7 +292,7 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
       inputCid: input.cid.bytes,
       args: input.args ?? this.spec.args,
       env: input.env ?? this.spec.env,
-      mounts: this.spec.mounts ?? [],
+      mounts: [...(this.spec.mounts ?? []), ...(input.mounts ?? [])],
       outDir: this.spec.outDir ?? '',
       logs: this.spec.logs === true,
       limits: { timeoutMs: limits.timeoutMs, memoryPages: limits.memoryPages, fuel: limits.fuel ?? 0n, maxOutputBytes: limits.maxOutputBytes },

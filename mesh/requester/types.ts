@@ -16,7 +16,8 @@ export interface JobSpec {
   module: Uint8Array
   moduleCid: CID
   /** One task per input: its stdin, and its own argv and environment where it has them (else the job's). */
-  inputs: Array<{ bytes: Uint8Array, cid: CID, args?: string[], env?: string[] }>
+  /** Per task: stdin and its CID, its own argv/env when it has them, and the trees only it mounts (its own files). */
+  inputs: Array<{ bytes: Uint8Array, cid: CID, args?: string[], env?: string[], mounts?: Array<{ guestPath: string, treeCid: Uint8Array }> }>
   /** Distinct providers whose outputs must agree (by CID) before a task is accepted. */
   redundancy: number
   limits: TaskLimits
