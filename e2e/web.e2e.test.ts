@@ -1,7 +1,11 @@
 // Issue #4: the web app as people use it, in real Chromium against the local chain. Screenshots of
 // every page land in test-results/ for people to look at.
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
+import { unzipSync } from 'fflate'
+import { programNativePath } from '../jobs/programs/programs.ts'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
@@ -135,6 +139,56 @@ describe('e2e: the web app — contribute, jobs, wallet, network, offline', () =
     assert.equal(unpainted, 0)
     await page.getByRole('cell', { name: /mandelbrot 512×384/ }).waitFor({ timeout: 10_000 })
     await shot(page, 'web-jobs')
+  })
+
+  it('Jobs: real programs — SQLite on a chosen folder\'s database, a module with per-task args and live logs, Zopfli downloaded as a zip', async () => {
+    await page.getByRole('link', { name: 'Jobs' }).click()
+    const free = async (): Promise<void> => { await page.getByLabel('Price per task run (tUSD)').fill('0') }
+    // SQLite: a database made by the same shell built natively, in a folder chosen in the page.
+    const folder = join(dir, 'shop')
+    mkdirSync(folder)
+    const made = spawnSync(programNativePath('sqlite3'), [join(folder, 'shop.db')], { input: "create table orders(customer text, amount int);\nwith recursive n(i) as (select 1 union all select i + 1 from n where i < 500) insert into orders select 'c' || (i % 7), i from n;\n" })
+    assert.equal(made.status, 0, String(made.stderr))
+    await page.getByLabel(/SQLite queries/).check()
+    await page.getByLabel(/SQL — each block/).fill('select count(*), sum(amount) from orders;\n\nselect customer, count(*) from orders group by customer order by customer limit 2;')
+    await page.getByTestId('folder-input').setInputFiles(folder)
+    await page.getByLabel('Database file in it').fill('shop.db')
+    await free()
+    await page.getByRole('button', { name: 'Run job' }).click()
+    await page.getByTestId('job-done').waitFor({ timeout: 120_000 })
+    assert.equal((await page.getByTestId('task-result-0').textContent())?.includes('500|125250'), true, await page.getByTestId('task-result-0').textContent() ?? '')
+    assert.match(await page.getByTestId('task-result-1').textContent() ?? '', /c0\|71\s*c1\|72/)
+    await shot(page, 'web-jobs-sqlite')
+
+    // Your own module, tasks as lines of arguments, live logs: each task's stderr and progress while it runs.
+    await page.getByLabel(/Your own WASI module/).check()
+    await page.getByLabel('Module (.wasm)').setInputFiles(join(import.meta.dirname, '..', 'jobs', 'wasi-c', 'build', 'steps.wasm'))
+    await page.getByLabel(/tasks as lines of arguments/).fill('5 60\n4 60')
+    await free()
+    await page.getByRole('button', { name: 'Run job' }).click()
+    const whileRunning = await until('a live log line', async () => {
+      const log = await page.getByTestId('task-logs').textContent().catch(() => '') ?? ''
+      return /step 1 of [45]/.test(log) ? (await page.getByTestId('job-done').count()) === 0 : undefined
+    }, 60_000)
+    assert.equal(whileRunning, true, 'a log line was shown while the job still ran')
+    await shot(page, 'web-jobs-logs')
+    await page.getByTestId('job-done').waitFor({ timeout: 120_000 })
+    assert.match(await page.getByTestId('task-log-0').textContent() ?? '', /step 5 of 5/)
+    assert.match(await page.getByTestId('task-log-0').textContent() ?? '', /100%/)
+
+    // Zopfli: each chosen file compressed by a task that gets only that file; all in one zip.
+    const texts = { 'a.txt': 'the quick brown fox\n'.repeat(400), 'b.txt': 'lorem ipsum dolor sit amet\n'.repeat(300) }
+    for (const [name, text] of Object.entries(texts)) writeFileSync(join(dir, name), text)
+    await page.getByLabel(/Compress files \(Zopfli\)/).check()
+    await page.getByLabel('Files to compress').setInputFiles(Object.keys(texts).map(n => join(dir, n)))
+    await free()
+    await page.getByRole('button', { name: 'Run job' }).click()
+    await page.getByTestId('job-done').waitFor({ timeout: 120_000 })
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download outputs (zip)' }).click()])
+    const zip = unzipSync(new Uint8Array(readFileSync(await download.path())))
+    assert.deepEqual(Object.keys(zip).sort(), ['a.txt.gz', 'b.txt.gz'])
+    for (const [name, text] of Object.entries(texts)) assert.equal(gunzipSync(zip[`${name}.gz`]!).toString(), text)
+    await shot(page, 'web-jobs-zopfli')
   })
 
   it('Network: lists the peers with tier, score, stake and connection, and draws the mesh', async () => {

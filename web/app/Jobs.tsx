@@ -3,7 +3,12 @@ import { LOCAL_STAKE } from '../../chain/local-funding.ts'
 import { PAYMENT_TOKEN, formatTokenAmount, parseTokenAmount } from '../../chain/tokens.ts'
 import type { Job } from '../../sdk/index.ts'
 import { plural, utf8OrUndefined, waitingForProviders } from '../../sdk/index.ts'
-import type { JobProgress, TaskOutcome, TaskState, TaskStatus } from '../../mesh/requester/types.ts'
+import type { JobProgress, TaskLogEvent, TaskOutcome, TaskState, TaskStatus } from '../../mesh/requester/types.ts'
+import type { SubmitParameters, TaskInput } from '../../sdk/index.ts'
+import { DATA_DIR, DEFAULT_SQL, PROGRAM_EXAMPLES, sqliteTasks, zopfliTasks } from '../jobs/programs.ts'
+import { treeOfFolder, zipOutputs } from '../jobs/folder.ts'
+import { TaskLogs } from './TaskLogs.tsx'
+import type { TaskLogView } from './TaskLogs.tsx'
 import { EXAMPLES, fetchModule, mandelbrotInputs, primesInputs } from '../jobs/examples.ts'
 import type { MandelbrotLayout } from '../jobs/examples.ts'
 import { listJobs, saveJob } from '../jobs/history.ts'
@@ -15,7 +20,10 @@ import { Lanes } from './Lanes.tsx'
 import { feeOf, paidRuns } from '../jobs/cost.ts'
 import { TaskResults, save } from './TaskResults.tsx'
 
-type Kind = 'primes' | 'mandelbrot' | 'upload'
+type Kind = 'primes' | 'mandelbrot' | 'sqlite' | 'zopfli' | 'upload'
+
+/** Per task, the live log shown: this much of its stderr is kept (the tail), characters. */
+const LOG_KEPT_CHARS = 4_000
 
 interface RunView {
   job: Job
@@ -36,6 +44,10 @@ interface RunView {
   trustedBefore: number
   error?: string
   sum: number
+  /** Live logs by task index: the first provider heard from for each task. */
+  logs: Map<number, TaskLogView>
+  /** Outputs go in a zip: the files each task left in /out (`outDir`), or one compressed file per task. */
+  zip?: 'out' | 'gzip'
 }
 
 /** What each cell colour means; `trusted` is a task accepted on a trusted provider's word. */
@@ -50,6 +62,13 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
   const [primesTasks, setPrimesTasks] = useState(20)
   const [wasmFile, setWasmFile] = useState<File>()
   const [inputFiles, setInputFiles] = useState<File[]>([])
+  const [folder, setFolder] = useState<File[]>([])
+  const [jobArgs, setJobArgs] = useState('')
+  const [taskArgs, setTaskArgs] = useState('')
+  const [collectOut, setCollectOut] = useState(false)
+  const [sql, setSql] = useState(DEFAULT_SQL)
+  const [database, setDatabase] = useState('')
+  const [compressFiles, setCompressFiles] = useState<File[]>([])
   const [redundancy, setRedundancy] = useState(2)
   const [price, setPrice] = useState(app.wallet !== undefined ? '0.001' : '0')
   const [timeoutS, setTimeoutS] = useState(30)
@@ -76,16 +95,50 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
       if (!Number.isInteger(redundancy) || redundancy < 1 || redundancy > 8) throw new Error('Redundancy must be a whole number from 1 to 8.')
       if (!(timeoutS >= 1 && timeoutS <= 600)) throw new Error('The timeout per task must be from 1 to 600 seconds.')
       let module: Uint8Array
-      let inputs: Array<string | Uint8Array>
+      let inputs: Array<string | Uint8Array | TaskInput>
       let labels: string[]
       let name: string
       let layout: MandelbrotLayout | undefined
+      let zip: RunView['zip']
+      const extra: Pick<SubmitParameters, 'args' | 'env' | 'mounts' | 'outDir'> = {}
+      const mountFolder = async (): Promise<void> => { if (folder.length > 0) extra.mounts = [{ guestPath: DATA_DIR, tree: await treeOfFolder(folder) }] }
       if (kind === 'upload') {
-        if (wasmFile === undefined || inputFiles.length === 0) throw new Error('Choose a .wasm module and at least one input file.')
+        const perTask = taskArgs.split('\n').map(l => l.trim()).filter(l => l !== '')
+        if (wasmFile === undefined) throw new Error('Choose a .wasm module.')
+        if (inputFiles.length === 0 && perTask.length === 0) throw new Error('Give the job its tasks: choose input files (one task each, fed on stdin) or write one line of arguments per task.')
+        if (inputFiles.length > 0 && perTask.length > 0) throw new Error('Use input files or per-task argument lines, not both: each makes the tasks.')
         module = new Uint8Array(await wasmFile.arrayBuffer())
-        inputs = await Promise.all(inputFiles.map(async f => new Uint8Array(await f.arrayBuffer())))
-        labels = inputFiles.map(f => f.name)
+        if (inputFiles.length > 0) {
+          inputs = await Promise.all(inputFiles.map(async f => new Uint8Array(await f.arrayBuffer())))
+          labels = inputFiles.map(f => f.name)
+        } else {
+          inputs = perTask.map(line => ({ args: splitArgs(line) }))
+          labels = perTask
+        }
+        if (jobArgs.trim() !== '') extra.args = splitArgs(jobArgs)
+        await mountFolder()
+        if (collectOut) { extra.outDir = '/out'; zip = 'out' }
         name = wasmFile.name
+      } else if (kind === 'sqlite' || kind === 'zopfli') {
+        const program = PROGRAM_EXAMPLES.find(x => x.id === kind)!
+        module = await fetchModule(program.url)
+        if (kind === 'sqlite') {
+          if (database.trim() !== '' && folder.length === 0) throw new Error('Choose the folder that holds the database, or leave the database empty for an in-memory one.')
+          const t = sqliteTasks(sql, database)
+          inputs = t.inputs
+          labels = t.labels
+          extra.args = t.args
+          // The shell looks for ~/.sqliterc and warns on stderr without a home: / has none to find.
+          extra.env = { HOME: '/' }
+          await mountFolder()
+          name = `SQLite: ${plural(inputs.length, 'query block')}${database.trim() !== '' ? ` on ${database.trim()}` : ''}`
+        } else {
+          const t = zopfliTasks(await Promise.all(compressFiles.map(async f => ({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) }))))
+          inputs = t.inputs
+          labels = t.labels
+          zip = 'gzip'
+          name = `Zopfli: ${plural(inputs.length, 'file')}`
+        }
       } else {
         const example = EXAMPLES.find(x => x.id === kind)!
         module = await fetchModule(example.url)
@@ -106,13 +159,16 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
         module,
         inputs,
         redundancy,
+        ...extra,
+        // Live logs: every task's stderr and progress show below the tasks while they run.
+        logs: true,
         limits: { timeoutMs: timeoutS * 1000 },
         ...(paid ? { pricePerTask, minStake: LOCAL_STAKE } : {})
       })
       const view: RunView = {
         job, name, kind, inputs: labels, redundancy, price: pricePerTask, trustedBefore, ...(layout !== undefined ? { layout } : {}),
         states: labels.map(() => 'pending'), where: labels.map(() => []),
-        progress: job.progress, outcomes: [], done: false, cancelled: false, sum: 0
+        progress: job.progress, outcomes: [], done: false, cancelled: false, sum: 0, logs: new Map(), ...(zip !== undefined ? { zip } : {})
       }
       setRun(view)
       watch(view)
@@ -138,6 +194,15 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
       repaint()
     })
     view.job.addEventListener('progress', e => { view.progress = (e as CustomEvent<JobProgress>).detail; repaint() })
+    view.job.addEventListener('log', e => {
+      const { index, provider, stderr, progress } = (e as CustomEvent<TaskLogEvent>).detail
+      const log = view.logs.get(index) ?? { provider, text: '' }
+      if (log.provider !== provider) return // with redundancy, one provider's run is shown per task
+      log.text = (log.text + stderr).slice(-LOG_KEPT_CHARS)
+      if (progress !== undefined) log.progress = progress
+      view.logs.set(index, log)
+      repaint()
+    })
     view.job.addEventListener('result', e => {
       const r = (e as CustomEvent<TaskOutcome>).detail
       view.outcomes.push(r)
@@ -182,6 +247,11 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
 
   function download (): void {
     if (run === undefined) return
+    if (run.zip !== undefined) {
+      const names = run.zip === 'gzip' ? (i: number) => `${run.inputs[i]!}.gz` : undefined
+      save(new Blob([zipOutputs(run.outcomes, names) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), `${run.job.id.slice(0, 10)}-outputs.zip`)
+      return
+    }
     if (run.layout !== undefined) {
       canvas.current?.toBlob(blob => { if (blob !== null) save(blob, `${run.job.id.slice(0, 10)}-mandelbrot.png`) }, 'image/png')
       return
@@ -209,10 +279,10 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
       <form className="job-form" onSubmit={e => { void submit(e) }}>
         <fieldset>
           <legend>What to run</legend>
-          {EXAMPLES.map(x => (
-            <label key={x.id} className="check"><input type="radio" name="kind" value={x.id} checked={kind === x.id} onChange={() => { setKind(x.id) }} /> {x.title} <span className="muted">— {x.description}</span></label>
+          {[...EXAMPLES, ...PROGRAM_EXAMPLES].map(x => (
+            <label key={x.id} className="check"><input type="radio" name="kind" value={x.id} checked={kind === x.id} onChange={() => { setKind(x.id); setFolder([]) }} /> {x.title} <span className="muted">— {x.description}</span></label>
           ))}
-          <label className="check"><input type="radio" name="kind" value="upload" checked={kind === 'upload'} onChange={() => { setKind('upload') }} /> Your own WASI module <span className="muted">— one task per input file, fed on stdin</span></label>
+          <label className="check"><input type="radio" name="kind" value="upload" checked={kind === 'upload'} onChange={() => { setKind('upload'); setFolder([]) }} /> Your own WASI module <span className="muted">— one task per input file (on stdin) or per line of arguments; a folder to mount and files to collect, if you like</span></label>
         </fieldset>
         {kind === 'primes' && (
           <div className="row">
@@ -220,11 +290,35 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
             <label>Tasks <input type="number" min={1} max={1000} value={primesTasks} onChange={e => { setPrimesTasks(Number(e.target.value)) }} /></label>
           </div>
         )}
-        {kind === 'upload' && (
+        {kind === 'sqlite' && (
+          <>
+            <label className="block">SQL — each block, separated by a blank line, is one task <textarea rows={8} value={sql} onChange={e => { setSql(e.target.value) }} spellCheck={false} /></label>
+            <div className="row">
+              <FolderInput files={folder} onChange={setFolder} label="Folder with the database (optional)" />
+              <label>Database file in it <input value={database} placeholder="e.g. shop.db (empty: in memory)" onChange={e => { setDatabase(e.target.value) }} /></label>
+            </div>
+            <p className="muted small">The folder is mounted at {DATA_DIR} in every task, each on its own copy: a task that changes the database never changes yours or another task's.</p>
+          </>
+        )}
+        {kind === 'zopfli' && (
           <div className="row">
-            <label className="file">Module (.wasm) <input type="file" accept=".wasm,application/wasm" onChange={e => { setWasmFile(e.target.files?.[0]) }} /></label>
-            <label className="file">Input files <input type="file" multiple onChange={e => { setInputFiles([...(e.target.files ?? [])]) }} /></label>
+            <label className="file">Files to compress <input type="file" multiple onChange={e => { setCompressFiles([...(e.target.files ?? [])]) }} /></label>
+            <span className="muted small">{compressFiles.length > 0 ? plural(compressFiles.length, 'file') + ', ' + formatBytes(compressFiles.reduce((n, f) => n + f.size, 0)) : 'one task per file; download them all as .gz files in one zip'}</span>
           </div>
+        )}
+        {kind === 'upload' && (
+          <>
+            <div className="row">
+              <label className="file">Module (.wasm) <input type="file" accept=".wasm,application/wasm" onChange={e => { setWasmFile(e.target.files?.[0]) }} /></label>
+              <label className="file">Input files (one task each, on stdin) <input type="file" multiple onChange={e => { setInputFiles([...(e.target.files ?? [])]) }} /></label>
+            </div>
+            <label className="block">…or tasks as lines of arguments (one task per line) <textarea rows={3} value={taskArgs} placeholder={'--size 10\n--size 20'} onChange={e => { setTaskArgs(e.target.value) }} spellCheck={false} /></label>
+            <div className="row">
+              <label>Arguments for every task <input value={jobArgs} placeholder="e.g. --verbose" onChange={e => { setJobArgs(e.target.value) }} /></label>
+              <FolderInput files={folder} onChange={setFolder} label={`Folder mounted at ${DATA_DIR} (optional)`} />
+              <label className="check"><input type="checkbox" checked={collectOut} onChange={e => { setCollectOut(e.target.checked) }} /> Collect the files tasks write to /out</label>
+            </div>
+          </>
         )}
         <div className="row">
           <label>Redundancy <input type="number" min={1} max={8} value={redundancy} onChange={e => { setRedundancy(Number(e.target.value)) }} /></label>
@@ -262,8 +356,9 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
           </ol>
           <p className="legend small">{(['pending', 'running', 'verified', 'trusted', 'escalated', 'failed'] as TaskState[]).map(s => <span key={s}><i className={`cell ${s}`} />{STATE_TEXT[s]}</span>)}</p>
           {run.layout !== undefined && <canvas ref={canvas} width={run.layout.width} height={run.layout.height} className="mandelbrot" role="img" aria-label="Mandelbrot image, drawn tile by tile as tasks are verified" data-testid="mandelbrot" />}
-          {run.outcomes.length > 0 && <TaskResults outcomes={run.outcomes} inputs={run.inputs} />}
-          <button type="button" onClick={download} disabled={run.outcomes.length === 0}>{run.layout !== undefined ? 'Download PNG' : 'Download results (JSON lines)'}</button>
+          {run.logs.size > 0 && <TaskLogs logs={run.logs} inputs={run.inputs} done={run.outcomes.map(r => r.index)} />}
+          {run.outcomes.length > 0 && <TaskResults outcomes={run.outcomes} inputs={run.inputs} {...(run.zip === 'gzip' ? { fileName: (i: number) => `${run.inputs[i]!}.gz` } : {})} />}
+          <button type="button" onClick={download} disabled={run.outcomes.length === 0}>{run.layout !== undefined ? 'Download PNG' : run.zip !== undefined ? 'Download outputs (zip)' : 'Download results (JSON lines)'}</button>
         </div>
       )}
 
@@ -290,6 +385,26 @@ function Cost ({ view }: { view: RunView }): React.JSX.Element {
 
 function taskCount (kind: Kind, primesTasks: number, files: number): number {
   return kind === 'primes' ? primesTasks : kind === 'mandelbrot' ? mandelbrotInputs(MANDELBROT).length : Math.max(1, files)
+}
+
+/** Arguments typed on one line, split at spaces; "double quotes" keep spaces inside one argument. */
+function splitArgs (line: string): string[] {
+  return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map(m => m[1] ?? m[2]!)
+}
+
+function formatBytes (n: number): string {
+  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`
+}
+
+/** A folder picker (the browser's directory upload); says what was chosen. */
+function FolderInput ({ files, onChange, label }: { files: File[], onChange: (files: File[]) => void, label: string }): React.JSX.Element {
+  const folderName = files[0]?.webkitRelativePath.split('/')[0]
+  return (
+    <label className="file">{label}
+      <input type="file" multiple ref={el => { el?.setAttribute('webkitdirectory', '') }} onChange={e => { onChange([...(e.target.files ?? [])]) }} data-testid="folder-input" />
+      {files.length > 0 && <span className="muted small">{folderName}: {plural(files.length, 'file')}, {formatBytes(files.reduce((n, f) => n + f.size, 0))}</span>}
+    </label>
+  )
 }
 
 function priceOrUndefined (text: string): bigint | undefined {

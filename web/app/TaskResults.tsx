@@ -6,9 +6,9 @@ const TEXT_PREVIEW = 200
 
 /**
  * Every finished task of a job: its input, and its output as text, or its size, CID and a download
- * for binary output; failed tasks with their error code and message.
+ * for binary output (saved as `fileName(index)`, default task-N.bin); failed tasks with their error code and message.
  */
-export function TaskResults ({ outcomes, inputs }: { outcomes: TaskOutcome[], inputs: string[] }): React.JSX.Element {
+export function TaskResults ({ outcomes, inputs, fileName }: { outcomes: TaskOutcome[], inputs: string[], fileName?: (index: number) => string }): React.JSX.Element {
   const sorted = [...outcomes].sort((a, b) => a.index - b.index)
   return (
     <details className="results" open={outcomes.length <= 64}>
@@ -20,7 +20,7 @@ export function TaskResults ({ outcomes, inputs }: { outcomes: TaskOutcome[], in
             <tr key={r.index} data-testid={`task-result-${r.index}`}>
               <td>{r.index}</td>
               <td><code className="muted">{short(inputs[r.index] ?? '', 40)}</code></td>
-              <td className={r.ok ? '' : 'bad'}>{r.ok ? <Output r={r} /> : <>{r.error.code}: {r.error.message}</>}</td>
+              <td className={r.ok ? '' : 'bad'}>{r.ok ? <Output r={r} name={fileName?.(r.index) ?? `task-${r.index}.bin`} /> : <>{r.error.code}: {r.error.message}</>}</td>
               <td className="muted">{r.ok ? (r.verification === 'trusted' ? 'trusted provider' : `${r.providers.length} agreed`) : plural(r.providers.length, 'provider')}</td>
             </tr>
           ))}</tbody>
@@ -30,12 +30,12 @@ export function TaskResults ({ outcomes, inputs }: { outcomes: TaskOutcome[], in
   )
 }
 
-function Output ({ r }: { r: Extract<TaskOutcome, { ok: true }> }): React.JSX.Element {
+function Output ({ r, name }: { r: Extract<TaskOutcome, { ok: true }>, name: string }): React.JSX.Element {
   const text = utf8OrUndefined(r.output)
   if (text !== undefined && printable(text)) return <code className="output">{short(text.trimEnd(), TEXT_PREVIEW)}</code>
   return (
     <>{r.output.length.toLocaleString('en-US')} bytes · <code className="muted" title={r.outputCid}>{r.outputCid.slice(0, 14)}…</code>{' '}
-      <a href="#" onClick={e => { e.preventDefault(); save(new Blob([new Uint8Array(r.output)]), `task-${r.index}.bin`) }}>download</a></>
+      <a href="#" onClick={e => { e.preventDefault(); save(new Blob([new Uint8Array(r.output)]), name) }}>download</a></>
   )
 }
 
