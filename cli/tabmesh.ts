@@ -400,8 +400,8 @@ function showProgress (job: Job): void {
 /**
  * `--logs`: each run's stderr on our stderr as it comes, a line at a time, prefixed with the task
  * index and the provider (the last 6 characters of its peer id), and its progress when it changes:
- *   [3 h9XkQa] step 2 of 6
  *   [3 h9XkQa] 33%
+ *   [3 h9XkQa] step 3 of 6
  * A line cut between two pieces of the log is held until its end arrives (or the task ends).
  */
 function showLogs (job: Job): void {
@@ -412,8 +412,9 @@ function showLogs (job: Job): void {
     const key = `${index} ${provider.slice(-6)}`
     const lines = ((partial.get(key) ?? '') + stderr).split('\n')
     partial.set(key, lines.pop()!)
-    for (const line of lines) write(`[${key}] ${line}\n`)
+    // Progress first: a piece carries the progress reported before the lines that came with it.
     if (progress !== undefined) write(`[${key}] ${Math.round(progress * 100)}%\n`)
+    for (const line of lines) write(`[${key}] ${line}\n`)
   })
   job.addEventListener('result', (e) => {
     for (const [key, rest] of partial) {
