@@ -12,6 +12,7 @@ import { startRelay } from '../relay/start-relay.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TaskInput, TaskOutcome } from '../sdk/index.ts'
 import { parseDirOptions, parseEnvOptions, parseTaskLines } from './task-lines.ts'
+import { parseIceServers } from './ice-servers.ts'
 import { readLocalConfig, stateDir, writeLocalConfig } from './local-config.ts'
 import type { LocalConfig } from './local-config.ts'
 import { CliError, EXIT, amountOption, intOption, oneLine, rateOption } from './cli-error.ts'
@@ -43,13 +44,14 @@ const USAGE = `tabmesh — a browser-native compute mesh
       writes .tabmesh/local.json, prints the URL
   tabmesh relay [--host 127.0.0.1] [--port 9090]
   tabmesh provide [--bootstrap MULTIADDR]... [--workers N] [--price UNITS] [--owner ADDRESS]
+                  [--ice-server stun:HOST[:PORT] | turn:USER:PASSWORD@HOST[:PORT]]... [--listen MULTIADDR]...
       reports tasks and earnings; keeps its operator key in .tabmesh/providers/N.key across runs; paid work
       pays the owner (default: the operator key itself; with --owner, that wallet registers the key —
       Wallet page "Register an operator"); claims what it holds when it stops
   tabmesh submit MODULE.wasm [INPUT_FILE...] [--tasks FILE] [--redundancy 2] [--timeout MS]
                  [--memory-pages N] [--fuel N] [--arg ARG]... [--env NAME=VALUE]...
                  [--dir HOST_DIR:GUEST_PATH]... [--out DIR] [--logs] [--json]
-                 [--bootstrap MULTIADDR]...
+                 [--bootstrap MULTIADDR]... [--ice-server URL]...
                  [--replicate-all | --spot-check RATE]   (adaptive replication: trusted providers'
                  tasks are replicated at RATE, default 0.1; --replicate-all replicates every task)
       each input file is one task (on stdin), and so is each line of --tasks, a JSON-lines file of
@@ -155,7 +157,8 @@ async function relay (args: string[]): Promise<number> {
 const TASK_LINES_PER_SECOND = 10
 
 async function provide (args: string[]): Promise<number> {
-  const { values } = parse(args, { bootstrap: { type: 'string', multiple: true }, workers: { type: 'string' }, price: { type: 'string' }, owner: { type: 'string' } })
+  const { values } = parse(args, { bootstrap: { type: 'string', multiple: true }, workers: { type: 'string' }, price: { type: 'string' }, owner: { type: 'string' }, 'ice-server': { type: 'string', multiple: true }, listen: { type: 'string', multiple: true } })
+  const iceServers = parseIceServers(values['ice-server'])
   if (values.owner !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(values.owner)) throw new CliError('USAGE', '--owner must be a 0x address (the wallet that registers this provider\'s operator key)')
   const workers = intOption('workers', values.workers, 1, 1024)
   const price = values.price !== undefined ? String(intOption('price', values.price, 0)) : undefined
@@ -171,6 +174,8 @@ async function provide (args: string[]): Promise<number> {
       : {}),
     ...(workers !== undefined ? { workers } : {}),
     ...(price !== undefined ? { price } : {}),
+    ...(iceServers.length > 0 ? { iceServers } : {}),
+    ...(values.listen !== undefined ? { listen: values.listen } : {}),
     cacheDir: join(stateDir(), 'blobs'),
     primesModulePath: bundledPrimesPath()
   })
@@ -252,9 +257,11 @@ async function submit (args: string[]): Promise<number> {
     logs: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     bootstrap: { type: 'string', multiple: true },
+    'ice-server': { type: 'string', multiple: true },
     price: { type: 'string' },
     'min-stake': { type: 'string' }
   }, true)
+  const iceServers = parseIceServers(values['ice-server'])
   const [modulePath, ...inputPaths] = positionals
   if (modulePath === undefined || (inputPaths.length === 0 && values.tasks === undefined)) throw new CliError('USAGE', 'usage: tabmesh submit MODULE.wasm [INPUT_FILE...] [--tasks FILE] (tabmesh help)')
   // Everything the person typed is checked before anything touches the network.
@@ -283,6 +290,7 @@ async function submit (args: string[]): Promise<number> {
 
   const client = await createClient({
     bootstrap,
+    ...(iceServers.length > 0 ? { iceServers } : {}),
     ...(spotCheck !== undefined ? { reputation: { spotCheckRate: spotCheck } } : {}),
     ...(paid ? { chain: chain!, account: account! } : {})
   })

@@ -22,9 +22,9 @@ import type { MeshNode } from '../node/create-node.ts'
  * provider its blob cache. A blob of BLOB_SPREAD_MIN_BYTES or more spreads like a swarm: a node
  * uploads it to at most BLOB_UPLOADS_PER_BLOB peers at a time, remembers whom it uploaded it to (the
  * holders), and answers further askers "busy" with a sample of those holders; the fetcher then asks
- * them (each does the same with its own holders), and asks the first node again after
- * BLOB_BUSY_RETRY_MS when everyone was busy. A fetcher whose holders all lacked the blob or could
- * not be reached says so (`holdersFailed`) and is served directly. Whoever sends the bytes, the
+ * them to send it themselves, and asks the first node again after BLOB_BUSY_RETRY_MS when it was
+ * busy and named no one new. A fetcher whose holders all lacked the blob or could
+ * not be reached says so (`holdersFailed`) and is served directly, however busy the node is. Whoever sends the bytes, the
  * fetcher verifies them against the CID, so a holder cannot lie; it can only waste one ask.
  *
  * Our own protocol rather than Helia's bitswap: a blob here is one block verified whole (the task
@@ -137,10 +137,15 @@ async function answer (node: MeshNode, s: BlobService, limit: ReturnType<typeof 
   }
 }
 
-/** Busy when BLOB_UPLOADS_PER_BLOB uploads run, or when others hold it and the asker has not found them failing. */
+/**
+ * Busy when BLOB_UPLOADS_PER_BLOB uploads run, or when others hold it — unless the asker found every
+ * holder it was sent to failing (it lacked the blob: not stored yet, evicted; or could not be
+ * reached): then it is served at once, so a fetcher is never left waiting on a busy origin with
+ * nowhere else to go. A peer that lies about that gets what it got before holders existed: one upload.
+ */
 function shouldRedirect (s: BlobService, key: string, asker: string, holdersFailed: boolean): boolean {
-  if ((s.active.get(key) ?? 0) >= BLOB_UPLOADS_PER_BLOB) return true
   if (holdersFailed) return false
+  if ((s.active.get(key) ?? 0) >= BLOB_UPLOADS_PER_BLOB) return true
   const holders = s.holders.get(key)
   return holders !== undefined && [...holders].some(h => h !== asker)
 }
@@ -188,7 +193,7 @@ async function ask (connection: Connection, cid: CID, holdersFailed: boolean, si
     const res = await pb.read(BlobResponse, { signal, limits: { holders: BLOB_HOLDERS_SENT, holders$: { multiaddrs: 16 } } })
     await stream.close().catch(() => {})
     if (res.busy) return { busy: res.holders }
-    if (!res.found) throw new BlobUnavailableError(cid, 'the peer does not have it')
+    if (!res.found) throw new BlobUnavailableError(cid, `${connection.remotePeer.toString()} does not have it`)
     if (res.data.length > MAX_BLOB_BYTES) throw new BlobUnavailableError(cid, `the peer sent ${res.data.length} bytes, more than the ${MAX_BLOB_BYTES}-byte blob cap`)
     try {
       await verifyCid(cid, res.data)
@@ -249,7 +254,9 @@ export async function fetchBlobFromMesh ({ node, origin, cid, signal }: FetchBlo
       tried++
       try {
         const connection = await connectDirect(node, peerIdFromString(peer) as PeerId, toMultiaddrs(holder.multiaddrs), { signal: signal !== undefined ? AbortSignal.any([signal, AbortSignal.timeout(BLOB_HOLDER_DIAL_MS)]) : AbortSignal.timeout(BLOB_HOLDER_DIAL_MS) })
-        const h = await ask(connection, cid, false, signal)
+        // A holder is asked to serve it itself (holdersFailed): sent on to its own holders, a fetcher
+        // could be bounced between a busy holder and one that lost the blob for ever.
+        const h = await ask(connection, cid, true, signal)
         if ('data' in h) return h.data
         someoneBusy = true
         for (const next of h.busy) if (next.peerId !== self && !asked.has(next.peerId)) candidates.set(next.peerId, next)
@@ -263,7 +270,7 @@ export async function fetchBlobFromMesh ({ node, origin, cid, signal }: FetchBlo
     holdersFailed = tried > 0 && !someoneBusy
     if (!holdersFailed) await sleep(BLOB_BUSY_RETRY_MS, signal)
   }
-  throw lastError instanceof BlobUnavailableError ? lastError : new BlobUnavailableError(cid, `no peer asked had it: ${String(lastError)}`)
+  throw new BlobUnavailableError(cid, `no peer had it after ${BLOB_FETCH_ASKS} asks (last: ${lastError instanceof Error ? lastError.message : String(lastError)})`)
 }
 
 /** 5 s: a holder that cannot be dialled this fast is skipped (the origin is still there). */

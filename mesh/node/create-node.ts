@@ -18,7 +18,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { DIAL_TIMEOUT_MS } from '../constants.ts'
 import { MESH_PEER_SCORE_PARAMS, MESH_PEER_SCORE_THRESHOLDS } from './gossip-scoring.ts'
-import { isPrivate } from '@libp2p/utils'
+import { isLocalAddress } from './address-scope.ts'
 import { perIpConnectionGate } from './per-ip.ts'
 import { reservationGate } from './reservation-gate.ts'
 
@@ -26,10 +26,10 @@ import { reservationGate } from './reservation-gate.ts'
  * Whether `bootstrap` describes a local mesh: every relay on a loopback or private address (or none).
  * Only then may a node dial the private and loopback addresses that ads and peers name; on a public
  * mesh a hostile ad could otherwise make every requester probe its LAN (RFC 1918, RFC 4193, loopback,
- * link-local and CGNAT ranges, as @libp2p/utils' isPrivate decides).
+ * link-local and CGNAT ranges: mesh/node/address-scope.ts).
  */
 export function isLocalMesh (bootstrap: string[]): boolean {
-  return bootstrap.every(a => isPrivate(multiaddr(a)))
+  return bootstrap.every(a => isLocalAddress(multiaddr(a)))
 }
 
 /** Which peer this is: a browser tab, a Node peer (provider / SDK requester) or a relay. */
@@ -175,7 +175,7 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
     streamMuxers: [yamux({ maxEarlyStreams: MAX_EARLY_STREAMS })],
     connectionGater: {
       // Ads and peers name any address; only the local mesh may make this node dial private ones.
-      denyDialMultiaddr: async (ma: Multiaddr) => !allowLocal && isPrivate(ma),
+      denyDialMultiaddr: async (ma: Multiaddr) => !allowLocal && isLocalAddress(ma),
       ...(profile !== 'browser' ? { denyInboundConnection: gate.deny } : {}),
       ...(profile === 'relay' ? { denyInboundRelayReservation: reservations.deny } : {})
     },

@@ -12,6 +12,9 @@ describe('requesters dial private and loopback addresses only on a local mesh', 
     assert.equal(isLocalMesh(['/ip4/192.168.1.20/tcp/9090/ws', '/ip6/::1/tcp/9090/ws']), true)
     assert.equal(isLocalMesh(['/dns4/relay.tabmesh.example/tcp/443/wss']), false)
     assert.equal(isLocalMesh(['/ip4/127.0.0.1/tcp/9090/ws', '/ip4/8.8.8.8/tcp/443/wss']), false)
+    // Documentation ranges stand for the internet (the network lab's addresses): not a local mesh.
+    assert.equal(isLocalMesh(['/ip4/203.0.113.10/tcp/9090/ws/p2p/12D3KooWLrw7U11gwU9n9HRfxe2w6kX86UwTfr1WyRHg4vtmXiVD']), false)
+    assert.equal(isLocalMesh(['/ip6/2001:db8::10/tcp/9090/ws']), false)
   })
 
   it('refuses to dial a loopback address an ad names unless local dials are allowed', async () => {

@@ -22,6 +22,8 @@ export interface StartNodeProviderParameters {
   bootstrap: string[]
   /** Listen addresses (default: the node profile's loopback TCP, WebSockets, WebRTC). */
   listen?: string[]
+  /** STUN/TURN servers for WebRTC (default none: host candidates only, enough on one machine or LAN). */
+  iceServers?: RTCIceServer[]
   /** Worker threads. Default: all cores (a Node provider gives its whole machine). */
   workers?: number
   /** Blob cache directory. */
@@ -58,7 +60,7 @@ export interface NodeProviderHandle {
 /** Starts a heavy (Node) provider: libp2p node profile, worker_threads pool, disk blob cache, capacity ads. */
 export async function startNodeProvider (params: StartNodeProviderParameters): Promise<NodeProviderHandle> {
   const pool = new WorkerPool({ size: params.workers ?? availableParallelism(), spawn: spawnNodeWorker })
-  const node = await createMeshNode({ profile: 'node', bootstrap: params.bootstrap, services: providerServices(), ...(params.listen !== undefined ? { listen: params.listen } : {}) })
+  const node = await createMeshNode({ profile: 'node', bootstrap: params.bootstrap, services: providerServices(), ...(params.listen !== undefined ? { listen: params.listen } : {}), ...(params.iceServers !== undefined ? { iceServers: params.iceServers } : {}) })
   let payments: ProviderPayments | undefined
   if (params.chain !== undefined && params.account !== undefined) {
     // On the local chain a new provider funds and stakes itself so it can take paid jobs at once.
