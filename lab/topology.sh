@@ -62,6 +62,12 @@ home () {
   else
     ip netns exec "$router" iptables -t nat -A POSTROUTING -o uplink -j MASQUERADE
   fi
+  # Unsolicited UDP to the router itself is dropped, as home routers do. Left to the kernel it is
+  # answered (ICMP) and leaves a conntrack entry on that address and port, so the router's next
+  # mapping for the home towards that peer takes another port: the peer's first hole-punching
+  # packet would turn an endpoint-independent NAT into a port-changing one. A dropped packet's
+  # conntrack entry is never confirmed.
+  ip netns exec "$router" iptables -A INPUT -i uplink -p udp -j DROP
   # Loss on the access link, each way, before anything is counted.
   ip netns exec "$router" iptables -A FORWARD -i lan -m statistic --mode random --probability "$(awk "BEGIN{print $LOSS/100}")" -j DROP
   ip netns exec "$router" iptables -A FORWARD -o lan -m statistic --mode random --probability "$(awk "BEGIN{print $LOSS/100}")" -j DROP

@@ -4,6 +4,7 @@
 #   chromium                      — real browser for the e2e tests (playwright-core drives /usr/bin/chromium)
 #   clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 — builds jobs/wasi-c (C → wasm32-wasi)
 #   libc6-dev                     — native builds of jobs/programs (tests compare their output with the jobs')
+#   iptables coturn               — the network lab (lab/: NAT routers, STUN/TURN; `npm run test:lab`)
 #   iproute2                      — `ip` for the loopback-only network namespace of the WebRTC tests
 set -euo pipefail
 need=()
@@ -14,6 +15,8 @@ command -v wasm-ld-19 >/dev/null 2>&1 || need+=(lld-19)
 ls /usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need+=(libclang-rt-19-dev-wasm32)
 [ -f /usr/include/stdio.h ] || need+=(libc6-dev)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v iptables >/dev/null 2>&1 || need+=(iptables)
+command -v turnserver >/dev/null 2>&1 || need+=(coturn)
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 [ "$(id -u)" = "0" ] || SUDO="sudo"
