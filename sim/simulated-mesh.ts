@@ -22,7 +22,7 @@ export interface SimulatedMeshParameters {
   latencyMs?: number
   /** Task slots per provider. Default 1 (a tab's usual share). */
   workersPerProvider?: number
-  /** How many of the providers lie (TEST ONLY knob of ProviderAgent): the first `cheaters` started. */
+  /** How many of the providers lie (TEST ONLY knob of ProviderAgent), spread evenly over the start order (not the first ones: those start before the rest are up). */
   cheaters?: number
   /** Fraction of tasks a cheater lies on, (0, 1]. Default 1. */
   cheatRate?: number
@@ -69,10 +69,13 @@ export async function startSimulatedMesh (params: SimulatedMeshParameters): Prom
   relay.services.pubsub.subscribe(CAPACITY_TOPIC)
   const bootstrap = relay.getMultiaddrs().map(a => a.toString())
   const providers: SimulatedProvider[] = []
-  let cheatersLeft = params.cheaters ?? 0
+  const cheaters = Math.min(params.cheaters ?? 0, params.providers)
+  let startedCount = 0
 
   const addProvider = async (options: { cheater?: boolean } = {}): Promise<SimulatedProvider> => {
-    const cheater = options.cheater ?? (cheatersLeft-- > 0)
+    // Provider i of n lies when it is one of `cheaters` spread evenly over 0…n−1.
+    const i = startedCount++
+    const cheater = options.cheater ?? (cheaters > 0 && i < params.providers && Math.floor((i + 1) * cheaters / params.providers) > Math.floor(i * cheaters / params.providers))
     const node = await createMeshNode({ profile: 'node', transport: memoryTransport() })
     void dialQuietly(node, bootstrap)
     const pool = new WorkerPool({ size: params.workersPerProvider ?? 1, spawn: spawnInlineWorker })
