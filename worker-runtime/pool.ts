@@ -51,7 +51,10 @@ function openLog (onLog: (chunk: TaskLogChunk) => void): { port: MessagePort, en
   }
   return {
     port: channel.port2,
-    get ended () { return Promise.race([endMarker, new Promise<void>(resolve => { setTimeout(resolve, LOG_END_WAIT_MS) })]) },
+    get ended () {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      return Promise.race([endMarker, new Promise<void>(resolve => { timer = setTimeout(resolve, LOG_END_WAIT_MS) })]).finally(() => { clearTimeout(timer) })
+    },
     close: () => { end(); channel.port1.close() }
   }
 }

@@ -244,7 +244,6 @@ export async function fetchBlobFromMesh ({ node, origin, cid, signal }: FetchBlo
     const r = await ask(origin, cid, holdersFailed, signal)
     if ('data' in r) return r.data
     for (const h of r.busy) if (h.peerId !== self && !asked.has(h.peerId)) candidates.set(h.peerId, h)
-    let someoneBusy = false
     let tried = 0
     while (candidates.size > 0 && asks < BLOB_FETCH_ASKS) {
       const [peer, holder] = candidates.entries().next().value!
@@ -254,20 +253,19 @@ export async function fetchBlobFromMesh ({ node, origin, cid, signal }: FetchBlo
       tried++
       try {
         const connection = await connectDirect(node, peerIdFromString(peer) as PeerId, toMultiaddrs(holder.multiaddrs), { signal: signal !== undefined ? AbortSignal.any([signal, AbortSignal.timeout(BLOB_HOLDER_DIAL_MS)]) : AbortSignal.timeout(BLOB_HOLDER_DIAL_MS) })
-        // A holder is asked to serve it itself (holdersFailed): sent on to its own holders, a fetcher
-        // could be bounced between a busy holder and one that lost the blob for ever.
+        // A holder is asked to serve it itself (holdersFailed), so it never sends the fetcher on:
+        // sent on to its holders' holders, a fetcher could be bounced between a busy holder and one
+        // that lost the blob for ever. It answers with the bytes or fails.
         const h = await ask(connection, cid, true, signal)
         if ('data' in h) return h.data
-        someoneBusy = true
-        for (const next of h.busy) if (next.peerId !== self && !asked.has(next.peerId)) candidates.set(next.peerId, next)
+        lastError = new BlobUnavailableError(cid, `${peer} answered busy`)
       } catch (err) {
         signal?.throwIfAborted()
         lastError = err
       }
     }
-    // Everyone named was busy: they may be free soon, so they may be asked again.
-    if (someoneBusy) for (const h of r.busy) asked.delete(h.peerId)
-    holdersFailed = tried > 0 && !someoneBusy
+    // Every holder named failed: the origin serves it now. None named: the origin was busy; ask again shortly.
+    holdersFailed = tried > 0
     if (!holdersFailed) await sleep(BLOB_BUSY_RETRY_MS, signal)
   }
   throw new BlobUnavailableError(cid, `no peer had it after ${BLOB_FETCH_ASKS} asks (last: ${lastError instanceof Error ? lastError.message : String(lastError)})`)

@@ -43,7 +43,6 @@ const MAX_TASK_ARGS = 256
 /** Request ids wrap below 2^32 (protobuf uint32); 0 is never used. */
 const MAX_REQUEST_ID = 0xffff_ffff
 
-/** A task's request as the session client takes it: the id is the session's to assign. */
 /** A request as a requester hands it to its session: the session numbers it; `mounts` and `outDir` may be left out (none). */
 export type TaskSessionRequest = Omit<TaskRequest, 'id' | 'mounts' | 'outDir' | 'logs'> & { mounts?: TaskRequest['mounts'], outDir?: string, logs?: boolean }
 
@@ -120,7 +119,6 @@ export interface TaskSessionEvents {
   close: CustomEvent<Error>
 }
 
-/** A session closed under a request: the provider is gone (or reset the session). */
 /** Options of `TaskSession.send` and `run`. */
 export interface TaskSendOptions {
   /** Cancels the task: the provider is told to stop it. */
@@ -129,6 +127,7 @@ export interface TaskSendOptions {
   onLog?: (log: TaskLog) => void
 }
 
+/** A session closed under a request: the provider is gone (or reset the session). */
 export class SessionClosedError extends TabmeshError {
   constructor (peer: string, cause?: unknown) {
     super('PROVIDER_LOST', `the task session with ${peer} closed`, { cause })
@@ -425,9 +424,10 @@ export interface TaskSessionHandlerOptions {
   paused: () => boolean
   /**
    * Runs one task and answers it; failures are answers too (never rejects on purpose). `signal`
-   * fires when the requester cancels the task or its session ends: stop the worker.
+   * fires when the requester cancels the task or its session ends: stop the worker. `log` sends the
+   * task's live log ahead of its answer; it is given only for requests with `logs`.
    */
-  run: (request: TaskRequest, connection: Connection, signal: AbortSignal, log: (log: Omit<TaskLog, 'id'>) => void) => Promise<TaskResponse>
+  run: (request: TaskRequest, connection: Connection, signal: AbortSignal, log: ((log: Omit<TaskLog, 'id'>) => void) | undefined) => Promise<TaskResponse>
   /** Called once an answer was written to the requester's stream. */
   delivered?: (request: TaskRequest, response: TaskResponse) => void
   /** Called when the requester cancels a request whose answer was already written (they crossed). */
@@ -577,8 +577,9 @@ export class TaskSessionServer {
   private async runOne (s: ServerSession, request: TaskRequest, controller: AbortController): Promise<void> {
     let response: TaskResponse
     try {
-      const log = (entry: Omit<TaskLog, 'id'>): void => {
-        if (s.closed || !request.logs || !s.open.has(request.id)) return
+      // Only a request that asked for its logs gets a way to send them.
+      const log = !request.logs ? undefined : (entry: Omit<TaskLog, 'id'>): void => {
+        if (s.closed || !s.open.has(request.id)) return
         s.logs.push({ ...entry, id: request.id })
         s.writer.kick()
       }

@@ -137,7 +137,7 @@ export class ProviderAgent extends EventTarget {
     this.sessions = new TaskSessionServer({
       capacity: () => this.capacity(),
       paused: () => this.paused,
-      run: async (request, connection, signal, log) => await this.runTask(request, connection, signal, request.logs ? log : undefined),
+      run: async (request, connection, signal, log) => await this.runTask(request, connection, signal, log),
       delivered: (request, response) => { if (owedFor(request, response)) this.options.payments!.recordDelivery(request.requester as `0x${string}`, BigInt(request.price)) },
       declined: (request, response) => { if (owedFor(request, response)) this.options.payments!.recordDeclined(request.requester as `0x${string}`, BigInt(request.price)) }
     })
