@@ -4,11 +4,26 @@ import { AbortedError, TabmeshError, throwIfAborted } from '../errors/base.ts'
 import { taskErrorFromData } from './errors.ts'
 import type { PrepareModuleParameters } from './prepare.ts'
 import type { RunTaskParameters, RunTaskReturnType } from './run-task.ts'
-import type { RuntimeApi, TaskLogMessage } from './runtime-api.ts'
+import { useModuleKey } from './runtime-api.ts'
+import type { RuntimeApi, TaskLogMessage, WorkerModuleRef } from './runtime-api.ts'
 import type { TaskLogChunk } from './task-log.ts'
 
 /** After a task's answer, wait at most this long for the rest of its live log (ms); it is normally already there. */
 const LOG_END_WAIT_MS = 250
+/**
+ * 2 ms: a module whose recent runs took less than this (mean inside the worker) has its queued tasks
+ * sent to a worker several in one message. Below it the two messages and thread wake-ups per task
+ * (0.2 ms on these machines, bench/suites/throughput.ts) are a tenth of the task or more.
+ */
+export const BATCH_TASK_MS = 5
+/** 8 ms: most expected work in one batch, so the first task of a batch is answered at most this much later. */
+export const BATCH_WORK_MS = 10
+/** 16: most tasks in one batch. */
+export const MAX_BATCH_TASKS = 16
+/** Runs of a module measured before its tasks may be batched. */
+const BATCH_AFTER_RUNS = 3
+/** Recent run times kept per module; their median is its run time (robust to a cold first run: 5× the rest). */
+const RUN_TIMES_KEPT = 8
 
 export interface PoolRunOptions {
   /** Stops the task: its worker is terminated and replaced. */
@@ -59,6 +74,23 @@ function openLog (onLog: (chunk: TaskLogChunk) => void): { port: MessagePort, en
   }
 }
 
+/** A run waiting for a worker as part of a batch (worker-runtime/pool.ts: BATCH_TASK_MS). */
+interface BatchedRun {
+  params: Omit<RunTaskParameters, 'onStderr'>
+  resolve: (result: RunTaskReturnType) => void
+  reject: (err: Error) => void
+  signal?: AbortSignal | undefined
+  settled: boolean
+}
+
+/** A caller waiting for a worker: handed a slot, or (`batch`) run with the batched runs queued behind it. */
+interface Waiter {
+  resolve: (slot: number) => void
+  reject: (err: Error) => void
+  signal?: AbortSignal | undefined
+  batch?: BatchedRun
+}
+
 /** Thrown by a stopped pool. */
 export class PoolStoppedError extends TabmeshError {
   constructor () { super('POOL_STOPPED', 'the worker pool was stopped') }
@@ -74,17 +106,22 @@ export class WorkerPool extends EventTarget {
   /** Fraction of wall time a worker computes, (0, 1]: after a task of d ms it rests d·(1/duty − 1) ms. */
   dutyCycle = 1
   private readonly spawn: () => WorkerHandle
-  private readonly slots: Array<{ handle: WorkerHandle, busy: boolean, retired: boolean }>
-  private readonly waiting: Array<{ resolve: (slot: number) => void, reject: (err: Error) => void, signal?: AbortSignal | undefined }> = []
+  private readonly slots: Array<{ handle: WorkerHandle, busy: boolean, retired: boolean, modules: number[] }>
+  private readonly waiting: Waiter[] = []
+  /** Recent run times inside the worker per module (ms), newest last, at most RUN_TIMES_KEPT. */
+  private readonly runTimes = new WeakMap<WebAssembly.Module, number[]>()
   private replaced = 0
   private stopped = false
+  /** Pool-wide keys of the modules run so far (worker-runtime/runtime-api.ts: WORKER_MODULE_CACHE). */
+  private readonly moduleKeys = new WeakMap<WebAssembly.Module, number>()
+  private nextModuleKey = 1
 
   constructor (options: WorkerPoolOptions) {
     super()
     if (!Number.isInteger(options.size) || options.size < 1) throw new TabmeshError('INVALID_ARGUMENT', `pool size must be a positive integer, got ${options.size}`)
     this.targetSize = options.size
     this.spawn = options.spawn
-    this.slots = Array.from({ length: options.size }, () => ({ handle: options.spawn(), busy: false, retired: false }))
+    this.slots = Array.from({ length: options.size }, () => ({ handle: options.spawn(), busy: false, retired: false, modules: [] }))
   }
 
   /** Number of workers (changes with `resize`). */
@@ -101,11 +138,11 @@ export class WorkerPool extends EventTarget {
     this.targetSize = size
     const live = this.slots.filter(s => !s.retired)
     if (live.length < size) {
-      for (let i = live.length; i < size; i++) this.slots.push({ handle: this.spawn(), busy: false, retired: false })
+      for (let i = live.length; i < size; i++) this.slots.push({ handle: this.spawn(), busy: false, retired: false, modules: [] })
       // Hand new workers to waiting callers.
       for (let i = 0; i < this.slots.length && this.waiting.length > 0; i++) {
         const slot = this.slots[i]!
-        if (!slot.busy && !slot.retired) { slot.busy = true; this.waiting.shift()!.resolve(i) }
+        if (!slot.busy && !slot.retired) { slot.busy = true; this.hand(i, this.waiting.shift()!) }
       }
     } else {
       let extra = live.length - size
@@ -144,7 +181,14 @@ export class WorkerPool extends EventTarget {
    * @throws AbortedError when `signal` fires (the worker is replaced)
    */
   async run (params: Omit<RunTaskParameters, 'onStderr'>, options: PoolRunOptions = {}): Promise<RunTaskReturnType> {
-    const slot = await this.acquire(options.signal)
+    // A short task that would wait for a worker waits in a batch: it travels with the others queued.
+    if (options.onLog === undefined && this.isShort(params.module) && !this.slots.some(s => !s.busy && !s.retired)) return await this.runBatched(params, options.signal)
+    return await this.runAlone(params, options)
+  }
+
+  /** One task in a message of its own (live logs, long or unmeasured modules, an idle pool). */
+  private async runAlone (params: Omit<RunTaskParameters, 'onStderr'>, options: PoolRunOptions, front = false): Promise<RunTaskReturnType> {
+    const slot = await this.acquire(options.signal, front)
     const started = performance.now()
     let timer: ReturnType<typeof setTimeout> | undefined
     let onAbort: (() => void) | undefined
@@ -172,9 +216,11 @@ export class WorkerPool extends EventTarget {
       const input = new Uint8Array(params.input)
       const seed = new Uint8Array(params.seed)
       const log = options.onLog !== undefined ? openLog(options.onLog) : undefined
-      const run = handle.api.run(transfer({ ...params, input, seed, ...(log !== undefined ? { logPort: log.port } : {}) }, [input.buffer, ...(log !== undefined ? [log.port] : [])]))
+      const module = this.moduleRef(slot, params.module)
+      const run = handle.api.run(transfer({ ...params, module, input, seed, ...(log !== undefined ? { logPort: log.port } : {}) }, [input.buffer, ...(log !== undefined ? [log.port] : [])]))
       try {
         const result = await Promise.race([run, interrupted, ...(died !== undefined ? [died] : [])])
+        this.measured(params.module, result)
         await log?.ended
         return result
       } finally {
@@ -198,7 +244,7 @@ export class WorkerPool extends EventTarget {
     this.changed()
   }
 
-  private async acquire (signal: AbortSignal | undefined): Promise<number> {
+  private async acquire (signal: AbortSignal | undefined, front = false): Promise<number> {
     if (this.stopped) throw new PoolStoppedError()
     throwIfAborted(signal)
     const idle = this.slots.findIndex(s => !s.busy && !s.retired)
@@ -208,8 +254,9 @@ export class WorkerPool extends EventTarget {
       return idle
     }
     return await new Promise<number>((resolve, reject) => {
-      const entry = { resolve, reject, signal }
-      this.waiting.push(entry)
+      const entry: Waiter = { resolve, reject, signal }
+      if (front) this.waiting.unshift(entry)
+      else this.waiting.push(entry)
       this.changed()
       signal?.addEventListener('abort', () => {
         const i = this.waiting.indexOf(entry)
@@ -228,17 +275,131 @@ export class WorkerPool extends EventTarget {
     }
     const next = this.waiting.shift()
     if (next !== undefined && !this.stopped) {
-      next.resolve(slot) // hand the worker straight to the next caller; it stays busy
+      this.hand(slot, next) // hand the worker straight to the next caller; it stays busy
     } else {
       this.slots[slot]!.busy = false
     }
     this.changed()
   }
 
+  /** Gives busy `slot` to `waiter`: its slot, or its batch with the runs of the same module queued behind it. */
+  private hand (slot: number, waiter: Waiter): void {
+    if (waiter.batch === undefined) { waiter.resolve(slot); return }
+    const batch = [waiter.batch]
+    const each = this.runTime(waiter.batch.params.module) ?? BATCH_TASK_MS
+    for (let i = 0; i < this.waiting.length && batch.length < MAX_BATCH_TASKS && (batch.length + 1) * each <= BATCH_WORK_MS;) {
+      const w = this.waiting[i]!
+      if (w.batch !== undefined && w.batch.params.module === waiter.batch.params.module) { batch.push(w.batch); this.waiting.splice(i, 1) } else i++
+    }
+    void this.runBatch(slot, batch)
+  }
+
+  /** Whether `module`'s tasks are short enough to batch (BATCH_TASK_MS, measured on BATCH_AFTER_RUNS runs). */
+  private isShort (module: WebAssembly.Module): boolean {
+    const ms = this.runTime(module)
+    return ms !== undefined && ms < BATCH_TASK_MS
+  }
+
+  /** Median of a module's recent run times (ms), once BATCH_AFTER_RUNS are known. */
+  private runTime (module: WebAssembly.Module): number | undefined {
+    const times = this.runTimes.get(module)
+    if (times === undefined || times.length < BATCH_AFTER_RUNS) return undefined
+    return [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]
+  }
+
+  /** Keeps a run's time inside the worker among its module's recent ones. */
+  private measured (module: WebAssembly.Module, result: RunTaskReturnType): void {
+    const times = this.runTimes.get(module) ?? []
+    times.push(result.durationMs)
+    if (times.length > RUN_TIMES_KEPT) times.shift()
+    this.runTimes.set(module, times)
+  }
+
+  /** Queues a short task to go to the next free worker with the others of its module queued then. */
+  private async runBatched (params: Omit<RunTaskParameters, 'onStderr'>, signal: AbortSignal | undefined): Promise<RunTaskReturnType> {
+    if (this.stopped) throw new PoolStoppedError()
+    throwIfAborted(signal)
+    return await new Promise<RunTaskReturnType>((resolve, reject) => {
+      const run: BatchedRun = { params, resolve, reject, signal, settled: false }
+      const waiter: Waiter = { resolve: () => {}, reject, signal, batch: run }
+      this.waiting.push(waiter)
+      this.changed()
+      // Aborted while queued: it leaves the queue. Aborted while its batch runs: it is answered at
+      // once and its result dropped; the worker finishes the (short) batch for the others.
+      signal?.addEventListener('abort', () => {
+        const i = this.waiting.indexOf(waiter)
+        if (i >= 0) { this.waiting.splice(i, 1); this.changed() }
+        if (!run.settled) { run.settled = true; reject(new AbortedError()) }
+      }, { once: true })
+      const idle = this.slots.findIndex(s => !s.busy && !s.retired)
+      if (idle >= 0) {
+        this.slots[idle]!.busy = true
+        this.waiting.splice(this.waiting.indexOf(waiter), 1)
+        this.hand(idle, waiter)
+      }
+    })
+  }
+
+  /**
+   * Runs `batch` on `slot` in one message. Within the smallest timeout of its tasks, or each task is
+   * run again alone at the front of the queue (a runaway or a crash then fails only its own task);
+   * the same when the worker dies meanwhile.
+   */
+  private async runBatch (slot: number, batch: BatchedRun[]): Promise<void> {
+    const started = performance.now()
+    const handle = this.slots[slot]!.handle
+    const timeoutMs = Math.min(...batch.map(r => r.params.limits.timeoutMs))
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let results: RunTaskReturnType[] | undefined
+    try {
+      const interrupted = new Promise<undefined>(resolve => { timer = setTimeout(() => { this.replace(slot); resolve(undefined) }, timeoutMs) })
+      const died = handle.exited?.then(() => { if (this.slots[slot]!.handle === handle) this.replace(slot); return undefined })
+      const items = batch.map(r => {
+        // Buffers of their own, as in runAlone; the inputs transferred.
+        const input = new Uint8Array(r.params.input)
+        return { ...r.params, module: this.moduleRef(slot, r.params.module), input, seed: new Uint8Array(r.params.seed) }
+      })
+      results = await Promise.race([handle.api.runBatch(transfer(items, items.map(i => i.input.buffer as ArrayBuffer))), interrupted, ...(died !== undefined ? [died] : [])])
+    } catch {
+      results = undefined
+    } finally {
+      clearTimeout(timer)
+      const rest = this.dutyCycle < 1 ? (performance.now() - started) * (1 / Math.max(this.dutyCycle, 0.05) - 1) : 0
+      if (rest > 0) setTimeout(() => { this.release(slot) }, rest)
+      else this.release(slot)
+    }
+    for (const [i, run] of batch.entries()) {
+      if (run.settled) continue
+      const result = results?.[i]
+      if (result !== undefined) {
+        run.settled = true
+        this.measured(run.params.module, result)
+        run.resolve(result)
+      } else {
+        // The batch timed out or its worker died: this task runs again alone, first in line.
+        this.runAlone(run.params, run.signal !== undefined ? { signal: run.signal } : {}, true).then(r => { if (!run.settled) { run.settled = true; run.resolve(r) } }, (err: Error) => { if (!run.settled) { run.settled = true; run.reject(err) } })
+      }
+    }
+  }
+
   private replace (slot: number): void {
-    this.slots[slot]!.handle.terminate()
+    const s = this.slots[slot]!
+    s.handle.terminate()
     this.replaced++
-    if (!this.stopped && !this.slots[slot]!.retired) this.slots[slot]!.handle = this.spawn()
+    s.modules = []
+    if (!this.stopped && !s.retired) s.handle = this.spawn()
+  }
+
+  /** The module as `slot`'s worker is sent it: by key alone when the worker holds it already. */
+  private moduleRef (slot: number, module: WebAssembly.Module): WorkerModuleRef {
+    let key = this.moduleKeys.get(module)
+    if (key === undefined) {
+      key = this.nextModuleKey++
+      this.moduleKeys.set(module, key)
+    }
+    const held = this.slots[slot]!.modules.includes(key)
+    useModuleKey(this.slots[slot]!.modules, key)
+    return held ? { key } : { key, module }
   }
 
   private changed (): void {

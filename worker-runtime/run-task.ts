@@ -51,13 +51,8 @@ export function runTask (params: RunTaskParameters): RunTaskReturnType {
   const fail = (code: TaskErrorCode, message: string, extra: Partial<TaskErrorData> = {}): RunTaskReturnType =>
     ({ ok: false, error: { code, message, ...extra }, durationMs: elapsed() })
 
-  const missing = missingImports(params.module)
-  if (missing.length > 0) {
-    return fail('INVALID_MODULE', `the module imports what a Tabmesh task may not use: ${missing.slice(0, 8).join(', ')}`)
-  }
-  if (!WebAssembly.Module.exports(params.module).some(e => e.name === '_start' && e.kind === 'function')) {
-    return fail('INVALID_MODULE', 'the module exports no _start function: it is not a WASI command')
-  }
+  const unfit = whyUnfit(params.module)
+  if (unfit !== undefined) return fail('INVALID_MODULE', unfit)
 
   const io = createDeterministicWasi({
     args: params.args,
@@ -123,6 +118,23 @@ export function runTask (params: RunTaskParameters): RunTaskReturnType {
 }
 
 let provided: Map<string, Set<string>> | undefined
+/** Modules checked already (a module is checked once, not once per task): why each cannot run, or null. */
+const checked = new WeakMap<WebAssembly.Module, string | null>()
+
+/** Why `module` cannot run as a task (a disallowed import, no `_start`), or undefined when it can. */
+function whyUnfit (module: WebAssembly.Module): string | undefined {
+  let why = checked.get(module)
+  if (why === undefined) {
+    const missing = missingImports(module)
+    why = missing.length > 0
+      ? `the module imports what a Tabmesh task may not use: ${missing.slice(0, 8).join(', ')}`
+      : !WebAssembly.Module.exports(module).some(e => e.name === '_start' && e.kind === 'function')
+          ? 'the module exports no _start function: it is not a WASI command'
+          : null
+    checked.set(module, why)
+  }
+  return why ?? undefined
+}
 
 function missingImports (module: WebAssembly.Module): string[] {
   provided ??= providedImports()

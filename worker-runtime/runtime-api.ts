@@ -10,10 +10,37 @@ import type { TaskLogChunk } from './task-log.ts'
 
 export type PrepareResult = { ok: true, bytes: Uint8Array } | { ok: false, error: TaskErrorData }
 
-/** What crosses into a worker to run a task: `RunTaskParameters` without the callback, and where its live log goes. */
-export type WorkerRunParameters = Omit<RunTaskParameters, 'onStderr'> & {
+/**
+ * Compiled modules a runtime worker keeps between tasks, most recently used first. The pool keeps the
+ * same list per worker (worker-runtime/pool.ts) and sends a module only when its worker lacks it:
+ * posting a WebAssembly.Module costs 0.15–0.4 ms of the sender's thread per task on these machines,
+ * as much as a 1 ms task's own overhead (bench/suites/throughput.ts).
+ */
+export const WORKER_MODULE_CACHE = 8
+
+/** A module as a run names it: its pool-wide key, and the module itself unless the worker holds it already. */
+export interface WorkerModuleRef {
+  key: number
+  module?: WebAssembly.Module
+}
+
+/** What crosses into a worker to run a task: `RunTaskParameters` without the callback, the module by reference, and where its live log goes. */
+export type WorkerRunParameters = Omit<RunTaskParameters, 'onStderr' | 'module'> & {
+  module: WorkerModuleRef
   /** Live log of the run (worker-runtime/task-log.ts): TaskLogMessages, the last one `{ end: true }`. */
   logPort?: MessagePort
+}
+
+/**
+ * Most-recently-used keys, at most WORKER_MODULE_CACHE. Both sides apply the same `use` calls in
+ * the same order, so the pool's copy says exactly what the worker holds.
+ * @returns the key evicted by this use, if any
+ */
+export function useModuleKey (keys: number[], key: number): number | undefined {
+  const at = keys.indexOf(key)
+  if (at >= 0) keys.splice(at, 1)
+  keys.unshift(key)
+  return keys.length > WORKER_MODULE_CACHE ? keys.pop() : undefined
 }
 
 /** Messages on a run's log port. */
@@ -23,6 +50,11 @@ export type TaskLogMessage = { chunk: TaskLogChunk } | { end: true }
 export interface RuntimeApi {
   prepare: (params: PrepareModuleParameters) => Promise<PrepareResult>
   run: (params: WorkerRunParameters) => RunTaskReturnType
+  /**
+   * Runs short tasks one after another and answers them together: one message each way for the
+   * batch instead of one per task (worker-runtime/pool.ts decides what is short). No live logs.
+   */
+  runBatch: (batch: WorkerRunParameters[]) => RunTaskReturnType[]
 }
 
 /**
@@ -32,6 +64,8 @@ export interface RuntimeApi {
 export const PARENT_ORIGIN = ''
 
 export function createRuntimeApi (): RuntimeApi {
+  const keys: number[] = []
+  const modules = new Map<number, WebAssembly.Module>()
   return {
     async prepare (params) {
       try {
@@ -41,7 +75,8 @@ export function createRuntimeApi (): RuntimeApi {
         return { ok: false, error: { code: 'INVALID_MODULE', message: `invalid module: ${String(err)}` } }
       }
     },
-    run ({ logPort, ...params }) {
+    run ({ logPort, module: ref, ...rest }) {
+      const params = { ...rest, module: moduleOf(ref) }
       const log = logPort !== undefined
         ? new TaskLogStream(chunk => { logPort.postMessage({ chunk } satisfies TaskLogMessage, [chunk.stderr.buffer as ArrayBuffer]) })
         : undefined
@@ -53,6 +88,21 @@ export function createRuntimeApi (): RuntimeApi {
       }
       // The output is an exact-size buffer of its own (wasi.ts): hand it over rather than copy it.
       return result.ok ? transfer(result, [result.output.buffer]) : result
+    },
+    runBatch (batch) {
+      const results = batch.map(({ logPort: _none, module: ref, ...rest }) => runTask({ ...rest, module: moduleOf(ref) }))
+      return transfer(results, results.flatMap(r => r.ok ? [r.output.buffer as ArrayBuffer] : []))
     }
+  }
+
+  /** The module a run names, kept for the next runs (the pool mirrors this list: useModuleKey). */
+  function moduleOf (ref: WorkerModuleRef): WebAssembly.Module {
+    if (ref.module !== undefined) modules.set(ref.key, ref.module)
+    const module = modules.get(ref.key)
+    const evicted = useModuleKey(keys, ref.key)
+    if (evicted !== undefined) modules.delete(evicted)
+    // Only a pool out of step with its worker gets here (a bug, not a task's doing): the call rejects.
+    if (module === undefined) throw new Error(`module ${ref.key} was neither sent nor held by this worker`)
+    return module
   }
 }

@@ -197,6 +197,84 @@ describe('worker pool settings', () => {
     }
   })
 
+  /** A pool of one worker whose runBatch calls (and the batch sizes) are counted. */
+  function countingPool (): { pool: WorkerPool, batches: number[] } {
+    const batches: number[] = []
+    const pool = new WorkerPool({
+      size: 1,
+      spawn: () => {
+        const h = spawnNodeWorker()
+        const api = h.api
+        return { ...h, api: { prepare: api.prepare, run: api.run, runBatch: async (b: Parameters<typeof api.runBatch>[0]) => { batches.push(b.length); return await api.runBatch(b) } } as unknown as typeof api }
+      }
+    })
+    return { pool, batches }
+  }
+
+  it('batches short tasks that queue: one message for several, every answer its own, in order', async () => {
+    const { pool, batches } = countingPool()
+    try {
+      const limits = resolveLimits({})
+      const module = await pool.prepare({ bytes: primes, memoryPages: limits.memoryPages, metered: false })
+      const task = (lo: number) => ({ module, input: enc.encode(`${lo} ${lo + 1000}`), args: ['primes'], env: [], limits, seed })
+      for (let i = 0; i < 3; i++) await pool.run(task(0)) // measured short (alone: nothing queued)
+      assert.deepEqual(batches, [], 'a task that finds a free worker goes alone')
+      const inputs = Array.from({ length: 40 }, (_, i) => i * 1000)
+      const results = await Promise.all(inputs.map(async lo => await pool.run(task(lo))))
+      const { primeCountsPerRange } = await import('../jobs/primes/reference.ts')
+      assert.deepEqual(results.map(r => r.ok ? dec.decode(r.output) : show(r)), primeCountsPerRange(40, 1000).map(n => `${n}\n`))
+      assert.ok(batches.length > 0 && batches.length < 39, `39 queued tasks went in ${batches.length} batches (${batches.join(', ')})`)
+      assert.ok(batches.some(n => n > 1))
+      // A long module is not batched.
+      const long = { ...task(0), input: enc.encode('0 3000000') }
+      const before = batches.length
+      for (let i = 0; i < 4; i++) await pool.run(long)
+      await Promise.all(Array.from({ length: 4 }, async () => await pool.run(long)))
+      assert.equal(batches.length, before + 0, 'tasks measured over 2 ms go alone')
+    } finally {
+      pool.stop()
+    }
+  })
+
+  it('a runaway in a batch fails alone: the batch times out, its tasks run again one by one', async () => {
+    const { pool, batches } = countingPool()
+    try {
+      const limits = resolveLimits({ timeoutMs: 400 })
+      const module = await pool.prepare({ bytes: primes, memoryPages: limits.memoryPages, metered: false })
+      const task = (input: string) => ({ module, input: enc.encode(input), args: ['primes'], env: [], limits, seed })
+      for (let i = 0; i < 3; i++) await pool.run(task('0 1000'))
+      const busy = pool.run(task('0 1000')) // holds the worker so the rest queue
+      const queued = ['0 100', '0 1000', '0 4000000000', '2 3', '0 10'].map(async input => await pool.run(task(input)))
+      const results = await Promise.all([busy, ...queued])
+      assert.ok(batches.some(n => n > 1), `batched: ${batches.join(', ')}`)
+      assert.deepEqual(results.map(r => r.ok ? dec.decode(r.output) : r.error.code), ['168\n', '25\n', '168\n', 'TIMEOUT', '1\n', '4\n'])
+      assert.ok(pool.stats().replaced >= 2, 'the batch\'s worker and the runaway\'s were replaced')
+    } finally {
+      pool.stop()
+    }
+  })
+
+  it('a batched task aborted while queued leaves the queue; the others run', async () => {
+    const { pool } = countingPool()
+    try {
+      const limits = resolveLimits({})
+      const module = await pool.prepare({ bytes: primes, memoryPages: limits.memoryPages, metered: false })
+      const task = (input: string) => ({ module, input: enc.encode(input), args: ['primes'], env: [], limits, seed })
+      for (let i = 0; i < 3; i++) await pool.run(task('0 1000'))
+      const busy = pool.run(task('0 200000'))
+      const controller = new AbortController()
+      const dropped = pool.run(task('0 100'), { signal: controller.signal })
+      const kept = pool.run(task('0 10'))
+      controller.abort()
+      await assert.rejects(dropped, (err: unknown) => err instanceof Error && err.name === 'AbortedError')
+      const [b, k] = await Promise.all([busy, kept])
+      assert.ok(b.ok && k.ok && dec.decode(k.output) === '4\n')
+      assert.equal(pool.stats().queued, 0)
+    } finally {
+      pool.stop()
+    }
+  })
+
   it('duty cycle: a worker rests after each task in proportion to its length', async () => {
     const pool = new WorkerPool({ size: 1, spawn: spawnNodeWorker })
     try {

@@ -16,6 +16,10 @@ import type { BenchRow, BenchSuite } from '../lib/results.ts'
 /** Target task durations, ms, and how many tasks of each (about 2–5 s of work per size). */
 const SIZES: Array<[number, number]> = [[1, 600], [10, 400], [100, 60], [1000, 8]]
 const OFFSET = 1_000_000_000
+/** Rounds per size, mesh and piscina in turns; the best of each is kept. */
+const ROUNDS = 3
+/** 1 ms tasks run on both sides before measuring. */
+const WARM_TASKS = 300
 
 /** Numbers per millisecond jobs/primes sieves near OFFSET, measured in a worker. */
 async function calibrate (primes: Uint8Array): Promise<number> {
@@ -47,19 +51,9 @@ export const throughputSuite: BenchSuite = {
     }
 
     // Baseline: piscina with the same number of threads, running the same module with the same runtime.
+    // Both stay up for the whole suite and take turns, ROUNDS times per size; each side's best round
+    // counts (this VM's speed moves by 2× within minutes: the best round is the least disturbed one).
     const piscina = new Piscina({ filename: new URL('../lib/piscina-worker.ts', import.meta.url).href, minThreads: workers, maxThreads: workers })
-    const pool: Record<number, number> = {}
-    try {
-      await Promise.all(Array.from({ length: workers }, async () => await piscina.run({ key: 'primes', bytes: primes, input: '0 1000' })))
-      for (const [ms, count] of SIZES) {
-        const t0 = performance.now()
-        await Promise.all(inputsFor(ms, count).map(async input => await piscina.run({ key: 'primes', bytes: primes, input })))
-        pool[ms] = count / ((performance.now() - t0) / 1000)
-      }
-    } finally {
-      await piscina.destroy()
-    }
-
     const relay = await startRelay({ port: 0 })
     const cache = mkdtempSync(join(tmpdir(), 'tabmesh-bench-'))
     const providers = await Promise.all(Array.from({ length: workers }, async (_, i) => await startNodeProvider({ bootstrap: relay.multiaddrs, workers: 1, cacheDir: join(cache, String(i)) })))
@@ -67,23 +61,35 @@ export const throughputSuite: BenchSuite = {
     const rows: BenchRow[] = []
     try {
       await client.waitForProviders(workers, { signal: AbortSignal.timeout(60_000) })
-      await client.submit({ module: primes, inputs: ['0 1000', '1000 2000', '2000 3000', '3000 4000'], redundancy: 1 }).done // warm: module fetched and compiled
+      // Warm: the module fetched and compiled everywhere, and both sides' code past the JIT's first tiers.
+      const warm = inputsFor(1, WARM_TASKS)
+      await Promise.all(warm.map(async input => await piscina.run({ key: 'primes', bytes: primes, input })))
+      await client.submit({ module: primes, inputs: warm, redundancy: 1 }).done
       for (const [ms, count] of SIZES) {
-        const t0 = performance.now()
-        const summary = await client.submit({ module: primes, inputs: inputsFor(ms, count), redundancy: 1, verification: 'replicate' }).done
-        const mesh = summary.accepted / ((performance.now() - t0) / 1000)
+        const inputs = inputsFor(ms, count)
+        let pool = 0
+        let mesh = 0
+        for (let round = 0; round < ROUNDS; round++) {
+          let t0 = performance.now()
+          await Promise.all(inputs.map(async input => await piscina.run({ key: 'primes', bytes: primes, input })))
+          pool = Math.max(pool, count / ((performance.now() - t0) / 1000))
+          t0 = performance.now()
+          const summary = await client.submit({ module: primes, inputs, redundancy: 1, verification: 'replicate' }).done
+          mesh = Math.max(mesh, summary.accepted / ((performance.now() - t0) / 1000))
+        }
         rows.push({
           benchmark: 'Mesh throughput',
           case: `jobs/primes, ${ms} ms tasks × ${count}`,
           tabmesh: { value: mesh, unit: 'tasks/s' },
-          baseline: { name: `piscina, ${workers} threads`, value: pool[ms]!, unit: 'tasks/s' },
-          note: `${workers} Node providers × 1 worker, loopback TCP, redundancy 1`
+          baseline: { name: `piscina, ${workers} threads`, value: pool, unit: 'tasks/s' },
+          note: `${workers} Node providers × 1 worker, loopback TCP, redundancy 1; best of ${ROUNDS} rounds each, taken in turns`
         })
       }
     } finally {
       await client.stop()
       for (const p of providers) await p.stop()
       await relay.stop()
+      await piscina.destroy()
     }
     return rows
   }

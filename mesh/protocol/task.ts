@@ -13,7 +13,10 @@
  * - A requester that sends one task after another asks to `keep` a slot: the provider grants the slot
  *   a task frees straight back in the frame that carries its answer (unless another session wants one).
  * - Frames coalesce: everything queued in one tick (up to TASK_BATCH_BYTES) travels in one frame, so
- *   short tasks go in batches and each frame is encoded once.
+ *   short tasks go in batches and each frame is encoded once. A provider holds a finished answer up
+ *   to TASK_ANSWER_HOLD_MS while more of the session's tasks are under way than answers wait, so
+ *   short tasks' answers (and the credit they free) share frames; a session's last open task is
+ *   answered at once.
  * - A cancelled task (or every task of a session that closes: the requester went away) has its
  *   worker stopped at once and answers CANCELLED.
  *
@@ -23,7 +26,7 @@ import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { AbortedError, TabmeshError } from '../../errors/base.ts'
-import { MAX_TASK_MESSAGE_BYTES, TASK_BATCH_BYTES, TASK_CREDIT_LINGER_MS, TASK_PROTOCOL } from '../constants.ts'
+import { MAX_TASK_MESSAGE_BYTES, TASK_ANSWER_HOLD_MS, TASK_BATCH_BYTES, TASK_CREDIT_LINGER_MS, TASK_PROTOCOL } from '../constants.ts'
 import { connectDirect } from '../node/connections.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { messageStream } from '../node/message-stream.ts'
@@ -456,6 +459,8 @@ interface ServerSession {
   delivered: Map<number, { request: TaskRequest, response: TaskResponse }>
   credit: number
   writer: FrameWriter
+  /** Set while answers are held for company (TASK_ANSWER_HOLD_MS); it writes them when it fires. */
+  holdTimer: ReturnType<typeof setTimeout> | undefined
   closed: boolean
 }
 
@@ -500,6 +505,7 @@ export class TaskSessionServer {
       delivered: new Map(),
       credit: 0,
       writer,
+      holdTimer: undefined,
       closed: false
     }
     this.sessions.push(session)
@@ -597,13 +603,29 @@ export class TaskSessionServer {
         s.credit++
         this.used++
       }
-      s.writer.kick()
+      this.answered(s)
     }
     this.grant()
   }
 
+  /**
+   * An answer is queued: write it now, or hold it up to TASK_ANSWER_HOLD_MS while more of the
+   * session's tasks are under way here than answers wait, so short tasks' answers share a frame.
+   */
+  private answered (s: ServerSession): void {
+    if (s.open.size <= s.results.length || s.logs.length > 0) {
+      clearTimeout(s.holdTimer)
+      s.holdTimer = undefined
+      s.writer.kick()
+      return
+    }
+    s.holdTimer ??= setTimeout(() => { s.holdTimer = undefined; s.writer.kick() }, TASK_ANSWER_HOLD_MS)
+  }
+
   private async flush (s: ServerSession): Promise<boolean> {
     if (s.closed || (s.results.length === 0 && s.credit === 0 && s.logs.length === 0)) return false
+    // Answers held for company (and credit, which travels with them) wait for the hold to end.
+    if (s.holdTimer !== undefined && s.logs.length === 0) return false
     const batch = takeBatch(s.results, r => r.response)
     // Every queued log goes, so a task's logs never follow its answer. Bounded: each open task streams
     // at most LOG_STREAM_MAX_BYTES (worker-runtime/task-log.ts) and a session holds few open tasks.
@@ -628,6 +650,7 @@ export class TaskSessionServer {
   private end (s: ServerSession, reason: Error): void {
     if (s.closed) return
     s.closed = true
+    clearTimeout(s.holdTimer)
     const i = this.sessions.indexOf(s)
     if (i >= 0) this.sessions.splice(i, 1)
     this.used -= s.granted

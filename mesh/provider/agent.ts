@@ -125,7 +125,7 @@ export class ProviderAgent extends EventTarget {
   private readonly sessionLimit: PeerRateLimit
   private readonly chequeLimit = peerRateLimit(CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND)
   private rateLimited = 0
-  /** Mean wall time of recent tasks (exponentially weighted), ms; undefined before the first. */
+  /** Mean run time of recent tasks in the worker (exponentially weighted), ms; undefined before the first. */
   private meanTaskMs: number | undefined
   scoreMilli: number
 
@@ -241,10 +241,13 @@ export class ProviderAgent extends EventTarget {
     this.changed()
     let response: TaskResponse
     try {
-      const started = performance.now()
       response = await this.execute(request, connection, signal, log)
-      const took = performance.now() - started
-      this.meanTaskMs = this.meanTaskMs === undefined ? took : this.meanTaskMs + TASK_TIME_WEIGHT * (took - this.meanTaskMs)
+      // The run's own time in the worker, not its wait in the queue: timing the wait too made a deeper
+      // queue look like longer tasks and shrank itself (1 ms tasks got 2–3 slots per worker, not 5).
+      if (response.durationMs > 0) {
+        const took = response.durationMs
+        this.meanTaskMs = this.meanTaskMs === undefined ? took : this.meanTaskMs + TASK_TIME_WEIGHT * (took - this.meanTaskMs)
+      }
       if (request.paid) response = await this.sign(request, response)
     } finally {
       this.running--
