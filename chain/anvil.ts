@@ -36,8 +36,8 @@ export interface AnvilHandle {
  * @throws TabmeshError ANVIL_MISSING when this platform has no anvil package (only linux x64 is published)
  * @throws TabmeshError ANVIL_FAILED when it does not come up within 15 s
  */
-export async function startAnvil (params: { port: number, stateFile?: string, blockTime?: number }): Promise<AnvilHandle> {
-  const args = ['--host', '127.0.0.1', '--port', String(params.port), '--chain-id', String(ANVIL_CHAIN_ID), '--silent']
+export async function startAnvil (params: { port: number, stateFile?: string, blockTime?: number, chainId?: number }): Promise<AnvilHandle> {
+  const args = ['--host', '127.0.0.1', '--port', String(params.port), '--chain-id', String(params.chainId ?? ANVIL_CHAIN_ID), '--silent']
   if (params.stateFile !== undefined) args.push('--state', params.stateFile)
   if (params.blockTime !== undefined) args.push('--block-time', String(params.blockTime))
   if (ANVIL_BIN === undefined) throw new TabmeshError('ANVIL_MISSING', 'the local chain needs anvil from the npm package @foundry-rs/anvil-linux-amd64, which is not installed here (it is published for linux x64 only): run the local chain on a linux x64 machine, or give providers and requesters a ChainConfig of a chain that runs elsewhere')

@@ -1,8 +1,10 @@
-import { parseUnits } from 'viem'
+import { erc20Abi, getAddress, parseUnits } from 'viem'
 import type { Address, Hex } from 'viem'
 import type { TabmeshPublicClient, TabmeshWalletClient } from './clients.ts'
 import type { ChainConfig } from './config.ts'
 import { sendContractTx } from './send-tx.ts'
+import { PAYMENT_TOKEN, STAKING_TOKEN } from './tokens.ts'
+import { TabmeshError } from '../errors/base.ts'
 import {
   arbitrationAbi, arbitrationBytecode, paymentLanesAbi, paymentLanesBytecode, stakingAbi, stakingBytecode, testTokenAbi, testTokenBytecode
 } from './generated/contracts.ts'
@@ -59,6 +61,9 @@ export const DEFAULT_ARBITRATION: ArbitrationParams = {
 /** The local chain: the same amounts, one minute per phase (arbiters normally finish in seconds). */
 export const LOCAL_ARBITRATION: ArbitrationParams = { ...DEFAULT_ARBITRATION, commitWindow: 60n, revealWindow: 60n }
 
+/** 7 days: how long unstaked tokens stay slashable on a real network before they can be withdrawn. */
+export const DEFAULT_UNBONDING_SECONDS = 7n * 86_400n
+
 export interface DeployParameters {
   publicClient: TabmeshPublicClient
   /** Deployer; becomes owner of Staking and PaymentLanes (fee and treasury settings). */
@@ -69,26 +74,52 @@ export interface DeployParameters {
   arbitration?: ArbitrationParams
 }
 
+export interface DeployContractsParameters extends DeployParameters {
+  /** An ERC-20 with PAYMENT_TOKEN.decimals (6) to pay in, e.g. USDC; default: a new TestToken "tUSD" (public faucet: test networks only). */
+  paymentToken?: Address
+  /** An ERC-20 with STAKING_TOKEN.decimals (18) to stake; default: a new TestToken "tSTK". */
+  stakingToken?: Address
+  /** The `local` flag of the config returned (true only for the local anvil, whose dev server funds gas). */
+  local: boolean
+  /** The RPC URL written into the config (default: the public client's). */
+  rpcUrl?: string
+  /** Called as each contract lands: its name and address. */
+  onDeployed?: (name: string, address: Address) => void
+}
+
+export type DeployContractsErrorType = TabmeshError
+
 /**
- * Deploys the local stack: a 6-decimal payment token (tUSD), an 18-decimal staking token (tSTK),
- * Staking, PaymentLanes and Arbitration, and makes Arbitration Staking's slasher.
- * @returns the ChainConfig to hand to providers, requesters and the web app
+ * Deploys Tabmesh's contracts to any EVM chain: the tokens unless given, Staking, PaymentLanes and
+ * Arbitration, and makes Arbitration Staking's slasher (contracts/src).
+ * @returns the ChainConfig providers, requesters and the web app read
+ * @throws TabmeshError TOKEN_DECIMALS when a given token's decimals are not the app's (6 to pay, 18 to stake);
+ *   DEPLOY_FAILED when a deployment produced no contract
+ * @example
+ * const config = await deployContracts({ publicClient, walletClient, treasury, local: false, paymentToken: usdc, challengeSeconds: DEFAULT_CHALLENGE_SECONDS, arbitration: DEFAULT_ARBITRATION })
  */
-export async function deployLocalStack (params: DeployParameters): Promise<ChainConfig> {
+export async function deployContracts (params: DeployContractsParameters): Promise<ChainConfig> {
   const { publicClient, walletClient } = params
-  const deployed = async (hash: Hex): Promise<Address> => {
+  const deployed = async (name: string, hash: Hex): Promise<Address> => {
     const receipt = await publicClient.waitForTransactionReceipt({ hash })
-    if (receipt.contractAddress == null) throw new Error('deployment produced no contract')
-    return receipt.contractAddress
+    if (receipt.contractAddress == null) throw new TabmeshError('DEPLOY_FAILED', `deploying ${name} produced no contract (${hash})`)
+    const address = getAddress(receipt.contractAddress) // checksummed (EIP-55), as contracts return addresses
+    params.onDeployed?.(name, address)
+    return address
+  }
+  for (const [address, token] of [[params.paymentToken, PAYMENT_TOKEN], [params.stakingToken, STAKING_TOKEN]] as const) {
+    if (address === undefined) continue
+    const decimals = await publicClient.readContract({ address, abi: erc20Abi, functionName: 'decimals' }).catch(() => undefined)
+    if (decimals !== token.decimals) throw new TabmeshError('TOKEN_DECIMALS', `${address} has ${decimals ?? 'no'} decimals; the ${token === PAYMENT_TOKEN ? 'payment' : 'staking'} token needs ${token.decimals}`)
   }
   const account = walletClient.account
   const chain = walletClient.chain
-  const paymentToken = await deployed(await walletClient.deployContract({ account, chain, abi: testTokenAbi, bytecode: testTokenBytecode, args: ['Tabmesh Test USD', 'tUSD', 6] }))
-  const stakingToken = await deployed(await walletClient.deployContract({ account, chain, abi: testTokenAbi, bytecode: testTokenBytecode, args: ['Tabmesh Test Stake', 'tSTK', 18] }))
-  const staking = await deployed(await walletClient.deployContract({ account, chain, abi: stakingAbi, bytecode: stakingBytecode, args: [stakingToken, params.unbondingSeconds ?? LOCAL_UNBONDING_SECONDS] }))
-  const lanes = await deployed(await walletClient.deployContract({ account, chain, abi: paymentLanesAbi, bytecode: paymentLanesBytecode, args: [paymentToken, params.treasury, params.challengeSeconds ?? LOCAL_CHALLENGE_SECONDS] }))
+  const paymentToken = params.paymentToken ?? await deployed('TestToken tUSD', await walletClient.deployContract({ account, chain, abi: testTokenAbi, bytecode: testTokenBytecode, args: ['Tabmesh Test USD', 'tUSD', PAYMENT_TOKEN.decimals] }))
+  const stakingToken = params.stakingToken ?? await deployed('TestToken tSTK', await walletClient.deployContract({ account, chain, abi: testTokenAbi, bytecode: testTokenBytecode, args: ['Tabmesh Test Stake', 'tSTK', STAKING_TOKEN.decimals] }))
+  const staking = await deployed('Staking', await walletClient.deployContract({ account, chain, abi: stakingAbi, bytecode: stakingBytecode, args: [stakingToken, params.unbondingSeconds ?? LOCAL_UNBONDING_SECONDS] }))
+  const lanes = await deployed('PaymentLanes', await walletClient.deployContract({ account, chain, abi: paymentLanesAbi, bytecode: paymentLanesBytecode, args: [paymentToken, params.treasury, params.challengeSeconds ?? LOCAL_CHALLENGE_SECONDS] }))
   const p = params.arbitration ?? LOCAL_ARBITRATION
-  const arbitration = await deployed(await walletClient.deployContract({
+  const arbitration = await deployed('Arbitration', await walletClient.deployContract({
     account,
     chain,
     abi: arbitrationAbi,
@@ -97,7 +128,7 @@ export async function deployLocalStack (params: DeployParameters): Promise<Chain
   }))
   await sendContractTx(publicClient, walletClient, { address: staking, abi: stakingAbi, functionName: 'setSlasher', args: [arbitration] })
   return {
-    rpcUrl: publicClient.transport.url as string,
+    rpcUrl: params.rpcUrl ?? publicClient.transport.url as string,
     chainId: publicClient.chain.id,
     lanes,
     staking,
@@ -105,8 +136,17 @@ export async function deployLocalStack (params: DeployParameters): Promise<Chain
     paymentToken,
     stakingToken,
     treasury: params.treasury,
-    local: true
+    local: params.local
   }
+}
+
+/**
+ * Deploys the local stack: a 6-decimal payment token (tUSD), an 18-decimal staking token (tSTK),
+ * Staking, PaymentLanes and Arbitration with the local chain's short windows.
+ * @returns the ChainConfig to hand to providers, requesters and the web app
+ */
+export async function deployLocalStack (params: DeployParameters): Promise<ChainConfig> {
+  return await deployContracts({ ...params, local: true })
 }
 
 /** True when every contract of `config` has code on the chain (a restarted anvil with --state keeps them). */

@@ -36,6 +36,8 @@ import { checkDisputeArgs, checkLanesArgs, disputeCommand, lanesCommand } from '
 import { ownerOfOperator } from '../chain/operators.ts'
 import { signTyped } from '../chain/signatures.ts'
 import { publicClientFor } from '../chain/clients.ts'
+import { chainFromEnvironment } from './chain-file.ts'
+import { deployCommand } from './deploy-command.ts'
 
 const USAGE = `tabmesh — a browser-native compute mesh
 
@@ -68,6 +70,11 @@ const USAGE = `tabmesh — a browser-native compute mesh
                                     the requester's payment lanes: unspent funds come back after a close's
                                     challenge window (2 min on the local chain, 24 h by default elsewhere)
   tabmesh dispute [ID]              disputes: parties, arbiters, votes, who was slashed
+  tabmesh deploy --rpc URL [--payment-token 0x…] [--staking-token 0x…] [--treasury 0x…] [--out FILE]
+                                    deploys the contracts to any EVM chain (key: TABMESH_DEPLOYER_KEY; 7-day
+                                    unbonding, 24 h challenge window; TestTokens unless tokens are given) and
+                                    writes the ChainConfig (default .tabmesh/chain.json); with
+                                    TABMESH_CHAIN=FILE, provide/submit/claim/lanes/dispute use that chain
 
 Exit codes: 0 done · 1 some tasks failed · 2 usage mistake (nothing was sent) · 3 mesh or chain
 unreachable · 130 interrupted (the job was cancelled).
@@ -78,7 +85,7 @@ Without --bootstrap, provide and submit use .tabmesh/local.json from \`tabmesh d
 /** Node providers `tabmesh dev` starts: enough for the default redundancy of 2. */
 const LOCAL_PROVIDERS = 2
 
-const COMMANDS = ['dev', 'relay', 'provide', 'submit', 'claim', 'lanes', 'dispute', 'help']
+const COMMANDS = ['dev', 'relay', 'provide', 'submit', 'claim', 'lanes', 'dispute', 'deploy', 'help']
 
 async function main (argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -90,6 +97,10 @@ async function main (argv: string[]): Promise<number> {
     case 'claim': return await claim(rest)
     case 'lanes': { checkLanesArgs(rest); const chain = await localChain(); return await lanesCommand(rest, chain, requesterAccount(chain)) }
     case 'dispute': checkDisputeArgs(rest); return await disputeCommand(rest, await localChain())
+    case 'deploy': {
+      const { values } = parse(rest, { rpc: { type: 'string' }, 'payment-token': { type: 'string' }, 'staking-token': { type: 'string' }, treasury: { type: 'string' }, 'unbonding-seconds': { type: 'string' }, 'challenge-seconds': { type: 'string' }, out: { type: 'string', default: join(stateDir(), 'chain.json') } })
+      return await deployCommand(values)
+    }
     case undefined: case 'help': case '--help': case '-h':
       console.log(USAGE)
       return 0
@@ -164,7 +175,7 @@ async function provide (args: string[]): Promise<number> {
   const price = values.price !== undefined ? String(intOption('price', values.price, 0)) : undefined
   const config = values.bootstrap === undefined ? await localConfig() : undefined
   const bootstrap = values.bootstrap ?? config!.bootstrap
-  const chain = config?.chain
+  const chain = await chainFromEnvironment() ?? config?.chain
   if (chain !== undefined) await unreachable(assertChainReachable(chain))
   const slot = chain !== undefined ? await claimProviderSlot(stateDir()) : undefined
   const handle = await startNodeProvider({
@@ -281,9 +292,10 @@ async function submit (args: string[]): Promise<number> {
   const inputs: Array<Uint8Array | TaskInput> = [...await Promise.all(inputPaths.map(readInput)), ...taskLines]
   const labels = [...inputPaths, ...taskLines.map((_, i) => `${values.tasks!}#${i}`)]
   const paid = price !== undefined
-  const config = values.bootstrap === undefined || paid ? await localConfig() : undefined
+  const chainFile = await chainFromEnvironment()
+  const config = values.bootstrap === undefined || (paid && chainFile === undefined) ? await localConfig() : undefined
   const bootstrap = values.bootstrap ?? config!.bootstrap
-  const chain = config?.chain
+  const chain = chainFile ?? config?.chain
   if (paid && chain === undefined) throw new CliError('NO_CHAIN', 'paid jobs need a chain: run `npm start` (tabmesh dev) first', EXIT.unreachable)
   if (paid) await unreachable(assertChainReachable(chain!))
   const account = paid ? requesterAccount(chain!) : undefined
@@ -456,8 +468,8 @@ async function localConfig (): Promise<LocalConfig> {
 
 /** The local mesh's chain from .tabmesh/local.json, checked to answer; otherwise exit 3 with what to do. */
 async function localChain (): Promise<ChainConfig> {
-  const { chain } = await localConfig()
-  if (chain === undefined) throw new CliError('NO_CHAIN', 'no chain in .tabmesh/local.json: run `npm start` (tabmesh dev) first', EXIT.unreachable)
+  const chain = await chainFromEnvironment() ?? (await localConfig()).chain
+  if (chain === undefined) throw new CliError('NO_CHAIN', 'no chain in .tabmesh/local.json: run `npm start` (tabmesh dev) first, or set TABMESH_CHAIN to a ChainConfig file (tabmesh deploy writes one)', EXIT.unreachable)
   await unreachable(assertChainReachable(chain))
   return chain
 }
