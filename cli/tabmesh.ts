@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // tabmesh — the command line: dev | relay | provide | submit. Run `tabmesh help`.
+import { multiaddr } from '@multiformats/multiaddr'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { cidOf } from '../mesh/cid.ts'
 import { availableParallelism } from 'node:os'
@@ -44,7 +45,9 @@ const USAGE = `tabmesh — a browser-native compute mesh
   tabmesh dev [--port 5173] [--relay-port 9090] [--chain-port 8545] [--workers N]
       local chain (anvil + contracts) + relay + two Node providers (N workers each) + the web app on 127.0.0.1;
       writes .tabmesh/local.json, prints the URL
-  tabmesh relay [--host 127.0.0.1] [--port 9090]
+  tabmesh relay [--host 127.0.0.1] [--port 9090] [--tls-cert FILE --tls-key FILE [--tls-port 443]] [--announce MULTIADDR]...
+      with a certificate it serves wss:// on --tls-port too (browsers reach a public relay only over wss);
+      --announce names it as peers should dial it, e.g. /dns4/relay.example.org/tcp/443/tls/ws
   tabmesh provide [--bootstrap MULTIADDR]... [--workers N] [--price UNITS] [--owner ADDRESS]
                   [--ice-server stun:HOST[:PORT] | turn:USER:PASSWORD@HOST[:PORT]]... [--listen MULTIADDR]...
       reports tasks and earnings; keeps its operator key in .tabmesh/providers/N.key across runs; paid work
@@ -155,9 +158,15 @@ try:  npx tabmesh submit ${relative(process.cwd(), bundledPrimesPath())} <input 
 }
 
 async function relay (args: string[]): Promise<number> {
-  const { values } = parse(args, { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '9090' } })
+  const { values } = parse(args, { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '9090' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'tls-port': { type: 'string', default: '443' }, announce: { type: 'string', multiple: true } })
   const port = intOption('port', values.port, 0, 65535)!
-  const handle = await startRelay({ host: values.host, port, keyFile: join(stateDir(), 'relay.key') })
+  const tlsPort = intOption('tls-port', values['tls-port'], 0, 65535)!
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new CliError('USAGE', '--tls-cert and --tls-key go together: the certificate (PEM) and its private key')
+  const tls = values['tls-cert'] !== undefined ? { cert: new TextDecoder().decode(await readInput(values['tls-cert'])), key: new TextDecoder().decode(await readInput(values['tls-key']!)), port: tlsPort } : undefined
+  for (const a of values.announce ?? []) {
+    try { multiaddr(a) } catch { throw new CliError('INVALID_OPTION', `--announce must be a multiaddr like /dns4/relay.example.org/tcp/443/tls/ws, got "${a}"`) }
+  }
+  const handle = await startRelay({ host: values.host, port, keyFile: join(stateDir(), 'relay.key'), ...(tls !== undefined ? { tls } : {}), ...(values.announce !== undefined ? { announce: values.announce } : {}) })
   console.log(`relay listening:\n  ${handle.multiaddrs.join('\n  ')}`)
   await waitForSignal()
   await handle.stop()

@@ -12,6 +12,13 @@ export interface StartRelayParameters {
   /** Where the relay keeps its libp2p key, so its multiaddr survives restarts. */
   keyFile?: string
   maxReservations?: number
+  /**
+   * Serve wss:// too: a certificate and its key (PEM text) for a `/tls/ws` listener on `tls.port`
+   * (default 443), beside the plain ws listener on `port`. Browsers reach a public relay only this way.
+   */
+  tls?: { cert: string, key: string, port?: number }
+  /** Addresses to announce instead of the listen ones, e.g. `/dns4/relay.example.org/tcp/443/tls/ws` (the name the certificate is for). */
+  announce?: string[]
 }
 
 export interface RelayHandle {
@@ -32,7 +39,9 @@ export async function startRelay (params: StartRelayParameters = {}): Promise<Re
   const privateKey = params.keyFile !== undefined ? await loadOrCreateKey(params.keyFile) : undefined
   const node = await createMeshNode({
     profile: 'relay',
-    listen: [`/ip4/${host}/tcp/${port}/ws`],
+    listen: [`/ip4/${host}/tcp/${port}/ws`, ...(params.tls !== undefined ? [`/ip4/${host}/tcp/${params.tls.port ?? 443}/tls/ws`] : [])],
+    ...(params.tls !== undefined ? { tls: { cert: params.tls.cert, key: params.tls.key } } : {}),
+    ...(params.announce !== undefined ? { announce: params.announce } : {}),
     maxReservations: params.maxReservations ?? DEFAULT_MAX_RESERVATIONS,
     ...(privateKey !== undefined ? { privateKey } : {})
   })

@@ -19,8 +19,9 @@ const ARGS = [
   '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'
 ]
 
-export async function launchChromium (): Promise<Browser> {
-  return await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true })
+/** Launches Debian's Chromium headless with ARGS, and `extraArgs` (a test CA's certificate to trust, say). */
+export async function launchChromium (extraArgs: string[] = []): Promise<Browser> {
+  return await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs], headless: true })
 }
 
 /** A fresh context (its own IndexedDB, its own libp2p identity) with WebRTC-on-loopback permissions. */

@@ -22,3 +22,23 @@ export function isDocumentationAddress (ma: Multiaddr): boolean {
 export function isLocalAddress (ma: Multiaddr): boolean {
   return isPrivate(ma) === true && !isDocumentationAddress(ma)
 }
+
+/**
+ * Whether dialing `ma` would open a plain (unencrypted) WebSocket to a host that is not local: its
+ * first hop is `/ws` without `/tls` (or `/wss`) and its host is not on a local network. Browsers
+ * refuse such sockets from an https page anyway (mixed content), and a tab never tries them, so a
+ * public relay must serve `wss://` (relay/start-relay.ts: `tls`).
+ */
+export function isPlainWebSocketToPublicHost (ma: Multiaddr): boolean {
+  const names: string[] = []
+  for (const c of ma.getComponents()) {
+    if (c.name === 'p2p' || c.name === 'p2p-circuit') break
+    names.push(c.name)
+  }
+  if (!names.includes('ws') || names.includes('tls') || names.includes('wss')) return false
+  if (names[0] === 'dns4' || names[0] === 'dns6' || names[0] === 'dns' || names[0] === 'dnsaddr') {
+    const host = ma.getComponents()[0]?.value ?? ''
+    return host !== 'localhost' && !host.endsWith('.localhost')
+  }
+  return !isLocalAddress(ma)
+}

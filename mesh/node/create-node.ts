@@ -18,7 +18,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { DIAL_TIMEOUT_MS } from '../constants.ts'
 import { MESH_PEER_SCORE_PARAMS, MESH_PEER_SCORE_THRESHOLDS } from './gossip-scoring.ts'
-import { isLocalAddress } from './address-scope.ts'
+import { isLocalAddress, isPlainWebSocketToPublicHost } from './address-scope.ts'
 import { perIpConnectionGate } from './per-ip.ts'
 import { reservationGate } from './reservation-gate.ts'
 
@@ -60,6 +60,10 @@ export interface CreateMeshNodeParameters {
    */
   allowLocalDials?: boolean
   privateKey?: PrivateKey
+  /** Relay only: a TLS certificate and key (PEM) for its `/tls/ws` (wss://) listen addresses. */
+  tls?: { cert: string, key: string }
+  /** Addresses to announce instead of the listen addresses (a relay behind a name: `/dns4/relay.example.org/tcp/443/tls/ws`). */
+  announce?: string[]
   /** Relay only: how many reservations it holds at once. */
   maxReservations?: number
   /** Relay profile: reservations one IP may hold (default RESERVATIONS_PER_IP, 32). */
@@ -136,7 +140,7 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
   const transports = params.transport !== undefined
     ? params.transport.transports
     : profile === 'relay'
-    ? [webSockets()]
+    ? [webSockets(params.tls !== undefined ? { https: { cert: params.tls.cert, key: params.tls.key } } : {})]
     : profile === 'browser'
       ? [webSockets(), webRTC({ rtcConfiguration }), circuitRelayTransport()]
       : [tcp(), webSockets(), webRTC({ rtcConfiguration }), circuitRelayTransport()]
@@ -169,13 +173,14 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
   const reservations = reservationGate(params.reservationsPerIp)
   const node = await createLibp2p({
     ...(params.privateKey !== undefined ? { privateKey: params.privateKey } : {}),
-    addresses: { listen: params.listen ?? params.transport?.listen ?? defaultListen(profile) },
+    addresses: { listen: params.listen ?? params.transport?.listen ?? defaultListen(profile), ...(params.announce !== undefined ? { announce: params.announce } : {}) },
     transports: transports as never,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ maxEarlyStreams: MAX_EARLY_STREAMS })],
     connectionGater: {
       // Ads and peers name any address; only the local mesh may make this node dial private ones.
-      denyDialMultiaddr: async (ma: Multiaddr) => !allowLocal && isLocalAddress(ma),
+      // A tab never opens plain ws:// to a public host (a public relay serves wss://).
+      denyDialMultiaddr: async (ma: Multiaddr) => (!allowLocal && isLocalAddress(ma)) || (profile === 'browser' && isPlainWebSocketToPublicHost(ma)),
       ...(profile !== 'browser' ? { denyInboundConnection: gate.deny } : {}),
       ...(profile === 'relay' ? { denyInboundRelayReservation: reservations.deny } : {})
     },
