@@ -6,6 +6,7 @@
 #   libc6-dev                     — native builds of jobs/programs (tests compare their output with the jobs')
 #   iptables coturn               — the network lab (lab/: NAT routers, STUN/TURN; `npm run test:lab`)
 #   iproute2                      — `ip` for the loopback-only network namespace of the WebRTC tests
+#   openssl                       — a test CA and relay certificate for the wss:// relay test (e2e/tls-relay)
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
@@ -17,6 +18,7 @@ ls /usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/nu
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v iptables >/dev/null 2>&1 || need+=(iptables)
 command -v turnserver >/dev/null 2>&1 || need+=(coturn)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 [ "$(id -u)" = "0" ] || SUDO="sudo"
