@@ -45,9 +45,10 @@ const USAGE = `tabmesh — a browser-native compute mesh
   tabmesh dev [--port 5173] [--relay-port 9090] [--chain-port 8545] [--workers N]
       local chain (anvil + contracts) + relay + two Node providers (N workers each) + the web app on 127.0.0.1;
       writes .tabmesh/local.json, prints the URL
-  tabmesh relay [--host 127.0.0.1] [--port 9090] [--tls-cert FILE --tls-key FILE [--tls-port 443]] [--announce MULTIADDR]...
+  tabmesh relay [--host 127.0.0.1] [--port 9090] [--tls-cert FILE --tls-key FILE [--tls-port 443]] [--announce MULTIADDR]... [--peer MULTIADDR]...
       with a certificate it serves wss:// on --tls-port too (browsers reach a public relay only over wss);
-      --announce names it as peers should dial it, e.g. /dns4/relay.example.org/tcp/443/tls/ws
+      --announce names it as peers should dial it, e.g. /dns4/relay.example.org/tcp/443/tls/ws;
+      --peer MULTIADDR (repeatable): the deployment's other relays, kept connected so ads cross relays
   tabmesh provide [--bootstrap MULTIADDR]... [--workers N] [--price UNITS] [--owner ADDRESS]
                   [--ice-server stun:HOST[:PORT] | turn:USER:PASSWORD@HOST[:PORT]]... [--listen MULTIADDR]...
       reports tasks and earnings; keeps its operator key in .tabmesh/providers/N.key across runs; paid work
@@ -158,7 +159,7 @@ try:  npx tabmesh submit ${relative(process.cwd(), bundledPrimesPath())} <input 
 }
 
 async function relay (args: string[]): Promise<number> {
-  const { values } = parse(args, { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '9090' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'tls-port': { type: 'string', default: '443' }, announce: { type: 'string', multiple: true } })
+  const { values } = parse(args, { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '9090' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'tls-port': { type: 'string', default: '443' }, announce: { type: 'string', multiple: true }, peer: { type: 'string', multiple: true } })
   const port = intOption('port', values.port, 0, 65535)!
   const tlsPort = intOption('tls-port', values['tls-port'], 0, 65535)!
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new CliError('USAGE', '--tls-cert and --tls-key go together: the certificate (PEM) and its private key')
@@ -166,7 +167,12 @@ async function relay (args: string[]): Promise<number> {
   for (const a of values.announce ?? []) {
     try { multiaddr(a) } catch { throw new CliError('INVALID_OPTION', `--announce must be a multiaddr like /dns4/relay.example.org/tcp/443/tls/ws, got "${a}"`) }
   }
-  const handle = await startRelay({ host: values.host, port, keyFile: join(stateDir(), 'relay.key'), ...(tls !== undefined ? { tls } : {}), ...(values.announce !== undefined ? { announce: values.announce } : {}) })
+  for (const a of values.peer ?? []) {
+    let ok = false
+    try { ok = multiaddr(a).getComponents().some(c => c.name === 'p2p') } catch {}
+    if (!ok) throw new CliError('INVALID_OPTION', `--peer must be another relay's multiaddr with its /p2p/ id, got "${a}"`)
+  }
+  const handle = await startRelay({ host: values.host, port, keyFile: join(stateDir(), 'relay.key'), ...(tls !== undefined ? { tls } : {}), ...(values.announce !== undefined ? { announce: values.announce } : {}), ...(values.peer !== undefined ? { peers: values.peer } : {}) })
   console.log(`relay listening:\n  ${handle.multiaddrs.join('\n  ')}`)
   await waitForSignal()
   await handle.stop()

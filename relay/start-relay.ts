@@ -3,6 +3,8 @@ import { createMeshNode, DEFAULT_MAX_RESERVATIONS } from '../mesh/node/create-no
 import type { MeshNode } from '../mesh/node/create-node.ts'
 import { validateCapacityAds } from '../mesh/ads/validator.ts'
 import { loadOrCreateKey } from '../mesh/node/keys.ts'
+import { BOOTSTRAP_REDIAL_MS, keepBootstrap } from '../mesh/node/keep-bootstrap.ts'
+import { multiaddr } from '@multiformats/multiaddr'
 
 export interface StartRelayParameters {
   /** Interface to listen on. Default 127.0.0.1 (loopback; use 0.0.0.0 behind wss on a public box). */
@@ -17,6 +19,12 @@ export interface StartRelayParameters {
    * (default 443), beside the plain ws listener on `port`. Browsers reach a public relay only this way.
    */
   tls?: { cert: string, key: string, port?: number }
+  /**
+   * Other relays of the deployment (multiaddrs with /p2p/ ids), kept connected like bootstrap relays:
+   * relays forward capacity ads to each other over gossipsub, so a requester attached to one relay
+   * sees providers attached only to another.
+   */
+  peers?: string[]
   /** Addresses to announce instead of the listen ones, e.g. `/dns4/relay.example.org/tcp/443/tls/ws` (the name the certificate is for). */
   announce?: string[]
 }
@@ -48,9 +56,11 @@ export async function startRelay (params: StartRelayParameters = {}): Promise<Re
   // Forged and oversized ads stop here: the relay validates before it forwards.
   validateCapacityAds(node)
   node.services.pubsub.subscribe(CAPACITY_TOPIC)
+  const stopPeering = keepBootstrap(node, params.peers ?? [])
+  for (const peer of params.peers ?? []) await node.dial(multiaddr(peer), { signal: AbortSignal.timeout(BOOTSTRAP_REDIAL_MS * 2) }).catch(() => {})
   return {
     node,
     multiaddrs: node.getMultiaddrs().map(a => a.toString()),
-    stop: async () => { await node.stop() }
+    stop: async () => { stopPeering(); await node.stop() }
   }
 }

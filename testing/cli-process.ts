@@ -32,8 +32,10 @@ export async function waitFor (proc: Proc, pattern: RegExp, timeoutMs: number): 
   throw new Error(`timed out waiting for ${String(pattern)}:\n${proc.output()}`)
 }
 
+/** The process's exit code once it has ended (null when a signal ended it). */
 export async function exit (proc: Proc): Promise<number | null> {
   if (proc.child.exitCode !== null) return proc.child.exitCode
+  if (proc.child.signalCode !== null) return null
   return await new Promise(resolve => proc.child.once('exit', code => { resolve(code) }))
 }
 

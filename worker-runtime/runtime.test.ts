@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
-import { WorkerPool } from './pool.ts'
+import { BATCH_TASK_MS, WorkerPool } from './pool.ts'
 import { spawnNodeWorker } from './spawn-node.ts'
 import { resolveLimits } from './limits.ts'
 import type { TaskLimits } from './limits.ts'
@@ -225,12 +225,12 @@ describe('worker pool settings', () => {
       assert.deepEqual(results.map(r => r.ok ? dec.decode(r.output) : show(r)), primeCountsPerRange(40, 1000).map(n => `${n}\n`))
       assert.ok(batches.length > 0 && batches.length < 39, `39 queued tasks went in ${batches.length} batches (${batches.join(', ')})`)
       assert.ok(batches.some(n => n > 1))
-      // A long module is not batched.
-      const long = { ...task(0), input: enc.encode('0 3000000') }
+      // Tasks measured longer than BATCH_TASK_MS are not batched (0–30,000,000: ~40 ms here).
+      const long = { ...task(0), input: enc.encode('0 30000000') }
       const before = batches.length
       for (let i = 0; i < 4; i++) await pool.run(long)
       await Promise.all(Array.from({ length: 4 }, async () => await pool.run(long)))
-      assert.equal(batches.length, before + 0, 'tasks measured over 2 ms go alone')
+      assert.equal(batches.length, before, `tasks measured over ${BATCH_TASK_MS} ms go alone`)
     } finally {
       pool.stop()
     }

@@ -4,6 +4,7 @@ import { MemoryBlobStore, tieredStore } from '../../mesh/blob/store.ts'
 import { connectionKind } from '../../mesh/node/connections.ts'
 import type { ConnectionKind } from '../../mesh/node/connections.ts'
 import { createMeshNode } from '../../mesh/node/create-node.ts'
+import { HomeRelay, relayPeerOf } from '../../mesh/node/home-relay.ts'
 import { providerServices } from '../../mesh/provider/services.ts'
 import type { MeshNode } from '../../mesh/node/create-node.ts'
 import { maintainOverlay } from '../../mesh/node/overlay.ts'
@@ -83,6 +84,10 @@ export interface TabProviderState {
   unreachableReports: number
   /** Score of what this tab contributed: tasks done weighted by benchmark-relative time (BOINC-style credit). */
   credit: number
+  /** The relay this tab is attached to (its peer id), while it is attached to one. */
+  homeRelay?: string
+  /** Times the tab moved to another relay (its home relay went away, or a better-ranked one came back). */
+  relayFailovers: number
 }
 
 /** How many finished tasks the page lists. */
@@ -122,7 +127,15 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   // Start-up steps that do not depend on each other run at once: libp2p (and the relay dial) starts
   // first; the worker pool is made and benchmarked as soon as the settings (IndexedDB) and the
   // benchmark module are in, while libp2p is still connecting.
-  const nodeReady = createMeshNode({ profile: 'browser', bootstrap: config.bootstrap, services: providerServices() }).then(n => { startupMs.node = Math.round(performance.now()); return n })
+  // A tab attaches to one relay of the list, its home (rendezvous hashing of its peer id), and
+  // fails over down its order when that relay goes away (mesh/node/home-relay.ts).
+  let home!: HomeRelay
+  const nodeReady = createMeshNode({ profile: 'browser', bootstrap: [], services: providerServices() }).then(async n => {
+    home = new HomeRelay(n, config.bootstrap)
+    await home.start()
+    startupMs.node = Math.round(performance.now())
+    return n
+  })
   const [settings, primes] = await Promise.all([loadSettings(), fetch(primesUrl).then(async r => new Uint8Array(await r.arrayBuffer()))])
   const workers = config.workers ?? settings.workers
   const pool = new WorkerPool({ size: workers, spawn: spawnBrowserWorker })
@@ -133,9 +146,18 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   const state: TabProviderState = {
     status: 'connecting', peerId: '', multiaddrs: [], workers, busyWorkers: 0, scoreMilli: 0, tasksDone: 0, tasksFailed: 0, running: 0, contributedMs: 0, peers: [], recent: [],
     owner: '', operator: '', earnings: { received: '0', claimed: '0', claimable: '0' },
-    earningsHistory, settings, pausedBy: [], credit: 0, unreachableReports: 0, startupMs
+    earningsHistory, settings, pausedBy: [], credit: 0, unreachableReports: 0, startupMs, relayFailovers: 0
   }
   state.peerId = node.peerId.toString()
+  const showHome = (): void => {
+    const peer = home.home !== undefined ? relayPeerOf(home.home) : undefined
+    if (peer !== undefined) state.homeRelay = peer
+    else delete state.homeRelay
+    state.relayFailovers = home.failovers
+    notify()
+  }
+  home.addEventListener('change', showHome)
+  showHome()
   const reports = await acceptUnreachableReports(node, () => { state.unreachableReports = reports.count(); notify() })
   const directory = new ProviderDirectory(node)
   const relayIds = new Set(config.bootstrap.map(a => a.split('/p2p/').pop() ?? ''))
@@ -199,7 +221,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   }
   const cache = idbBlobStore(settings.cacheMiB * 1024 * 1024)
   const { agent } = await createProvider({
-    bootstrap: config.bootstrap,
+    bootstrap: [], // the home relay is kept by `home`
     node,
     pool,
     store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), cache),
