@@ -48,7 +48,8 @@ const USAGE = `tabmesh — a browser-native compute mesh
   tabmesh relay [--host 127.0.0.1] [--port 9090] [--tls-cert FILE --tls-key FILE [--tls-port 443]] [--announce MULTIADDR]... [--peer MULTIADDR]...
       with a certificate it serves wss:// on --tls-port too (browsers reach a public relay only over wss);
       --announce names it as peers should dial it, e.g. /dns4/relay.example.org/tcp/443/tls/ws;
-      --peer MULTIADDR (repeatable): the deployment's other relays, kept connected so ads cross relays
+      --peer MULTIADDR (repeatable): other relays of the deployment, kept connected so ads cross relays; relays
+      find the rest of them in the DHT (one --peer is enough)
   tabmesh provide [--bootstrap MULTIADDR]... [--workers N] [--price UNITS] [--owner ADDRESS]
                   [--ice-server stun:HOST[:PORT] | turn:USER:PASSWORD@HOST[:PORT]]... [--listen MULTIADDR]...
       reports tasks and earnings; keeps its operator key in .tabmesh/providers/N.key across runs; paid work

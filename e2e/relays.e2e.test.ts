@@ -11,7 +11,8 @@ import { freePort } from '../chain/free-port.ts'
 import { startWebServer } from '../cli/web-server.ts'
 import type { WebServerHandle } from '../cli/web-server.ts'
 import { rankRelays, relayPeerOf } from '../mesh/node/home-relay.ts'
-import { bundledPrimesPath } from '../mesh/provider/node-provider.ts'
+import { bundledPrimesPath, startNodeProvider } from '../mesh/provider/node-provider.ts'
+import { startRelay } from '../relay/start-relay.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TabmeshClient } from '../sdk/index.ts'
 import { launchChromium, openProvidingTab, tempDir, until } from '../testing/browser.ts'
@@ -93,5 +94,35 @@ describe('two relays: a home relay per tab, ads across relays, failover mid-job'
     const state = await tab.page.evaluate(() => window.tabmesh!.state())
     assert.ok(state.relayFailovers >= 1)
     console.log(`relay failover: home relay killed → tab attached to the other relay in ${failoverMs} ms, its reservation there in ${reservedMs} ms (polled every 250 ms); job ${summary.accepted}/${TASKS} accepted`)
+  })
+
+  it('relays find each other in the DHT: two told only of a third link up, and ads cross them once it is gone', async () => {
+    const seed = await startRelay({ port: 0, discoveryIntervalMs: 1_000 })
+    const d = await startRelay({ port: 0, peers: seed.multiaddrs, discoveryIntervalMs: 1_000 })
+    const e = await startRelay({ port: 0, peers: seed.multiaddrs, discoveryIntervalMs: 1_000 })
+    const cacheDir = tempDir('tabmesh-dht-provider-')
+    let provider: Awaited<ReturnType<typeof startNodeProvider>> | undefined
+    let requester: TabmeshClient | undefined
+    try {
+      const t0 = Date.now()
+      await until('relays d and e to find each other in the DHT', async () => d.node.getConnections(e.node.peerId).length > 0 ? true : undefined, 30_000)
+      const linkedMs = Date.now() - t0
+      await seed.stop()
+      provider = await startNodeProvider({ bootstrap: d.multiaddrs, workers: 1, cacheDir })
+      requester = await createClient({ bootstrap: e.multiaddrs })
+      await requester.waitForProviders(1, { signal: AbortSignal.timeout(30_000) })
+      const job = requester.submit({ module: readFileSync(bundledPrimesPath()), inputs: ['0 100', '100 1000', '1000 10000', '0 2'], redundancy: 1 })
+      const results: string[] = []
+      job.addEventListener('result', (ev) => { const r = (ev as CustomEvent<{ index: number, output?: Uint8Array }>).detail; results[r.index] = new TextDecoder().decode(r.output) })
+      const summary = await job.done
+      assert.equal(summary.accepted, 4)
+      assert.deepEqual(results, ['25\n', '143\n', '1061\n', '0\n'])
+      console.log(`dht: relays told only of a third found each other in ${linkedMs} ms; with the third gone, a requester on one ran 4/4 tasks on a provider attached only to the other`)
+    } finally {
+      await requester?.stop()
+      await provider?.stop()
+      await d.stop()
+      await e.stop()
+    }
   })
 })

@@ -5,6 +5,9 @@ import { validateCapacityAds } from '../mesh/ads/validator.ts'
 import { loadOrCreateKey } from '../mesh/node/keys.ts'
 import { BOOTSTRAP_REDIAL_MS, keepBootstrap } from '../mesh/node/keep-bootstrap.ts'
 import { multiaddr } from '@multiformats/multiaddr'
+import { dhtOf, tabmeshDht } from '../mesh/node/dht.ts'
+import { isLocalAddress } from '../mesh/node/address-scope.ts'
+import { discoverRelays } from './relay-discovery.ts'
 
 export interface StartRelayParameters {
   /** Interface to listen on. Default 127.0.0.1 (loopback; use 0.0.0.0 behind wss on a public box). */
@@ -25,6 +28,8 @@ export interface StartRelayParameters {
    * sees providers attached only to another.
    */
   peers?: string[]
+  /** Between rounds of looking for other relays in the DHT, ms (default RELAY_DISCOVERY_INTERVAL_MS). */
+  discoveryIntervalMs?: number
   /** Addresses to announce instead of the listen ones, e.g. `/dns4/relay.example.org/tcp/443/tls/ws` (the name the certificate is for). */
   announce?: string[]
 }
@@ -51,16 +56,20 @@ export async function startRelay (params: StartRelayParameters = {}): Promise<Re
     ...(params.tls !== undefined ? { tls: { cert: params.tls.cert, key: params.tls.key } } : {}),
     ...(params.announce !== undefined ? { announce: params.announce } : {}),
     maxReservations: params.maxReservations ?? DEFAULT_MAX_RESERVATIONS,
-    ...(privateKey !== undefined ? { privateKey } : {})
+    ...(privateKey !== undefined ? { privateKey } : {}),
+    // Local addresses stay in DHT records only on a local mesh: a relay on a loopback or LAN address
+    // (0.0.0.0 is a public relay's wildcard), or one that announces only local addresses.
+    services: { dht: tabmeshDht({ localAddresses: params.announce !== undefined ? params.announce.every(a => isLocalAddress(multiaddr(a))) : host !== '0.0.0.0' && isLocalAddress(multiaddr(`/ip4/${host}`)) }) }
   })
   // Forged and oversized ads stop here: the relay validates before it forwards.
   validateCapacityAds(node)
   node.services.pubsub.subscribe(CAPACITY_TOPIC)
   const stopPeering = keepBootstrap(node, params.peers ?? [])
+  const stopDiscovery = discoverRelays(node, dhtOf(node), params.discoveryIntervalMs !== undefined ? { intervalMs: params.discoveryIntervalMs } : {})
   for (const peer of params.peers ?? []) await node.dial(multiaddr(peer), { signal: AbortSignal.timeout(BOOTSTRAP_REDIAL_MS * 2) }).catch(() => {})
   return {
     node,
     multiaddrs: node.getMultiaddrs().map(a => a.toString()),
-    stop: async () => { stopPeering(); await node.stop() }
+    stop: async () => { stopPeering(); stopDiscovery(); await node.stop() }
   }
 }

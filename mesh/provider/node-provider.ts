@@ -6,7 +6,8 @@ import { WorkerPool } from '../../worker-runtime/pool.ts'
 import { spawnNodeWorker } from '../../worker-runtime/spawn-node.ts'
 import { fsBlobStore } from '../blob/fs-store.ts'
 import { MemoryBlobStore, tieredStore } from '../blob/store.ts'
-import { createMeshNode } from '../node/create-node.ts'
+import { createMeshNode, isLocalMesh } from '../node/create-node.ts'
+import { tabmeshDht } from '../node/dht.ts'
 import { providerServices } from './services.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import type { ProviderAgent } from './agent.ts'
@@ -60,7 +61,7 @@ export interface NodeProviderHandle {
 /** Starts a heavy (Node) provider: libp2p node profile, worker_threads pool, disk blob cache, capacity ads. */
 export async function startNodeProvider (params: StartNodeProviderParameters): Promise<NodeProviderHandle> {
   const pool = new WorkerPool({ size: params.workers ?? availableParallelism(), spawn: spawnNodeWorker })
-  const node = await createMeshNode({ profile: 'node', bootstrap: params.bootstrap, services: providerServices(), ...(params.listen !== undefined ? { listen: params.listen } : {}), ...(params.iceServers !== undefined ? { iceServers: params.iceServers } : {}) })
+  const node = await createMeshNode({ profile: 'node', bootstrap: params.bootstrap, services: { ...providerServices(), dht: tabmeshDht({ localAddresses: isLocalMesh(params.bootstrap) }) }, ...(params.listen !== undefined ? { listen: params.listen } : {}), ...(params.iceServers !== undefined ? { iceServers: params.iceServers } : {}) })
   let payments: ProviderPayments | undefined
   if (params.chain !== undefined && params.account !== undefined) {
     // On the local chain a new provider funds and stakes itself so it can take paid jobs at once.
