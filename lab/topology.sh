@@ -57,6 +57,10 @@ home () {
   ip -n "$host" link set wan up
   ip -n "$host" route add default via "10.$n.0.1"
   ip netns exec "$router" sysctl -qw net.ipv4.ip_forward=1
+  # Other homes' private addresses are silently dropped, as an ISP drops them. Without a route the
+  # router answered "network unreachable" at once, and libjuice failed the whole ICE check list on
+  # that before trickled server-reflexive and relay candidates could be tried.
+  ip -n "$router" route add blackhole 10.0.0.0/8
   if [ "$mode" = symmetric ]; then
     ip netns exec "$router" iptables -t nat -A POSTROUTING -o uplink -j MASQUERADE --random-fully
   else
