@@ -8,10 +8,12 @@
 // before trickled candidates arrived — routers now drop them silently, as an ISP does
 // (lab/topology.sh); (2) coturn refuses permissions for peers in the documentation range unless
 // allowed (`--allowed-peer-ip` below), so no permission for the other side's server-reflexive
-// address was ever made. With both, one job in three lab runs reached the symmetric home through
-// TURN (on the third dial, 16 s after the first; the answerer connected just as libp2p's 6 s
-// per-address dial timeout fired), the others not within 60 s; coturn still answers 400 Bad Request
-// to a dozen requests per allocation (likely the permission for its own relayed address, i.e. the
+// address was ever made. Four lab runs of one task on the symmetric home only: with (1) and libp2p's
+// default timeouts it got through on the third dial, 16 s after the first (the answerer connected
+// just as the 6 s per-address dial timeout fired; the path was not measured in that run); with 15 s
+// and 20 s per-address and upgrade timeouts, and then also with (2), not within 60 s — coturn
+// answered 400 Bad Request to a dozen requests per allocation (likely the permission for its own
+// relayed address, i.e. the
 // relay-to-relay pair). So the job here asks for redundancy 2, which the two cone-NAT homes meet,
 // and the test checks that nothing but failed connectivity checks went to the symmetric home directly.
 import assert from 'node:assert/strict'
