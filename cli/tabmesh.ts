@@ -38,6 +38,7 @@ import { ownerOfOperator } from '../chain/operators.ts'
 import { signTyped } from '../chain/signatures.ts'
 import { publicClientFor } from '../chain/clients.ts'
 import { chainFromEnvironment } from './chain-file.ts'
+import { relayPeerOf } from '../mesh/node/keep-bootstrap.ts'
 import { deployCommand } from './deploy-command.ts'
 
 const USAGE = `tabmesh — a browser-native compute mesh
@@ -170,7 +171,7 @@ async function relay (args: string[]): Promise<number> {
   }
   for (const a of values.peer ?? []) {
     let ok = false
-    try { ok = multiaddr(a).getComponents().some(c => c.name === 'p2p') } catch {}
+    try { ok = relayPeerOf(a) !== undefined } catch {}
     if (!ok) throw new CliError('INVALID_OPTION', `--peer must be another relay's multiaddr with its /p2p/ id, got "${a}"`)
   }
   const handle = await startRelay({ host: values.host, port, keyFile: join(stateDir(), 'relay.key'), ...(tls !== undefined ? { tls } : {}), ...(values.announce !== undefined ? { announce: values.announce } : {}), ...(values.peer !== undefined ? { peers: values.peer } : {}) })

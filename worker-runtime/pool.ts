@@ -5,18 +5,19 @@ import { taskErrorFromData } from './errors.ts'
 import type { PrepareModuleParameters } from './prepare.ts'
 import type { RunTaskParameters, RunTaskReturnType } from './run-task.ts'
 import { useModuleKey } from './runtime-api.ts'
-import type { RuntimeApi, TaskLogMessage, WorkerModuleRef } from './runtime-api.ts'
+import type { RuntimeApi, TaskLogMessage, WorkerModuleRef, WorkerRunParameters } from './runtime-api.ts'
 import type { TaskLogChunk } from './task-log.ts'
 
 /** After a task's answer, wait at most this long for the rest of its live log (ms); it is normally already there. */
 const LOG_END_WAIT_MS = 250
 /**
- * 2 ms: a module whose recent runs took less than this (mean inside the worker) has its queued tasks
- * sent to a worker several in one message. Below it the two messages and thread wake-ups per task
- * (0.2 ms on these machines, bench/suites/throughput.ts) are a tenth of the task or more.
+ * 5 ms: a module whose recent runs took less than this (median inside the worker) has its queued
+ * tasks sent to a worker several in one message. Below it the two messages and thread wake-ups per
+ * task (0.2 ms on these machines, bench/suites/throughput.ts) are 4% of the task or more; at 2 ms the
+ * throughput bench's "1 ms" tasks (2–3 ms with their fixed sieve set-up) were not batched at all.
  */
 export const BATCH_TASK_MS = 5
-/** 8 ms: most expected work in one batch, so the first task of a batch is answered at most this much later. */
+/** 10 ms: most expected work in one batch, so the first task of a batch is answered at most this much later. */
 export const BATCH_WORK_MS = 10
 /** 16: most tasks in one batch. */
 export const MAX_BATCH_TASKS = 16
@@ -182,7 +183,7 @@ export class WorkerPool extends EventTarget {
    */
   async run (params: Omit<RunTaskParameters, 'onStderr'>, options: PoolRunOptions = {}): Promise<RunTaskReturnType> {
     // A short task that would wait for a worker waits in a batch: it travels with the others queued.
-    if (options.onLog === undefined && this.isShort(params.module) && !this.slots.some(s => !s.busy && !s.retired)) return await this.runBatched(params, options.signal)
+    if (options.onLog === undefined && this.isShort(params.module) && this.idleSlot() < 0) return await this.runBatched(params, options.signal)
     return await this.runAlone(params, options)
   }
 
@@ -209,15 +210,9 @@ export class WorkerPool extends EventTarget {
         const oom = /OUT_OF_MEMORY|heap/i.test(`${(err as { code?: string }).code ?? ''} ${err.message}`)
         return { ok: false, error: { code: oom ? 'MEMORY_LIMIT' : 'TRAP', message: oom ? 'the task took more than the worker\'s JS heap (256 MiB)' : `the worker died: ${err.message}` }, durationMs: performance.now() - started }
       })
-      // Input and seed travel in buffers of their own, the input transferred: a structured clone of a
-      // view copies its whole ArrayBuffer, and a decoded request's fields are views into the frame
-      // they came in (up to 256 KiB of batched tasks; 140 µs a task, bench/suites/throughput.ts).
-      // `new Uint8Array(view)` copies; `slice` would not on a Node Buffer.
-      const input = new Uint8Array(params.input)
-      const seed = new Uint8Array(params.seed)
       const log = options.onLog !== undefined ? openLog(options.onLog) : undefined
-      const module = this.moduleRef(slot, params.module)
-      const run = handle.api.run(transfer({ ...params, module, input, seed, ...(log !== undefined ? { logPort: log.port } : {}) }, [input.buffer, ...(log !== undefined ? [log.port] : [])]))
+      const message = this.message(slot, params)
+      const run = handle.api.run(transfer({ ...message, ...(log !== undefined ? { logPort: log.port } : {}) }, [message.input.buffer, ...(log !== undefined ? [log.port] : [])]))
       try {
         const result = await Promise.race([run, interrupted, ...(died !== undefined ? [died] : [])])
         this.measured(params.module, result)
@@ -230,9 +225,7 @@ export class WorkerPool extends EventTarget {
       settled = true
       clearTimeout(timer)
       if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort)
-      const rest = this.dutyCycle < 1 ? (performance.now() - started) * (1 / Math.max(this.dutyCycle, 0.05) - 1) : 0
-      if (rest > 0) setTimeout(() => { this.release(slot) }, rest)
-      else this.release(slot)
+      this.releaseAfterRest(slot, started)
     }
   }
 
@@ -247,7 +240,7 @@ export class WorkerPool extends EventTarget {
   private async acquire (signal: AbortSignal | undefined, front = false): Promise<number> {
     if (this.stopped) throw new PoolStoppedError()
     throwIfAborted(signal)
-    const idle = this.slots.findIndex(s => !s.busy && !s.retired)
+    const idle = this.idleSlot()
     if (idle >= 0) {
       this.slots[idle]!.busy = true
       this.changed()
@@ -315,7 +308,7 @@ export class WorkerPool extends EventTarget {
     this.runTimes.set(module, times)
   }
 
-  /** Queues a short task to go to the next free worker with the others of its module queued then. */
+  /** Queues a short task (called only while every worker is busy) to go to the next free worker with the others of its module queued then. */
   private async runBatched (params: Omit<RunTaskParameters, 'onStderr'>, signal: AbortSignal | undefined): Promise<RunTaskReturnType> {
     if (this.stopped) throw new PoolStoppedError()
     throwIfAborted(signal)
@@ -331,12 +324,6 @@ export class WorkerPool extends EventTarget {
         if (i >= 0) { this.waiting.splice(i, 1); this.changed() }
         if (!run.settled) { run.settled = true; reject(new AbortedError()) }
       }, { once: true })
-      const idle = this.slots.findIndex(s => !s.busy && !s.retired)
-      if (idle >= 0) {
-        this.slots[idle]!.busy = true
-        this.waiting.splice(this.waiting.indexOf(waiter), 1)
-        this.hand(idle, waiter)
-      }
     })
   }
 
@@ -354,19 +341,13 @@ export class WorkerPool extends EventTarget {
     try {
       const interrupted = new Promise<undefined>(resolve => { timer = setTimeout(() => { this.replace(slot); resolve(undefined) }, timeoutMs) })
       const died = handle.exited?.then(() => { if (this.slots[slot]!.handle === handle) this.replace(slot); return undefined })
-      const items = batch.map(r => {
-        // Buffers of their own, as in runAlone; the inputs transferred.
-        const input = new Uint8Array(r.params.input)
-        return { ...r.params, module: this.moduleRef(slot, r.params.module), input, seed: new Uint8Array(r.params.seed) }
-      })
-      results = await Promise.race([handle.api.runBatch(transfer(items, items.map(i => i.input.buffer as ArrayBuffer))), interrupted, ...(died !== undefined ? [died] : [])])
+      const items = batch.map(r => this.message(slot, r.params))
+      results = await Promise.race([handle.api.runBatch(transfer(items, items.map(i => i.input.buffer))), interrupted, ...(died !== undefined ? [died] : [])])
     } catch {
       results = undefined
     } finally {
       clearTimeout(timer)
-      const rest = this.dutyCycle < 1 ? (performance.now() - started) * (1 / Math.max(this.dutyCycle, 0.05) - 1) : 0
-      if (rest > 0) setTimeout(() => { this.release(slot) }, rest)
-      else this.release(slot)
+      this.releaseAfterRest(slot, started)
     }
     for (const [i, run] of batch.entries()) {
       if (run.settled) continue
@@ -380,6 +361,29 @@ export class WorkerPool extends EventTarget {
         this.runAlone(run.params, run.signal !== undefined ? { signal: run.signal } : {}, true).then(r => { if (!run.settled) { run.settled = true; run.resolve(r) } }, (err: Error) => { if (!run.settled) { run.settled = true; run.reject(err) } })
       }
     }
+  }
+
+  /**
+   * What a run sends its worker: the module by reference, input and seed in buffers of their own (the
+   * input to be transferred) — a structured clone of a view copies its whole ArrayBuffer, and a
+   * decoded request's fields are views into the frame they came in (up to 256 KiB of batched tasks;
+   * 140 µs a task, bench/suites/throughput.ts). `new Uint8Array(view)` copies; `slice` would not on a
+   * Node Buffer.
+   */
+  private message (slot: number, params: Omit<RunTaskParameters, 'onStderr'>): WorkerRunParameters & { input: Uint8Array<ArrayBuffer> } {
+    return { ...params, module: this.moduleRef(slot, params.module), input: new Uint8Array(params.input), seed: new Uint8Array(params.seed) }
+  }
+
+  /** Frees `slot` now, or after its rest when the duty cycle is below 1 (a run of d ms rests d·(1/duty − 1) ms). */
+  private releaseAfterRest (slot: number, started: number): void {
+    const rest = this.dutyCycle < 1 ? (performance.now() - started) * (1 / Math.max(this.dutyCycle, 0.05) - 1) : 0
+    if (rest > 0) setTimeout(() => { this.release(slot) }, rest)
+    else this.release(slot)
+  }
+
+  /** The first idle worker's slot, or −1. */
+  private idleSlot (): number {
+    return this.slots.findIndex(s => !s.busy && !s.retired)
   }
 
   private replace (slot: number): void {

@@ -12,9 +12,10 @@ export type PrepareResult = { ok: true, bytes: Uint8Array } | { ok: false, error
 
 /**
  * Compiled modules a runtime worker keeps between tasks, most recently used first. The pool keeps the
- * same list per worker (worker-runtime/pool.ts) and sends a module only when its worker lacks it:
- * posting a WebAssembly.Module costs 0.15–0.4 ms of the sender's thread per task on these machines,
- * as much as a 1 ms task's own overhead (bench/suites/throughput.ts).
+ * same list per worker (worker-runtime/pool.ts) and sends a module only when its worker lacks it, so
+ * a run's message carries its input, not its module. (Measured: posting a WebAssembly.Module adds
+ * ~0.005 ms per message — the compiled code is shared, not copied — so this saves little time; the
+ * 0.15–0.4 ms a run's postMessage took in the mesh was the thread wake-up, which batching reduces.)
  */
 export const WORKER_MODULE_CACHE = 8
 

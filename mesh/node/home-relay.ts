@@ -2,16 +2,11 @@ import type { Connection } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { TypedEventEmitter } from 'main-event'
-import { BOOTSTRAP_REDIAL_MS } from './keep-bootstrap.ts'
+import { BOOTSTRAP_REDIAL_MS, relayPeerOf } from './keep-bootstrap.ts'
 import type { MeshNode } from './create-node.ts'
 
 /** How long one dial of a relay may take before the next relay in the order is tried, ms. */
 export const HOME_RELAY_DIAL_TIMEOUT_MS = 5_000
-
-/** The peer id a relay multiaddr ends with (`/p2p/…`), or undefined. */
-export function relayPeerOf (address: string): string | undefined {
-  return multiaddr(address).getComponents().findLast(c => c.name === 'p2p')?.value
-}
 
 /**
  * Rendezvous (highest-random-weight) hashing, Thaler & Ravishankar 1998: each relay's weight for

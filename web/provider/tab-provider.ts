@@ -4,7 +4,8 @@ import { MemoryBlobStore, tieredStore } from '../../mesh/blob/store.ts'
 import { connectionKind } from '../../mesh/node/connections.ts'
 import type { ConnectionKind } from '../../mesh/node/connections.ts'
 import { createMeshNode } from '../../mesh/node/create-node.ts'
-import { HomeRelay, relayPeerOf } from '../../mesh/node/home-relay.ts'
+import { HomeRelay } from '../../mesh/node/home-relay.ts'
+import { relayPeerOf } from '../../mesh/node/keep-bootstrap.ts'
 import { providerServices } from '../../mesh/provider/services.ts'
 import type { MeshNode } from '../../mesh/node/create-node.ts'
 import { maintainOverlay } from '../../mesh/node/overlay.ts'
@@ -160,7 +161,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   showHome()
   const reports = await acceptUnreachableReports(node, () => { state.unreachableReports = reports.count(); notify() })
   const directory = new ProviderDirectory(node)
-  const relayIds = new Set(config.bootstrap.map(a => a.split('/p2p/').pop() ?? ''))
+  const relayIds = new Set(config.bootstrap.map(a => relayPeerOf(a) ?? ''))
 
   const refreshPeers = (): void => {
     const byPeer = new Map<string, PeerView>()
