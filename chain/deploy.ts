@@ -1,8 +1,9 @@
-import { erc20Abi, getAddress, parseUnits } from 'viem'
+import { getAddress, parseUnits } from 'viem'
 import type { Address, Hex } from 'viem'
 import type { TabmeshPublicClient, TabmeshWalletClient } from './clients.ts'
 import type { ChainConfig } from './config.ts'
-import { sendContractTx } from './send-tx.ts'
+import { readTokenDecimals } from './actions/read-token-decimals.ts'
+import { setSlasher } from './actions/set-slasher.ts'
 import { PAYMENT_TOKEN, STAKING_TOKEN } from './tokens.ts'
 import { TabmeshError } from '../errors/base.ts'
 import {
@@ -109,7 +110,7 @@ export async function deployContracts (params: DeployContractsParameters): Promi
   }
   for (const [address, token] of [[params.paymentToken, PAYMENT_TOKEN], [params.stakingToken, STAKING_TOKEN]] as const) {
     if (address === undefined) continue
-    const decimals = await publicClient.readContract({ address, abi: erc20Abi, functionName: 'decimals' }).catch(() => undefined)
+    const decimals = await readTokenDecimals({ publicClient, token: address }).catch(() => undefined)
     if (decimals !== token.decimals) throw new TabmeshError('TOKEN_DECIMALS', `${address} has ${decimals ?? 'no'} decimals; the ${token === PAYMENT_TOKEN ? 'payment' : 'staking'} token needs ${token.decimals}`)
   }
   const account = walletClient.account
@@ -126,7 +127,7 @@ export async function deployContracts (params: DeployContractsParameters): Promi
     bytecode: arbitrationBytecode,
     args: [staking, params.treasury, { ...p, commitWindow: p.commitWindow, revealWindow: p.revealWindow }]
   }))
-  await sendContractTx(publicClient, walletClient, { address: staking, abi: stakingAbi, functionName: 'setSlasher', args: [arbitration] })
+  await setSlasher({ chain: { staking }, publicClient, walletClient, slasher: arbitration })
   return {
     rpcUrl: params.rpcUrl ?? publicClient.transport.url as string,
     chainId: publicClient.chain.id,

@@ -2,11 +2,14 @@ import { createTestClient, http, parseEther, parseUnits } from 'viem'
 import type { LocalAccount } from 'viem'
 import { chainOf, publicClientFor, walletClientFor } from './clients.ts'
 import type { ChainConfig } from './config.ts'
-import { stakingAbi, testTokenAbi } from './generated/contracts.ts'
 import { TabmeshError } from '../errors/base.ts'
-import { sendContractTx } from './send-tx.ts'
-import { ownerOfOperator, registerOperator } from './operators.ts'
-import type { ContractTxRequest } from './send-tx.ts'
+import { approve } from './actions/approve.ts'
+import { faucet } from './actions/faucet.ts'
+import { readBalance } from './actions/read-balance.ts'
+import { readOwnerOf } from './actions/read-owner-of.ts'
+import { readStake } from './actions/read-stake.ts'
+import { registerOperator } from './actions/register-operator.ts'
+import { stake as stakeTokens } from './actions/stake.ts'
 
 /** What a generated local key gets: gas, test tokens, and a stake so it can take paid jobs at once. */
 export const LOCAL_GAS = parseEther('10')
@@ -28,23 +31,22 @@ export async function fundLocalAccount (chain: ChainConfig, account: LocalAccoun
   const wallet = walletClientFor(chain, account)
   const eth = await publicClient.getBalance({ address: account.address })
   if (eth < LOCAL_GAS / 2n) await test.setBalance({ address: account.address, value: LOCAL_GAS })
-  const send = async (request: ContractTxRequest): Promise<void> => { await sendContractTx(publicClient, wallet, request) }
-  const balanceOf = async (token: `0x${string}`): Promise<bigint> =>
-    await publicClient.readContract({ address: token, abi: testTokenAbi, functionName: 'balanceOf', args: [account.address] })
+  const clients = { chain, publicClient, walletClient: wallet }
+  const balanceOf = async (token: `0x${string}`): Promise<bigint> => await readBalance({ publicClient, token, owner: account.address })
   if (options.paymentTokens === true && await balanceOf(chain.paymentToken) < LOCAL_PAYMENT_TOKENS / 2n) {
-    await send({ address: chain.paymentToken, abi: testTokenAbi, functionName: 'faucet', args: [account.address, LOCAL_PAYMENT_TOKENS] })
+    await faucet({ ...clients, token: chain.paymentToken, to: account.address, amount: LOCAL_PAYMENT_TOKENS })
   }
   const stake = options.stake ?? 0n
   if (stake === 0n) return
-  const owner = await ownerOfOperator(publicClient, chain, account.address)
+  const owner = await readOwnerOf({ chain, publicClient, operator: account.address })
   // An operator a wallet registered (Wallet page, `provide --owner`): the wallet owns the stake, not this key.
   if (owner !== undefined && owner.toLowerCase() !== account.address.toLowerCase()) return
   if (owner === undefined) await registerOperator({ chain, publicClient, owner: wallet, operator: account })
-  const current = await publicClient.readContract({ address: chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [account.address] })
+  const current = await readStake({ chain, publicClient, owner: account.address })
   if (current >= stake) return
   if (await balanceOf(chain.stakingToken) < stake - current) {
-    await send({ address: chain.stakingToken, abi: testTokenAbi, functionName: 'faucet', args: [account.address, LOCAL_STAKING_TOKENS] })
+    await faucet({ ...clients, token: chain.stakingToken, to: account.address, amount: LOCAL_STAKING_TOKENS })
   }
-  await send({ address: chain.stakingToken, abi: testTokenAbi, functionName: 'approve', args: [chain.staking, stake - current] })
-  await send({ address: chain.staking, abi: stakingAbi, functionName: 'stake', args: [stake - current] })
+  await approve({ ...clients, token: chain.stakingToken, spender: chain.staking, amount: stake - current })
+  await stakeTokens({ ...clients, amount: stake - current })
 }

@@ -6,8 +6,7 @@ import type { AnvilHandle } from './anvil.ts'
 import { publicClientFor, walletClientFor } from './clients.ts'
 import type { ChainConfig } from './config.ts'
 import { deployLocalStack, isDeployed } from './deploy.ts'
-import { testTokenAbi } from './generated/contracts.ts'
-import { sendContractTx } from './send-tx.ts'
+import { faucet } from './actions/faucet.ts'
 
 /** anvil's JSON-RPC port for the local mesh. */
 export const DEFAULT_ANVIL_PORT = 8545
@@ -43,7 +42,7 @@ export async function startLocalChain (params: { dir: string, port?: number }): 
     for (let i = 0; i < TEST_ACCOUNTS; i++) {
       const to = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i }).address
       for (const [token, amount] of [[chain.paymentToken, 100_000n * 10n ** 6n], [chain.stakingToken, 10_000n * 10n ** 18n]] as const) {
-        await sendContractTx(publicClient, walletClient, { address: token, abi: testTokenAbi, functionName: 'faucet', args: [to, amount] })
+        await faucet({ publicClient, walletClient, token, to, amount })
       }
     }
     await writeFile(file, JSON.stringify(chain, null, 2) + '\n')

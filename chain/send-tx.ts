@@ -1,4 +1,4 @@
-import { encodeFunctionData } from 'viem'
+import { BaseError, decodeErrorResult, encodeFunctionData } from 'viem'
 import type { Abi, Account, Address, Chain, ContractFunctionArgs, ContractFunctionName, EncodeFunctionDataParameters, Hex, SimulateContractParameters } from 'viem'
 import { TabmeshError } from '../errors/base.ts'
 import { serialized } from './serialize.ts'
@@ -23,7 +23,9 @@ export interface ContractTxRequest<abi extends Abi = Abi, name extends WriteFunc
  * @param options.signal stops waiting: before sending nothing is sent; after, the transaction may
  *   still land but the caller stops waiting for it
  * @returns the transaction hash
- * @throws TabmeshError `errorCode` when the transaction is mined but reverted; the signal's reason when aborted
+ * @throws TabmeshError `errorCode` when the transaction reverts — before sending (the node's gas
+ *   estimate reverted: nothing was sent; `details` names the contract's custom error, e.g.
+ *   `CloseNotDue(…)`) or once mined; the signal's reason when aborted; viem's errors otherwise
  */
 export async function sendContractTx<const abi extends Abi, name extends WriteFunctionName<abi>> (publicClient: TabmeshPublicClient, walletClient: TabmeshWalletClient, request: ContractTxRequest<abi, name>, errorCode = 'TX_REVERTED', options: { signal?: AbortSignal } = {}): Promise<Hex> {
   options.signal?.throwIfAborted()
@@ -35,7 +37,15 @@ export async function sendContractTx<const abi extends Abi, name extends WriteFu
     // Each call site is checked against its ABI by ContractTxRequest (abitype); inside this generic wrapper
     // TypeScript cannot relate viem's conditional parameter type to `abi`, hence the one assertion.
     const data = encodeFunctionData<abi, name>({ abi: request.abi, functionName: request.functionName, args: request.args } as EncodeFunctionDataParameters<abi, name>)
-    const hash = await walletClient.sendTransaction({ to: request.address, data, ...(request.gas !== undefined ? { gas: request.gas } : {}) })
+    let hash: Hex
+    try {
+      hash = await walletClient.sendTransaction({ to: request.address, data, ...(request.gas !== undefined ? { gas: request.gas } : {}) })
+    } catch (err) {
+      // Reverted while estimating gas: nothing was sent. Name the contract's custom error.
+      const reason = revertReason(err, request.abi)
+      if (reason !== undefined) throw new TabmeshError(errorCode, `${request.functionName} would revert: ${reason}`, { cause: err, details: reason })
+      throw err
+    }
     const receipt = await abortable(publicClient.waitForTransactionReceipt({ hash }), options.signal)
     if (receipt.status !== 'success') throw new TabmeshError(errorCode, `${request.functionName} reverted (${hash})`)
     return hash
@@ -68,5 +78,22 @@ async function abortable<T> (promise: Promise<T>, signal: AbortSignal | undefine
     })])
   } finally {
     if (onAbort !== undefined) signal.removeEventListener('abort', onAbort)
+  }
+}
+
+/**
+ * The custom error (`Name(arg, …)`) or revert string a viem error carries as revert data, decoded
+ * with `abi`; undefined when `err` holds no revert data.
+ */
+export function revertReason (err: unknown, abi: Abi): string | undefined {
+  if (!(err instanceof BaseError)) return undefined
+  const withData = err.walk(e => typeof (e as { data?: unknown }).data === 'string' && /^0x[0-9a-fA-F]{8}/.test((e as { data: string }).data))
+  const data = (withData as { data?: Hex } | null)?.data
+  if (data === undefined) return /revert/i.test(err.shortMessage) ? err.shortMessage : undefined
+  try {
+    const decoded = decodeErrorResult({ abi, data })
+    return `${decoded.errorName}(${(decoded.args ?? []).map(a => String(a)).join(', ')})`
+  } catch {
+    return `unknown error ${data.slice(0, 10)}`
   }
 }

@@ -2,11 +2,14 @@ import type { Address, LocalAccount } from 'viem'
 import { isAddress } from 'viem'
 import { publicClientFor, walletClientFor } from '../chain/clients.ts'
 import type { ChainConfig } from '../chain/config.ts'
-import { arbitrationAbi, paymentLanesAbi } from '../chain/generated/contracts.ts'
-import { sendContractTx } from '../chain/send-tx.ts'
+import { arbitrationAbi } from '../chain/generated/contracts.ts'
+import { finishClose } from '../chain/actions/finish-close.ts'
+import { readDisputeCount } from '../chain/actions/read-dispute-count.ts'
+import { readLane } from '../chain/actions/read-lane.ts'
+import { startClose } from '../chain/actions/start-close.ts'
 import { nextBlockTime } from '../chain/clock.ts'
 import { PAYMENT_TOKEN, STAKING_TOKEN, formatTokenAmount, parseTokenAmount } from '../chain/tokens.ts'
-import { readDispute } from '../mesh/payment/disputes.ts'
+import { readDispute } from '../chain/actions/read-dispute.ts'
 import { listLanes } from '../mesh/payment/list-lanes.ts'
 import { CliError } from './cli-error.ts'
 
@@ -51,12 +54,12 @@ export async function lanesCommand (args: string[], chain: ChainConfig, account:
   const usage = LANES_USAGE
   const send = async (functionName: 'startClose' | 'finishClose', who: Address): Promise<void> => {
     // Say why before spending gas: PaymentLanes would only revert.
-    const [funded, claimed, closesAt] = await publicClient.readContract({ address: chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [account.address, who] })
+    const { funded, claimed, closesAt } = await readLane({ chain, publicClient, requester: account.address, owner: who })
     const now = await nextBlockTime(publicClient)
     if (funded === claimed && funded === 0n) throw new CliError('NO_LANE', `there is no lane from ${account.address} to ${who} (tabmesh lanes lists them)`, 1)
     if (functionName === 'finishClose' && closesAt === 0n) throw new CliError('LANE_NOT_CLOSING', `the lane to ${who} is not closing: run \`tabmesh lanes close ${who}\` first`, 1)
-    if (functionName === 'finishClose' && BigInt(closesAt) > now) throw new CliError('CLOSE_NOT_DUE', `the close of the lane to ${who} is due in ${BigInt(closesAt) - now} s: the owner may still claim until then`, 1)
-    const hash = await sendContractTx(publicClient, wallet, { address: chain.lanes, abi: paymentLanesAbi, functionName, args: [who] }, 'LANE_FAILED')
+    if (functionName === 'finishClose' && closesAt > now) throw new CliError('CLOSE_NOT_DUE', `the close of the lane to ${who} is due in ${closesAt - now} s: the owner may still claim until then`, 1)
+    const hash = await (functionName === 'startClose' ? startClose : finishClose)({ chain, publicClient, walletClient: wallet, owner: who, errorCode: 'LANE_FAILED' })
     console.log(`${functionName === 'startClose' ? 'closing' : 'closed'} the lane to ${who} in ${hash}`)
   }
   switch (action) {
@@ -100,7 +103,7 @@ export async function lanesCommand (args: string[], chain: ChainConfig, account:
 export async function disputeCommand (args: string[], chain: ChainConfig): Promise<number> {
   checkDisputeArgs(args)
   const publicClient = publicClientFor(chain)
-  const count = await publicClient.readContract({ address: chain.arbitration, abi: arbitrationAbi, functionName: 'disputeCount' })
+  const count = await readDisputeCount({ chain, publicClient })
   const ids = args[0] !== undefined ? [BigInt(args[0])] : Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1))
   if (ids.length === 0) console.log('no disputes')
   for (const id of ids) {

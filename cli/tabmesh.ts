@@ -34,7 +34,7 @@ import { loadOrCreateEvmAccount } from '../mesh/node/keys.ts'
 import { fsChequeStore } from '../mesh/payment/fs-cheque-store.ts'
 import { ProviderPayments } from '../mesh/payment/provider-payments.ts'
 import { checkDisputeArgs, checkLanesArgs, disputeCommand, lanesCommand } from './money-commands.ts'
-import { ownerOfOperator } from '../chain/operators.ts'
+import { readOwnerOf } from '../chain/actions/read-owner-of.ts'
 import { signTyped } from '../chain/signatures.ts'
 import { publicClientFor } from '../chain/clients.ts'
 import { chainFromEnvironment } from './chain-file.ts'
@@ -216,7 +216,7 @@ async function provide (args: string[]): Promise<number> {
   }
   console.log(`providing as ${handle.node.peerId.toString()} with ${plural(handle.pool.size, 'worker')} (score ${(handle.agent.scoreMilli / 1000).toFixed(1)} tasks/s)${handle.payments !== undefined ? `, operator ${handle.payments.address} (key ${slot!.keyFile}) for owner ${handle.payments.owner}` : ''}`)
   if (handle.payments !== undefined && handle.payments.owner.toLowerCase() !== handle.payments.address.toLowerCase()) {
-    const registered = await ownerOfOperator(publicClientFor(chain!), chain!, handle.payments.address)
+    const registered = await readOwnerOf({ chain: chain!, publicClient: publicClientFor(chain!), operator: handle.payments.address })
     if (registered?.toLowerCase() !== handle.payments.owner.toLowerCase()) {
       const consent = await signTyped(await loadOrCreateEvmAccount(slot!.keyFile), chain!, 'OperatorConsent', { owner: handle.payments.owner, operator: handle.payments.address })
       console.log(`not yet an operator of ${handle.payments.owner}: paid jobs skip this provider until the owner registers it
@@ -521,7 +521,7 @@ async function claim (args: string[]): Promise<number> {
   for (const { keyFile, chequeFile } of await providerKeys(stateDir())) {
     const account = await loadOrCreateEvmAccount(keyFile)
     // Cheques pay the owner the operator acts for on chain (itself when it registered itself).
-    const owner = await ownerOfOperator(publicClientFor(chain), chain, account.address) ?? account.address
+    const owner = await readOwnerOf({ chain, publicClient: publicClientFor(chain), operator: account.address }) ?? account.address
     const payments = new ProviderPayments({ chain, account, owner, store: fsChequeStore(chequeFile) })
     payments.autoClaim = false
     const hash = await payments.claimAll()

@@ -1,8 +1,11 @@
 /** Protocol ids (libp2p multistream-select names). 2.0.0: one long-lived task session per connection (mesh/protocol/task.ts). */
 export const TASK_PROTOCOL = '/tabmesh/task/2.0.0'
 export const BLOB_PROTOCOL = '/tabmesh/blob/1.0.0'
-/** 2.0.0: cheques are per payment lane (requester × owner), cumulative across jobs. */
-export const CHEQUE_PROTOCOL = '/tabmesh/cheque/2.0.0'
+/**
+ * 2.0.0: cheques are per payment lane (requester × owner), cumulative across jobs. 3.0.0: one
+ * long-lived cheque session per connection, beside the task session (mesh/protocol/cheque.ts).
+ */
+export const CHEQUE_PROTOCOL = '/tabmesh/cheque/3.0.0'
 /** Gossipsub topic for capacity ads. */
 export const CAPACITY_TOPIC = 'tabmesh/capacity/1'
 
@@ -84,7 +87,7 @@ export const TASK_SESSIONS_PER_PEER_PER_SECOND = 10
 /** Blob requests one peer may send per second (a provider fetches one module and at most one input per task). */
 export const BLOB_REQUESTS_PER_PEER_PER_SECOND = 2_000
 /**
- * Data from any peer (mesh/blob/protocol.ts). A node uploads one blob to at most
+ * Data from any peer (mesh/protocol/blob.ts). A node uploads one blob to at most
  * BLOB_UPLOADS_PER_BLOB peers at a time; once it has uploaded a blob to someone, it sends further
  * askers to those holders instead (a "busy" answer with up to BLOB_HOLDERS_SENT of them), so a
  * requester whose 30 MB module is wanted by 20 providers at once uploads it about twice and the
@@ -107,6 +110,10 @@ export const BLOB_FETCH_TIMEOUT_MS = 60_000
 export const BLOB_FETCH_ASKS = 256
 /** Cheques one requester may send a provider per second (one per accepted result). */
 export const CHEQUES_PER_PEER_PER_SECOND = 1_000
+/** Cheque sessions one connection may have open: 2 (one, and a spare while a replaced one closes). */
+export const CHEQUE_SESSIONS_PER_CONNECTION = 2
+/** 10 s: a requester waits this long for a cheque's acknowledgement (the provider checks one signature). */
+export const CHEQUE_ACK_TIMEOUT_MS = 10_000
 
 /** A result may wait this long for its cheque (the other replicas must finish first), ms. */
 export const CHEQUE_GRACE_MS = 15_000

@@ -1,7 +1,7 @@
 import { AbortedError, TabmeshError } from '../errors/base.ts'
 import { ProviderDirectory } from '../mesh/ads/directory.ts'
 import type { ProviderEntry } from '../mesh/ads/directory.ts'
-import { serveBlobs } from '../mesh/blob/protocol.ts'
+import { serveBlobs } from '../mesh/protocol/blob.ts'
 import { MemoryBlobStore } from '../mesh/blob/store.ts'
 import { cidOf } from '../mesh/cid.ts'
 import type { CID } from 'multiformats/cid'

@@ -26,7 +26,7 @@ export interface CapacityAd extends CapacityAdMessage {}
 export type { ChainConfig } from '../chain/config.ts'
 export type { ProviderEntry } from '../mesh/ads/directory.ts'
 export type { Settlement } from '../mesh/payment/paid-job.ts'
-export type { DisputeStatus } from '../mesh/payment/disputes.ts'
+export type { DisputeStatus } from '../chain/actions/read-dispute.ts'
 export type { ReputationPolicy, ProviderReputation } from '../mesh/requester/reputation.ts'
 export type { JobProgress, JobSummary, TaskOutcome, TaskStatus, TaskState, TaskLogEvent, TaskFailureData, FaultEvidence, SignedReceipt, AcceptedReceipts } from '../mesh/requester/types.ts'
 export type { TaskLimits } from '../worker-runtime/limits.ts'

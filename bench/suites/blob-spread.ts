@@ -1,10 +1,10 @@
-// Data from any peer (mesh/blob/protocol.ts): 20 Node providers that all need a 30 MB module at once.
+// Data from any peer (mesh/protocol/blob.ts): 20 Node providers that all need a 30 MB module at once.
 // Measured: the bytes the requester uploads ÷ the module's size (goal ≤ 3), against the baseline of
 // every provider fetching it from the requester (which uploads it once per provider that runs a task).
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { blobServiceStats } from '../../mesh/blob/protocol.ts'
+import { blobServiceStats } from '../../mesh/protocol/blob.ts'
 import { startNodeProvider } from '../../mesh/provider/node-provider.ts'
 import type { NodeProviderHandle } from '../../mesh/provider/node-provider.ts'
 import { startRelay } from '../../relay/start-relay.ts'

@@ -1,10 +1,11 @@
-import type { Address, Hex, LocalAccount } from 'viem'
-import { TabmeshError } from '../errors/base.ts'
-import type { TabmeshPublicClient, TabmeshWalletClient } from './clients.ts'
-import type { ChainConfig } from './config.ts'
-import { stakingAbi } from './generated/contracts.ts'
-import { sendContractTx } from './send-tx.ts'
-import { signTyped } from './signatures.ts'
+import type { Hex, LocalAccount } from 'viem'
+import { TabmeshError } from '../../errors/base.ts'
+import type { TabmeshPublicClient, TabmeshWalletClient } from '../clients.ts'
+import type { ChainConfig } from '../config.ts'
+import { signTyped } from '../signatures.ts'
+import { addOperator } from './add-operator.ts'
+import { readOwnerOf } from './read-owner-of.ts'
+import type { WriteErrorType } from './types.ts'
 
 export interface RegisterOperatorParameters {
   chain: ChainConfig
@@ -17,6 +18,9 @@ export interface RegisterOperatorParameters {
 
 export type RegisterOperatorReturnType = Hex | undefined
 
+/** TabmeshError OPERATOR_TAKEN, or REGISTER_OPERATOR_FAILED when addOperator reverts; see WriteErrorType. */
+export type RegisterOperatorErrorType = WriteErrorType
+
 /**
  * Makes `operator` act for the owner on chain (Staking.addOperator with the operator's EIP-712
  * OperatorConsent). Does nothing when it already does.
@@ -27,15 +31,9 @@ export type RegisterOperatorReturnType = Hex | undefined
  */
 export async function registerOperator (p: RegisterOperatorParameters): Promise<RegisterOperatorReturnType> {
   const owner = p.owner.account.address
-  const current = await ownerOfOperator(p.publicClient, p.chain, p.operator.address)
+  const current = await readOwnerOf({ chain: p.chain, publicClient: p.publicClient, operator: p.operator.address })
   if (current?.toLowerCase() === owner.toLowerCase()) return undefined
   if (current !== undefined) throw new TabmeshError('OPERATOR_TAKEN', `operator ${p.operator.address} already acts for ${current}: remove it there first`)
   const consent = await signTyped(p.operator, p.chain, 'OperatorConsent', { owner, operator: p.operator.address })
-  return await sendContractTx(p.publicClient, p.owner, { address: p.chain.staking, abi: stakingAbi, functionName: 'addOperator', args: [p.operator.address, consent] }, 'REGISTER_OPERATOR_FAILED')
-}
-
-/** The owner `operator` acts for, or undefined when it is not registered. */
-export async function ownerOfOperator (publicClient: TabmeshPublicClient, chain: Pick<ChainConfig, 'staking'>, operator: Address): Promise<Address | undefined> {
-  const owner = await publicClient.readContract({ address: chain.staking, abi: stakingAbi, functionName: 'ownerOf', args: [operator] })
-  return /^0x0{40}$/.test(owner) ? undefined : owner
+  return await addOperator({ chain: p.chain, publicClient: p.publicClient, walletClient: p.owner, operator: p.operator.address, consent })
 }

@@ -13,11 +13,11 @@ import { startNodeProvider } from '../provider/node-provider.ts'
 import type { NodeProviderHandle } from '../provider/node-provider.ts'
 import { cidOf } from '../cid.ts'
 import { createMeshNode } from '../node/create-node.ts'
-import { blobServiceStats, fetchBlob, serveBlobs } from './protocol.ts'
+import { blobServiceStats, fetchBlob, serveBlobs } from '../protocol/blob.ts'
 
 const PROVIDERS = 6
 
-describe('data from any peer (mesh/blob/protocol.ts): providers pass a big module on', () => {
+describe('data from any peer (mesh/protocol/blob.ts): providers pass a big module on', () => {
   let relay: RelayHandle
   const providers: NodeProviderHandle[] = []
   let client: TabmeshClient

@@ -5,12 +5,14 @@ import type { Connection } from '@libp2p/interface'
 import { arbitrationAbi } from '../../chain/generated/contracts.ts'
 import { decodeTaskSpec } from '../../chain/task-hash.ts'
 import type { TaskSpec } from '../../chain/task-hash.ts'
-import { sendContractTx } from '../../chain/send-tx.ts'
 import { nextBlockTime } from '../../chain/clock.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { DIAL_TIMEOUT_MS } from '../constants.ts'
 import type { ProviderPayments } from './provider-payments.ts'
-import { readDispute, settleDispute } from './disputes.ts'
+import { commitVote } from '../../chain/actions/commit-vote.ts'
+import { readDispute } from '../../chain/actions/read-dispute.ts'
+import { revealVote } from '../../chain/actions/reveal-vote.ts'
+import { settleDispute } from './disputes.ts'
 
 /** The vote of an arbiter that could not get the task's data (Arbitration: "could not fetch"). */
 const UNAVAILABLE: Hex = `0x${'0'.repeat(64)}`
@@ -88,7 +90,7 @@ export class ArbiterRole extends EventTarget {
     }
     const salt = keccak256(crypto.getRandomValues(new Uint8Array(32)))
     const commitment = keccak256(encodeAbiParameters([{ type: 'uint256' }, { type: 'address' }, { type: 'bytes32' }, { type: 'bytes32' }], [id, payments.owner, outputHash, salt]))
-    await sendContractTx(payments.publicClient, payments.walletClient, { address: chain.arbitration, abi: arbitrationAbi, functionName: 'commit', args: [id, commitment] }, 'ARBITRATION_FAILED')
+    await commitVote({ chain, publicClient: payments.publicClient, walletClient: payments.walletClient, id, commitment })
     while (true) {
       signal.throwIfAborted()
       const state = await readDispute({ chain, publicClient: payments.publicClient, id })
@@ -96,7 +98,7 @@ export class ArbiterRole extends EventTarget {
       if (state.commitments.every(c => c !== UNAVAILABLE) || await nextBlockTime(payments.publicClient) > state.commitDeadline) break
       await new Promise(resolve => setTimeout(resolve, REVEAL_POLL_MS))
     }
-    await sendContractTx(payments.publicClient, payments.walletClient, { address: chain.arbitration, abi: arbitrationAbi, functionName: 'reveal', args: [id, outputHash, salt] }, 'ARBITRATION_FAILED')
+    await revealVote({ chain, publicClient: payments.publicClient, walletClient: payments.walletClient, id, outputHash, salt })
     this.dispatchEvent(new CustomEvent('vote', { detail: { id, outputHash } }))
     await settleDispute({ chain, publicClient: payments.publicClient, wallet: payments.walletClient, id, signal })
   }

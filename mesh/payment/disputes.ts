@@ -4,38 +4,21 @@ import { TabmeshError } from '../../errors/base.ts'
 import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clients.ts'
 import type { ChainConfig } from '../../chain/config.ts'
 import type { Receipt } from '../../chain/eip712.ts'
-import { arbitrationAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
-import { sendContractTx } from '../../chain/send-tx.ts'
+import { arbitrationAbi } from '../../chain/generated/contracts.ts'
+import { approve } from '../../chain/actions/approve.ts'
+import { draw, drawRequest } from '../../chain/actions/draw.ts'
+import { openDisputeTx } from '../../chain/actions/open-dispute-tx.ts'
+import { readDispute } from '../../chain/actions/read-dispute.ts'
+import type { DisputeState } from '../../chain/actions/read-dispute.ts'
+import { readDisputeBond } from '../../chain/actions/read-dispute-bond.ts'
+import { resolveDispute } from '../../chain/actions/resolve-dispute.ts'
 import { serialized } from '../../chain/serialize.ts'
 import { nextBlockTime } from '../../chain/clock.ts'
-
-/** Arbitration.Status, by name. */
-export const DISPUTE_STATUS = ['none', 'open', 'drawn', 'resolved', 'expired'] as const
-export type DisputeStatus = typeof DISPUTE_STATUS[number]
 
 /** A signed receipt as the scheduler keeps it. */
 export interface SignedReceipt {
   receipt: Receipt
   signature: Hex
-}
-
-/** A dispute as Arbitration holds it. Amounts in staking-token base units. */
-export interface DisputeState {
-  id: bigint
-  opener: Address
-  status: DisputeStatus
-  drawBlock: bigint
-  /** Unix seconds. */
-  commitDeadline: bigint
-  revealDeadline: bigint
-  taskHash: Hex
-  parties: readonly Address[]
-  outputs: readonly Hex[]
-  arbiters: readonly Address[]
-  /** Per arbiter: its commitment (zero until it commits). */
-  commitments: readonly Hex[]
-  /** Per arbiter: its revealed output hash (zero until it reveals, or "could not fetch"). */
-  reveals: readonly Hex[]
 }
 
 interface Clients {
@@ -74,17 +57,11 @@ export async function openDispute (p: OpenDisputeParameters): Promise<OpenDisput
 const opening = new Map<string, Promise<unknown>>()
 
 async function openNow (p: OpenDisputeParameters): Promise<OpenDisputeReturnType> {
-  const bond = await p.publicClient.readContract({ address: p.chain.arbitration, abi: arbitrationAbi, functionName: 'disputeBond' })
+  const clients = { chain: p.chain, publicClient: p.publicClient, walletClient: p.wallet, errorCode: 'DISPUTE_FAILED' }
+  const bond = await readDisputeBond(p)
   const transactions: Hex[] = []
-  if (bond > 0n) {
-    transactions.push(await sendContractTx(p.publicClient, p.wallet, { address: p.chain.stakingToken, abi: testTokenAbi, functionName: 'approve', args: [p.chain.arbitration, bond] }, 'DISPUTE_FAILED'))
-  }
-  const open = await sendContractTx(p.publicClient, p.wallet, {
-    address: p.chain.arbitration,
-    abi: arbitrationAbi,
-    functionName: 'openDispute',
-    args: [p.taskSpec, stringToHex(p.locator), p.receipts.map(r => r.receipt), p.receipts.map(r => r.signature)]
-  }, 'DISPUTE_FAILED')
+  if (bond > 0n) transactions.push(await approve({ ...clients, token: p.chain.stakingToken, spender: p.chain.arbitration, amount: bond }))
+  const open = await openDisputeTx({ ...clients, taskSpec: p.taskSpec, locator: stringToHex(p.locator), receipts: p.receipts.map(r => r.receipt), signatures: p.receipts.map(r => r.signature) })
   transactions.push(open)
   const receipt = await p.publicClient.getTransactionReceipt({ hash: open })
   const opened = parseEventLogs({ abi: arbitrationAbi, logs: receipt.logs, eventName: 'DisputeOpened' })[0]
@@ -103,15 +80,8 @@ export async function drawArbiters (p: Clients & { wallet: TabmeshWalletClient, 
   }
   // The draw's gas depends on the block's randomness (how far the scan runs), so an estimate made
   // against one block can fall short in the next: send twice the estimate (unused gas is refunded).
-  const estimate = await p.publicClient.estimateContractGas({ address: p.chain.arbitration, abi: arbitrationAbi, functionName: 'draw', args: [p.id], account: p.wallet.account })
-  return await sendContractTx(p.publicClient, p.wallet, { address: p.chain.arbitration, abi: arbitrationAbi, functionName: 'draw', args: [p.id], gas: estimate * 2n + 100_000n }, 'DISPUTE_FAILED')
-}
-
-/** Reads dispute `id`. */
-export async function readDispute (p: Clients & { id: bigint }): Promise<DisputeState> {
-  const [opener, status, drawBlock, commitDeadline, revealDeadline, taskHash, parties, outputs, arbiters, commitments, reveals] =
-    await p.publicClient.readContract({ address: p.chain.arbitration, abi: arbitrationAbi, functionName: 'dispute', args: [p.id] })
-  return { id: p.id, opener, status: DISPUTE_STATUS[status] ?? 'none', drawBlock: BigInt(drawBlock), commitDeadline: BigInt(commitDeadline), revealDeadline: BigInt(revealDeadline), taskHash, parties, outputs, arbiters, commitments, reveals }
+  const estimate = await p.publicClient.estimateContractGas({ ...drawRequest({ chain: p.chain, id: p.id }), account: p.wallet.account })
+  return await draw({ chain: p.chain, publicClient: p.publicClient, walletClient: p.wallet, id: p.id, gas: estimate * 2n + 100_000n })
 }
 
 /**
@@ -128,7 +98,7 @@ export async function settleDispute (p: Clients & { wallet: TabmeshWalletClient,
     if (state.status === 'drawn') {
       const allRevealed = await everyoneRevealed(p, p.id, state.arbiters.length, state.drawBlock)
       if (allRevealed || await nextBlockTime(p.publicClient) > state.revealDeadline) {
-        await sendContractTx(p.publicClient, p.wallet, { address: p.chain.arbitration, abi: arbitrationAbi, functionName: 'resolve', args: [p.id] }, 'DISPUTE_FAILED').catch(() => {})
+        await resolveDispute({ chain: p.chain, publicClient: p.publicClient, walletClient: p.wallet, id: p.id }).catch(() => {})
         continue
       }
     }

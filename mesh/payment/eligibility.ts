@@ -1,7 +1,8 @@
 import type { Address, Hex } from 'viem'
 import type { ChainConfig } from '../../chain/config.ts'
 import type { TabmeshPublicClient } from '../../chain/clients.ts'
-import { stakingAbi } from '../../chain/generated/contracts.ts'
+import { readOwnerOf } from '../../chain/actions/read-owner-of.ts'
+import { readStake } from '../../chain/actions/read-stake.ts'
 import type { ProviderEntry } from '../ads/directory.ts'
 import { signedBy, toHex } from '../../chain/signatures.ts'
 
@@ -74,9 +75,9 @@ export class ProviderEligibility {
     if (!await signedBy(this.chain, 'PeerBinding', { peerId, owner: owner as Address }, toHex(binding) as Hex, operator as Address)) {
       return { eligible: false, at, reason: 'the operator did not sign this peer id\'s binding to the owner' }
     }
-    const registered = await this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'ownerOf', args: [operator as Address] })
-    if (registered.toLowerCase() !== owner.toLowerCase()) return { eligible: false, at, reason: `operator ${operator} does not act for ${owner} on chain` }
-    const stake = await this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [owner as Address] })
+    const registered = await readOwnerOf({ chain: this.chain, publicClient: this.publicClient, operator: operator as Address })
+    if (registered?.toLowerCase() !== owner.toLowerCase()) return { eligible: false, at, reason: `operator ${operator} does not act for ${owner} on chain` }
+    const stake = await readStake({ chain: this.chain, publicClient: this.publicClient, owner: owner as Address })
     if (stake < this.minStake || stake === 0n) return { eligible: false, at, reason: `owner ${owner} stakes ${stake}, below ${this.minStake > 0n ? this.minStake : 1n}` }
     return { eligible: true, at }
   }

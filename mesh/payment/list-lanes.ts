@@ -2,7 +2,9 @@ import type { Address } from 'viem'
 import type { TabmeshPublicClient } from '../../chain/clients.ts'
 import type { ChainConfig } from '../../chain/config.ts'
 import { paymentLanesAbi } from '../../chain/generated/contracts.ts'
-import type { LaneState } from './provider-payments.ts'
+import { readDeposit } from '../../chain/actions/read-deposit.ts'
+import { readLane } from '../../chain/actions/read-lane.ts'
+import type { LaneState } from '../../chain/actions/read-lane.ts'
 
 export interface ListLanesParameters {
   publicClient: TabmeshPublicClient
@@ -27,11 +29,8 @@ export async function listLanes (p: ListLanesParameters): Promise<ListLanesRetur
   const funded = await publicClient.getContractEvents({ address: chain.lanes, abi: paymentLanesAbi, eventName: 'LaneFunded', args: { requester }, fromBlock: 'earliest' })
   const owners = [...new Set(funded.map(l => l.args.owner).filter((o): o is Address => o !== undefined))]
   const [deposit, lanes] = await Promise.all([
-    publicClient.readContract({ address: chain.lanes, abi: paymentLanesAbi, functionName: 'deposits', args: [requester] }),
-    Promise.all(owners.map(async owner => {
-      const [funded, claimed, closesAt] = await publicClient.readContract({ address: chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [requester, owner] })
-      return { owner, funded, claimed, closesAt: BigInt(closesAt) }
-    }))
+    readDeposit({ chain, publicClient, requester }),
+    Promise.all(owners.map(async owner => ({ owner, ...await readLane({ chain, publicClient, requester, owner }) })))
   ])
   return { deposit, lanes }
 }

@@ -3,7 +3,8 @@ import type { Address, Hex } from 'viem'
 import { failureHashOf, fromHex, outputHashOf, signedBy, toHex } from '../../chain/signatures.ts'
 import { encodeTaskSpec } from '../../chain/task-hash.ts'
 import { TabmeshError } from '../../errors/base.ts'
-import { paymentLanesAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
+import { readBalance } from '../../chain/actions/read-balance.ts'
+import { readDeposit } from '../../chain/actions/read-deposit.ts'
 import { PAYMENT_TOKEN, formatTokenAmount } from '../../chain/tokens.ts'
 import type { ProviderEntry } from '../ads/directory.ts'
 import { LANE_PREFUND_TASKS } from '../constants.ts'
@@ -11,7 +12,7 @@ import type { MeshNode } from '../node/create-node.ts'
 import type { JobScheduler } from '../requester/scheduler.ts'
 import type { AcceptedReceipts, FaultEvidence, PaidJobPolicy } from '../requester/types.ts'
 import { openDispute, settleDispute } from './disputes.ts'
-import type { DisputeStatus } from './disputes.ts'
+import type { DisputeStatus } from '../../chain/actions/read-dispute.ts'
 import { ProviderEligibility } from './eligibility.ts'
 import { howToGetTokens } from './requester-payments.ts'
 import type { RequesterPayments } from './requester-payments.ts'
@@ -72,8 +73,8 @@ export async function preparePaidJob (p: PaidJobParameters): Promise<PaidJob> {
   const { payments } = p
   const budget = BigInt(p.taskCount) * BigInt(p.redundancy) * p.price
   const [balance, deposited] = await Promise.all([
-    payments.publicClient.readContract({ address: payments.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [payments.address] }),
-    payments.publicClient.readContract({ address: payments.chain.lanes, abi: paymentLanesAbi, functionName: 'deposits', args: [payments.address] })
+    readBalance({ publicClient: payments.publicClient, token: payments.chain.paymentToken, owner: payments.address }),
+    readDeposit({ chain: payments.chain, publicClient: payments.publicClient, requester: payments.address })
   ])
   if (balance + deposited < budget) {
     throw new TabmeshError('INSUFFICIENT_BALANCE', `this job costs up to ${formatTokenAmount(budget, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)} (${p.taskCount} tasks × redundancy ${p.redundancy} × ${formatTokenAmount(p.price, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)}) but ${payments.address} holds ${formatTokenAmount(balance + deposited, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)}: ${howToGetTokens(payments.chain, payments.address)}, or lower the price`)

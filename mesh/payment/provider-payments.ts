@@ -3,8 +3,12 @@ import { TabmeshError } from '../../errors/base.ts'
 import { publicClientFor, walletClientFor } from '../../chain/clients.ts'
 import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clients.ts'
 import type { ChainConfig } from '../../chain/config.ts'
-import { paymentLanesAbi, stakingAbi } from '../../chain/generated/contracts.ts'
-import { sendContractTx } from '../../chain/send-tx.ts'
+import { paymentLanesAbi } from '../../chain/generated/contracts.ts'
+import { claim } from '../../chain/actions/claim.ts'
+import { claimMany } from '../../chain/actions/claim-many.ts'
+import { readLane } from '../../chain/actions/read-lane.ts'
+import type { LaneState } from '../../chain/actions/read-lane.ts'
+import { readStake } from '../../chain/actions/read-stake.ts'
 import { CHEQUE_GRACE_MS, CLAIM_THRESHOLD_TASKS, LANE_CLOSE_MARGIN_MS, MAX_UNPAID_TASKS } from '../constants.ts'
 import { isLaneRecord, laneKey } from './cheque-store.ts'
 import type { ChequeRecord, ChequeStore } from './cheque-store.ts'
@@ -28,13 +32,6 @@ export interface ProviderEarnings {
   received: bigint
   claimed: bigint
   claimable: bigint
-}
-
-/** A lane as PaymentLanes holds it (payment-token base units; closesAt unix seconds, 0 = open). */
-export interface LaneState {
-  funded: bigint
-  claimed: bigint
-  closesAt: bigint
 }
 
 /** Why a paid task is refused: `UNPAID` (the lane cannot cover it, or its cheques lag) or `BAD_REQUEST`. */
@@ -188,7 +185,7 @@ export class ProviderPayments extends EventTarget {
   /** The owner's active stake, read from chain at most every STAKE_CACHE_MS. */
   async stake (): Promise<bigint> {
     if (this.stakeCache !== undefined && Date.now() - this.stakeCache.at < STAKE_CACHE_MS) return this.stakeCache.value
-    const value = await this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [this.owner] })
+    const value = await readStake({ chain: this.chain, publicClient: this.publicClient, owner: this.owner })
     this.stakeCache = { value, at: Date.now() }
     return value
   }
@@ -341,12 +338,14 @@ export class ProviderPayments extends EventTarget {
       if (await this.syncClaimed(r, lane)) open.push(r)
     }
     if (open.length === 0) return undefined
-    const hash = await sendContractTx(this.publicClient, this.walletClient, {
-      address: this.chain.lanes,
-      abi: paymentLanesAbi,
-      functionName: 'claimMany',
-      args: [open.map(r => ({ requester: r.requester, owner: r.owner, cumulativeAmount: BigInt(r.cumulativeAmount) })), open.map(r => r.signature)]
-    }, 'CLAIM_FAILED', options)
+    const hash = await claimMany({
+      chain: this.chain,
+      publicClient: this.publicClient,
+      walletClient: this.walletClient,
+      cheques: open.map(r => ({ requester: r.requester, owner: r.owner, cumulativeAmount: BigInt(r.cumulativeAmount) })),
+      signatures: open.map(r => r.signature),
+      ...options
+    })
     let amount = 0n
     for (const r of open) {
       const lane = await this.readLane(r.requester)
@@ -388,12 +387,11 @@ export class ProviderPayments extends EventTarget {
 
   private async readLane (requester: Address): Promise<LaneState> {
     const seq = ++this.laneReads
-    const [[funded, claimed, closesAt], block] = await Promise.all([
-      this.publicClient.readContract({ address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [requester, this.owner] }),
+    const [state, block] = await Promise.all([
+      readLane({ chain: this.chain, publicClient: this.publicClient, requester, owner: this.owner }),
       this.publicClient.getBlock()
     ])
     this.chainOffsetMs = Math.max(0, Number(block.timestamp) * 1000 - Date.now())
-    const state = { funded, claimed, closesAt: BigInt(closesAt) }
     const previous = this.laneStates.get(requester.toLowerCase())
     if (previous === undefined || previous.seq < seq) this.laneStates.set(requester.toLowerCase(), { state, at: Date.now(), seq })
     return state
@@ -426,12 +424,14 @@ export class ProviderPayments extends EventTarget {
     if (record === undefined) return undefined
     const lane = await this.readLane(record.requester)
     if (!await this.syncClaimed(record, lane)) return undefined
-    const hash = await sendContractTx(this.publicClient, this.walletClient, {
-      address: this.chain.lanes,
-      abi: paymentLanesAbi,
-      functionName: 'claim',
-      args: [{ requester: record.requester, owner: record.owner, cumulativeAmount: BigInt(record.cumulativeAmount) }, record.signature]
-    }, 'CLAIM_FAILED', signal !== undefined ? { signal } : {})
+    const hash = await claim({
+      chain: this.chain,
+      publicClient: this.publicClient,
+      walletClient: this.walletClient,
+      cheque: { requester: record.requester, owner: record.owner, cumulativeAmount: BigInt(record.cumulativeAmount) },
+      signature: record.signature,
+      ...(signal !== undefined ? { signal } : {})
+    })
     const after = await this.readLane(record.requester)
     const amount = after.claimed - BigInt(record.claimed)
     record.claimed = after.claimed.toString()

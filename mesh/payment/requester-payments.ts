@@ -6,15 +6,21 @@ import { TabmeshError } from '../../errors/base.ts'
 import { publicClientFor, walletClientFor } from '../../chain/clients.ts'
 import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clients.ts'
 import type { ChainConfig } from '../../chain/config.ts'
-import { paymentLanesAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
-import { sendContractTx } from '../../chain/send-tx.ts'
+import { approve } from '../../chain/actions/approve.ts'
+import { deposit } from '../../chain/actions/deposit.ts'
+import { finishClose } from '../../chain/actions/finish-close.ts'
+import { fundLanes } from '../../chain/actions/fund-lanes.ts'
+import { readBalance } from '../../chain/actions/read-balance.ts'
+import { readDeposit } from '../../chain/actions/read-deposit.ts'
+import { readFeeBps } from '../../chain/actions/read-fee-bps.ts'
+import { readLane } from '../../chain/actions/read-lane.ts'
+import { startClose } from '../../chain/actions/start-close.ts'
 import { serialized } from '../../chain/serialize.ts'
 import type { ProviderEntry } from '../ads/directory.ts'
-import { CHEQUE_PROTOCOL, DIAL_TIMEOUT_MS, MAX_CHEQUE_MESSAGE_BYTES } from '../constants.ts'
-import { messageStream } from '../node/message-stream.ts'
+import { CHEQUE_ACK_TIMEOUT_MS, DIAL_TIMEOUT_MS } from '../constants.ts'
 import { connectDirect, toMultiaddrs, unlimitedConnection } from '../node/connections.ts'
 import type { MeshNode } from '../node/create-node.ts'
-import { ChequeAck, ChequeMessage } from '../protocol/messages.js'
+import { ChequeSessions } from '../protocol/cheque.ts'
 import { laneKey } from './cheque-store.ts'
 import { fromHex, signTyped } from '../../chain/signatures.ts'
 
@@ -48,7 +54,7 @@ export type RequesterPaymentsOptions = {
 /**
  * The requester's money side over payment lanes (contracts/src/PaymentLanes.sol): deposits and funds
  * one lane per provider owner (`fundLanes`, batched), and after each accepted task signs that lane's
- * new cumulative EIP-712 cheque and sends it over `/tabmesh/cheque/2.0.0`. Lanes live across jobs:
+ * new cumulative EIP-712 cheque and sends it on the connection's cheque session (mesh/protocol/cheque.ts). Lanes live across jobs:
  * what is left stays for the next job until `startClose`/`finishClose`.
  */
 export class RequesterPayments {
@@ -62,6 +68,8 @@ export class RequesterPayments {
   /** Funding, and each lane's cheques, one at a time (chain/serialize.ts). */
   private readonly queues = new Map<string, Promise<unknown>>()
   private readonly bindings = new Map<string, Promise<Hex>>()
+  /** One cheque session per provider connection (mesh/protocol/cheque.ts). */
+  private readonly sessions = new ChequeSessions()
 
   /**
    * @param options.account a local key (`privateKeyToAccount`), or
@@ -88,9 +96,14 @@ export class RequesterPayments {
     return await b
   }
 
+  /** This requester's clients for chain/actions/, with `signal`. */
+  private clients (signal: AbortSignal | undefined): { chain: ChainConfig, publicClient: TabmeshPublicClient, walletClient: TabmeshWalletClient, signal?: AbortSignal } {
+    return { chain: this.chain, publicClient: this.publicClient, walletClient: this.walletClient, ...(signal !== undefined ? { signal } : {}) }
+  }
+
   /** Protocol fee in basis points, read from PaymentLanes. */
   async feeBps (): Promise<number> {
-    return await this.publicClient.readContract({ address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'feeBps' })
+    return await readFeeBps({ chain: this.chain, publicClient: this.publicClient })
   }
 
   /**
@@ -143,12 +156,12 @@ export class RequesterPayments {
 
   /** Starts closing the lane to `owner` (its unspent funds come back after the challenge window). @returns the transaction hash */
   async startClose (owner: Address, options: { signal?: AbortSignal } = {}): Promise<Hex> {
-    return await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'startClose', args: [owner] }, 'LANE_CLOSE_FAILED', options)
+    return await startClose({ ...this.clients(options.signal), owner })
   }
 
   /** Finishes a due close: the lane's unspent funds return to this requester's deposit. @returns the transaction hash */
   async finishClose (owner: Address, options: { signal?: AbortSignal } = {}): Promise<Hex> {
-    return await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'finishClose', args: [owner] }, 'LANE_CLOSE_FAILED', options)
+    return await finishClose({ ...this.clients(options.signal), owner })
   }
 
   private async book (owner: Address, peer: string): Promise<LaneBook> {
@@ -161,7 +174,7 @@ export class RequesterPayments {
     if (book.baseline === undefined) {
       // Cheques are cumulative over the lane's life: continue from what the lane already paid out
       // (a provider that holds a newer cheque says so in its ack, and we continue from there).
-      const [, claimed] = await this.publicClient.readContract({ address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [this.address, owner] })
+      const { claimed } = await readLane({ chain: this.chain, publicClient: this.publicClient, requester: this.address, owner })
       book.baseline ??= claimed
     }
     return book
@@ -173,31 +186,26 @@ export class RequesterPayments {
     for (const owner of unique) {
       signal?.throwIfAborted()
       const book = await this.book(owner, '')
-      const [funded] = await this.publicClient.readContract({ address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'lanes', args: [this.address, owner] })
+      const { funded } = await readLane({ chain: this.chain, publicClient: this.publicClient, requester: this.address, owner })
       const want = book.baseline! + book.owed + perLane
       if (funded < want) topUps.push({ owner, amount: want - funded })
     }
     if (topUps.length === 0) return []
     const total = topUps.reduce((sum, t) => sum + t.amount, 0n)
     const hashes: Hex[] = []
-    const deposited = await this.publicClient.readContract({ address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'deposits', args: [this.address] })
+    const deposited = await readDeposit({ chain: this.chain, publicClient: this.publicClient, requester: this.address })
     if (deposited < total) {
       const need = total - deposited
-      const balance = await this.publicClient.readContract({ address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'balanceOf', args: [this.address] })
+      const balance = await readBalance({ publicClient: this.publicClient, token: this.chain.paymentToken, owner: this.address })
       if (balance < need) {
         throw new TabmeshError('INSUFFICIENT_BALANCE', `funding ${topUps.length} payment lane${topUps.length === 1 ? '' : 's'} needs ${formatTokenAmount(need, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)} more but ${this.address} holds ${formatTokenAmount(balance, PAYMENT_TOKEN, PAYMENT_TOKEN.decimals)}: ${howToGetTokens(this.chain, this.address)}, or lower the price`)
       }
       signal?.throwIfAborted()
-      hashes.push(await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'approve', args: [this.chain.lanes, need] }, 'FUND_LANES_FAILED', signal !== undefined ? { signal } : {}))
-      hashes.push(await sendContractTx(this.publicClient, this.walletClient, { address: this.chain.lanes, abi: paymentLanesAbi, functionName: 'deposit', args: [need] }, 'FUND_LANES_FAILED', signal !== undefined ? { signal } : {}))
+      hashes.push(await approve({ ...this.clients(signal), errorCode: 'FUND_LANES_FAILED', token: this.chain.paymentToken, spender: this.chain.lanes, amount: need }))
+      hashes.push(await deposit({ ...this.clients(signal), amount: need }))
     }
     signal?.throwIfAborted()
-    hashes.push(await sendContractTx(this.publicClient, this.walletClient, {
-      address: this.chain.lanes,
-      abi: paymentLanesAbi,
-      functionName: 'fundLanes',
-      args: [topUps.map(t => t.owner), topUps.map(t => t.amount)]
-    }, 'FUND_LANES_FAILED', signal !== undefined ? { signal } : {}))
+    hashes.push(await fundLanes({ ...this.clients(signal), owners: topUps.map(t => t.owner), amounts: topUps.map(t => t.amount) }))
     return hashes
   }
 
@@ -230,19 +238,15 @@ export class RequesterPayments {
         const signature = await signTyped(this.walletClient, this.chain, 'Cheque', { requester: this.address, owner: book.owner, cumulativeAmount })
         const connection = await this.connectionTo(book)
         if (connection === undefined) return // the provider left; `redeliver` retries
-        const timeout = AbortSignal.timeout(10_000)
-        const stream = await connection.newStream(CHEQUE_PROTOCOL, { signal: signal !== undefined ? AbortSignal.any([signal, timeout]) : timeout })
-        const pb = messageStream(stream, MAX_CHEQUE_MESSAGE_BYTES)
-        await pb.write({
+        const timeout = AbortSignal.timeout(CHEQUE_ACK_TIMEOUT_MS)
+        const ack = await this.sessions.send(connection, {
           jobId: /^0x[0-9a-fA-F]{64}$/.test(jobId) ? fromHex(jobId) : new Uint8Array(0),
           cumulativeAmount: cumulativeAmount.toString(),
           signature: fromHex(signature),
           final,
           requester: this.address,
           owner: book.owner
-        }, ChequeMessage)
-        const ack = await pb.read(ChequeAck, { signal: AbortSignal.timeout(10_000) })
-        await stream.close().catch(() => {})
+        }, { signal: signal !== undefined ? AbortSignal.any([signal, timeout]) : timeout })
         const held = /^\d{1,78}$/.test(ack.held) ? BigInt(ack.held) : 0n
         if (ack.ok) {
           if (cumulativeAmount > book.delivered) book.delivered = cumulativeAmount

@@ -10,8 +10,8 @@ import {
 import { connectDirect, toMultiaddrs } from '../node/connections.ts'
 import { messageStream } from '../node/message-stream.ts'
 import { peerRateLimit } from '../node/peer-rate-limit.ts'
-import { BlobRequest, BlobResponse } from '../protocol/messages.js'
-import type { BlobHolder } from '../protocol/messages.js'
+import { BlobRequest, BlobResponse } from './messages.js'
+import type { BlobHolder } from './messages.js'
 import type { MeshNode } from '../node/create-node.ts'
 
 /**

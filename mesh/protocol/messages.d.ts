@@ -497,6 +497,7 @@ export interface ChequeMessage {
     final: boolean;
     requester: string;
     owner: string;
+    id: number;
 }
 export declare namespace ChequeMessage {
     const codec: () => Codec<ChequeMessage>;
@@ -524,14 +525,19 @@ export declare namespace ChequeMessage {
         field: '$.owner';
         value: string;
     }
+    interface ChequeMessageIdFieldEvent {
+        field: '$.id';
+        value: number;
+    }
     function encode(obj: Partial<ChequeMessage>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChequeMessage>): ChequeMessage;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChequeMessage>): Generator<ChequeMessageJobIdFieldEvent | ChequeMessageCumulativeAmountFieldEvent | ChequeMessageSignatureFieldEvent | ChequeMessageFinalFieldEvent | ChequeMessageRequesterFieldEvent | ChequeMessageOwnerFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChequeMessage>): Generator<ChequeMessageJobIdFieldEvent | ChequeMessageCumulativeAmountFieldEvent | ChequeMessageSignatureFieldEvent | ChequeMessageFinalFieldEvent | ChequeMessageRequesterFieldEvent | ChequeMessageOwnerFieldEvent | ChequeMessageIdFieldEvent>;
 }
 export interface ChequeAck {
     ok: boolean;
     error: string;
     held: string;
+    id: number;
 }
 export declare namespace ChequeAck {
     const codec: () => Codec<ChequeAck>;
@@ -547,9 +553,13 @@ export declare namespace ChequeAck {
         field: '$.held';
         value: string;
     }
+    interface ChequeAckIdFieldEvent {
+        field: '$.id';
+        value: number;
+    }
     function encode(obj: Partial<ChequeAck>): Uint8Array;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChequeAck>): ChequeAck;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChequeAck>): Generator<ChequeAckOkFieldEvent | ChequeAckErrorFieldEvent | ChequeAckHeldFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ChequeAck>): Generator<ChequeAckOkFieldEvent | ChequeAckErrorFieldEvent | ChequeAckHeldFieldEvent | ChequeAckIdFieldEvent>;
 }
 export interface BlobRequest {
     cid: Uint8Array;

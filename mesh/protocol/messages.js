@@ -1303,6 +1303,10 @@ export var ChequeMessage;
                     w.uint32(50);
                     w.string(obj.owner);
                 }
+                if ((obj.id != null && obj.id !== 0)) {
+                    w.uint32(56);
+                    w.uint32(obj.id);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -1313,7 +1317,8 @@ export var ChequeMessage;
                     signature: uint8ArrayAlloc(0),
                     final: false,
                     requester: '',
-                    owner: ''
+                    owner: '',
+                    id: 0
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -1341,6 +1346,10 @@ export var ChequeMessage;
                         }
                         case 6: {
                             obj.owner = reader.string();
+                            break;
+                        }
+                        case 7: {
+                            obj.id = reader.uint32();
                             break;
                         }
                         default: {
@@ -1397,6 +1406,13 @@ export var ChequeMessage;
                             };
                             break;
                         }
+                        case 7: {
+                            yield {
+                                field: `${prefix}.id`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
                         default: {
                             reader.skipType(tag & 7);
                             break;
@@ -1441,6 +1457,10 @@ export var ChequeAck;
                     w.uint32(26);
                     w.string(obj.held);
                 }
+                if ((obj.id != null && obj.id !== 0)) {
+                    w.uint32(32);
+                    w.uint32(obj.id);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -1448,7 +1468,8 @@ export var ChequeAck;
                 const obj = {
                     ok: false,
                     error: '',
-                    held: ''
+                    held: '',
+                    id: 0
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -1464,6 +1485,10 @@ export var ChequeAck;
                         }
                         case 3: {
                             obj.held = reader.string();
+                            break;
+                        }
+                        case 4: {
+                            obj.id = reader.uint32();
                             break;
                         }
                         default: {
@@ -1496,6 +1521,13 @@ export var ChequeAck;
                             yield {
                                 field: `${prefix}.held`,
                                 value: reader.string()
+                            };
+                            break;
+                        }
+                        case 4: {
+                            yield {
+                                field: `${prefix}.id`,
+                                value: reader.uint32()
                             };
                             break;
                         }

@@ -16,7 +16,7 @@ import { bundledPrimesPath, startNodeProvider } from '../provider/node-provider.
 import type { NodeProviderHandle } from '../provider/node-provider.ts'
 import { openTaskSession } from './task.ts'
 import { cidOf } from '../cid.ts'
-import { serveBlobs } from '../blob/protocol.ts'
+import { serveBlobs } from './blob.ts'
 import { createMeshNode } from '../node/create-node.ts'
 import type { TaskSession } from './task.ts'
 

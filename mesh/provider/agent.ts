@@ -10,12 +10,11 @@ import type { WorkerPool } from '../../worker-runtime/pool.ts'
 import type { TaskLogChunk } from '../../worker-runtime/task-log.ts'
 import { publishCapacityAds } from '../ads/publisher.ts'
 import type { ProviderTier } from '../ads/capacity-ad.ts'
-import { fetchBlobFromMesh, serveBlobs } from '../blob/protocol.ts'
+import { fetchBlobFromMesh, serveBlobs } from '../protocol/blob.ts'
 import type { BlobStore } from '../blob/store.ts'
 import { cidFromBytes, cidOf, verifyCid } from '../cid.ts'
-import { BLOB_FETCH_TIMEOUT_MS, BLOB_SPREAD_MIN_BYTES, CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND, MAX_CHEQUE_MESSAGE_BYTES, MAX_QUEUED_PER_WORKER, QUEUED_WORK_PER_WORKER_MS, TASK_PROTOCOL, TASK_SESSIONS_PER_PEER_PER_SECOND, TASK_SESSIONS_PER_CONNECTION } from '../constants.ts'
+import { BLOB_FETCH_TIMEOUT_MS, BLOB_SPREAD_MIN_BYTES, CHEQUE_PROTOCOL, CHEQUE_SESSIONS_PER_CONNECTION, CHEQUES_PER_PEER_PER_SECOND, MAX_QUEUED_PER_WORKER, QUEUED_WORK_PER_WORKER_MS, TASK_PROTOCOL, TASK_SESSIONS_PER_PEER_PER_SECOND, TASK_SESSIONS_PER_CONNECTION } from '../constants.ts'
 import { peerRateLimit } from '../node/peer-rate-limit.ts'
-import { messageStream } from '../node/message-stream.ts'
 import type { PeerRateLimit } from '../node/peer-rate-limit.ts'
 import type { ProviderPayments } from '../payment/provider-payments.ts'
 import { failureHashOf, outputHashOf, fromHex, toHex } from '../../chain/signatures.ts'
@@ -23,11 +22,11 @@ import { taskHashOf } from '../../chain/task-hash.ts'
 import type { TaskSpec } from '../../chain/task-hash.ts'
 import { ArbiterRole } from '../payment/arbiter.ts'
 import type { MeshNode } from '../node/create-node.ts'
-import { ChequeAck, ChequeMessage } from '../protocol/messages.js'
-import type { TaskLog, TaskRequest, TaskResponse } from '../protocol/messages.js'
+import type { ChequeAck, ChequeMessage, TaskLog, TaskRequest, TaskResponse } from '../protocol/messages.js'
 import { isTaskOutcome } from '../protocol/codes.ts'
 import type { ProviderRefusalCode } from '../protocol/codes.ts'
 import { TaskSessionServer, failureResponse, taskSpecOf } from '../protocol/task.ts'
+import { ChequeSessionServer } from '../protocol/cheque.ts'
 
 /** Weight of the newest task in the mean task time: 0.2 (about the last 5–10 tasks count). */
 const TASK_TIME_WEIGHT = 0.2
@@ -124,6 +123,10 @@ export class ProviderAgent extends EventTarget {
   private arbiterRole: ArbiterRole | undefined
   private readonly sessionLimit: PeerRateLimit
   private readonly chequeLimit = peerRateLimit(CHEQUE_PROTOCOL, CHEQUES_PER_PEER_PER_SECOND)
+  private readonly cheques = new ChequeSessionServer({
+    accept: async (cheque) => await this.acceptCheque(cheque),
+    take: (peer) => { this.chequeLimit.take(peer) }
+  })
   private rateLimited = 0
   /** Mean run time of recent tasks in the worker (exponentially weighted), ms; undefined before the first. */
   private meanTaskMs: number | undefined
@@ -145,7 +148,7 @@ export class ProviderAgent extends EventTarget {
 
   async start (): Promise<void> {
     const { node } = this.options
-    // Data from any peer (mesh/blob/protocol.ts): big blobs this provider fetched are passed on to
+    // Data from any peer (mesh/protocol/blob.ts): big blobs this provider fetched are passed on to
     // others that need them. Small ones (most inputs) are not: they are cheap for their requester to
     // send, and a provider need not hand a requester's inputs to whoever learnt their CIDs.
     this.stopServingBlobs = await serveBlobs(node, async cid => {
@@ -166,7 +169,7 @@ export class ProviderAgent extends EventTarget {
     })
     const payments = this.options.payments
     if (payments !== undefined) {
-      await node.handle(CHEQUE_PROTOCOL, (stream, connection) => { void this.handleCheque(stream, connection) }, { maxInboundStreams: 64 })
+      await node.handle(CHEQUE_PROTOCOL, (stream, connection) => { this.cheques.handle(stream, connection) }, { maxInboundStreams: CHEQUE_SESSIONS_PER_CONNECTION })
       const refreshStake = (): void => { payments.stake().then(v => { this.stake = v }, () => {}) }
       refreshStake()
       this.stakeTimer = setInterval(refreshStake, 5_000)
@@ -199,6 +202,7 @@ export class ProviderAgent extends EventTarget {
     await this.options.node.unhandle(TASK_PROTOCOL)
     this.sessions.stop()
     if (this.options.payments !== undefined) await this.options.node.unhandle(CHEQUE_PROTOCOL)
+    this.cheques.stop()
   }
 
   /** Paused providers answer BUSY and stop advertising capacity they will not give. */
@@ -403,27 +407,17 @@ export class ProviderAgent extends EventTarget {
     throw new TabmeshError('ARBITRATION_FAILED', `could not run the disputed task: ${response.failure?.code ?? 'unknown'} ${response.failure?.message ?? ''}`)
   }
 
-  /** `/tabmesh/cheque/2.0.0`: one ChequeMessage in, one ChequeAck out (with the amount held for the lane). */
-  private async handleCheque (stream: Stream, connection: Connection): Promise<void> {
-    const pb = messageStream(stream, MAX_CHEQUE_MESSAGE_BYTES)
+  /** One cheque of a cheque session (mesh/protocol/cheque.ts): kept, or refused with the amount held for the lane. */
+  private async acceptCheque (msg: ChequeMessage): Promise<Omit<ChequeAck, 'id'>> {
+    const payments = this.options.payments!
     try {
-      this.chequeLimit.take(connection.remotePeer.toString())
-      const msg = await pb.read(ChequeMessage, { signal: AbortSignal.timeout(10_000) })
-      let ack: ChequeAck
-      const payments = this.options.payments!
-      try {
-        if (!/^\d{1,78}$/.test(msg.cumulativeAmount)) throw new TabmeshError('CHEQUE_REJECTED', 'amount is not a decimal integer')
-        if (!/^0x[0-9a-fA-F]{40}$/.test(msg.requester) || !/^0x[0-9a-fA-F]{40}$/.test(msg.owner)) throw new TabmeshError('CHEQUE_REJECTED', 'the lane\'s requester and owner must be 20-byte hex addresses')
-        const held = await payments.acceptCheque(msg.requester as `0x${string}`, msg.owner as `0x${string}`, BigInt(msg.cumulativeAmount), toHex(msg.signature))
-        ack = { ok: true, error: '', held: held.toString() }
-      } catch (err) {
-        const held = /^0x[0-9a-fA-F]{40}$/.test(msg.requester) ? payments.held(msg.requester as `0x${string}`) : 0n
-        ack = { ok: false, error: err instanceof Error ? err.message : String(err), held: held.toString() }
-      }
-      await pb.write(ack, ChequeAck)
-      await stream.close()
+      if (!/^\d{1,78}$/.test(msg.cumulativeAmount)) throw new TabmeshError('CHEQUE_REJECTED', 'amount is not a decimal integer')
+      if (!/^0x[0-9a-fA-F]{40}$/.test(msg.requester) || !/^0x[0-9a-fA-F]{40}$/.test(msg.owner)) throw new TabmeshError('CHEQUE_REJECTED', 'the lane\'s requester and owner must be 20-byte hex addresses')
+      const held = await payments.acceptCheque(msg.requester as `0x${string}`, msg.owner as `0x${string}`, BigInt(msg.cumulativeAmount), toHex(msg.signature))
+      return { ok: true, error: '', held: held.toString() }
     } catch (err) {
-      stream.abort(err instanceof Error ? err : new Error(String(err)))
+      const held = /^0x[0-9a-fA-F]{40}$/.test(msg.requester) ? payments.held(msg.requester as `0x${string}`) : 0n
+      return { ok: false, error: err instanceof Error ? err.message : String(err), held: held.toString() }
     }
   }
 

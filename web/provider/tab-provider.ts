@@ -25,7 +25,7 @@ import { appendEarnings, CACHE_CHOICES_MIB, loadEarningsHistory, loadSettings, s
 import type { EarningsPoint, VolunteerSettings } from './settings.ts'
 import type { PrivateKeyAccount } from 'viem'
 import { publicClientFor } from '../../chain/clients.ts'
-import { ownerOfOperator } from '../../chain/operators.ts'
+import { readOwnerOf } from '../../chain/actions/read-owner-of.ts'
 
 /** 50 ms: how often the pages re-render at most while the provider's state changes (20 per second). */
 const UI_REFRESH_MS = 50
@@ -203,7 +203,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
       await Promise.race([fund(), new Promise(resolve => setTimeout(resolve, 10_000))])
     }
     // A wallet that registered this tab (Wallet page) owns its work; otherwise the burner owns itself.
-    const owner = await ownerOfOperator(publicClientFor(config.chain), config.chain, account.address).catch(() => undefined) ?? account.address
+    const owner = await readOwnerOf({ chain: config.chain, publicClient: publicClientFor(config.chain), operator: account.address }).catch(() => undefined) ?? account.address
     payments = new ProviderPayments({ chain: config.chain, account, owner, store: idbChequeStore() })
     payments.autoClaim = settings.autoClaim
     state.owner = owner

@@ -5,8 +5,20 @@ import type { Abi, Address, Hex, PrivateKeyAccount } from 'viem'
 import { chainOf, publicClientFor, walletClientFor } from '../../chain/clients.ts'
 import type { TabmeshPublicClient, TabmeshWalletClient } from '../../chain/clients.ts'
 import type { ChainConfig } from '../../chain/config.ts'
-import { paymentLanesAbi, stakingAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
-import { ownerOfOperator } from '../../chain/operators.ts'
+import { paymentLanesAbi } from '../../chain/generated/contracts.ts'
+import { addOperatorRequest } from '../../chain/actions/add-operator.ts'
+import { approveRequest } from '../../chain/actions/approve.ts'
+import { faucetRequest } from '../../chain/actions/faucet.ts'
+import { readBalance } from '../../chain/actions/read-balance.ts'
+import { readOperators } from '../../chain/actions/read-operators.ts'
+import { readOwnerOf } from '../../chain/actions/read-owner-of.ts'
+import { readStake } from '../../chain/actions/read-stake.ts'
+import { readUnbonding } from '../../chain/actions/read-unbonding.ts'
+import { readUnbondingDelay } from '../../chain/actions/read-unbonding-delay.ts'
+import { removeOperator } from '../../chain/actions/remove-operator.ts'
+import { requestUnstakeRequest } from '../../chain/actions/request-unstake.ts'
+import { stakeRequest } from '../../chain/actions/stake.ts'
+import { withdrawStakeRequest } from '../../chain/actions/withdraw-stake.ts'
 import { signTyped } from '../../chain/signatures.ts'
 import { fundLocalAccount } from '../../chain/local-funding.ts'
 import type { ProviderPayments } from '../../mesh/payment/provider-payments.ts'
@@ -111,17 +123,17 @@ export class WalletController extends EventTarget {
 
   async refresh (): Promise<void> {
     const who = this.address
-    const read = async (token: Address): Promise<bigint> => await this.publicClient.readContract({ address: token, abi: testTokenAbi, functionName: 'balanceOf', args: [who] })
+    const read = async (token: Address): Promise<bigint> => await readBalance({ publicClient: this.publicClient, token, owner: who })
     try {
       const [eth, usd, stk, stake, unbonding, unbondingDelay] = await Promise.all([
         this.publicClient.getBalance({ address: who }),
         read(this.chain.paymentToken),
         read(this.chain.stakingToken),
-        this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [who] }),
-        this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'unbonding', args: [who] }),
-        this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'unbondingDelay' })
+        readStake({ chain: this.chain, publicClient: this.publicClient, owner: who }),
+        readUnbonding({ chain: this.chain, publicClient: this.publicClient, owner: who }),
+        readUnbondingDelay({ chain: this.chain, publicClient: this.publicClient })
       ])
-      this.balances = { eth, usd, stk, stake, unbonding: unbonding[0], releaseAt: Number(unbonding[1]), unbondingDelay: Number(unbondingDelay) }
+      this.balances = { eth, usd, stk, stake, unbonding: unbonding.amount, releaseAt: unbonding.releaseAt, unbondingDelay }
     } catch (err) {
       this.error = plainError(err)
     }
@@ -133,12 +145,12 @@ export class WalletController extends EventTarget {
     if (this.kind === 'burner') {
       await this.run('Faucet: gas + 1,000 tUSD + 1,000 tSTK', async () => {
         await fundLocalAccount(this.chain, this.burner, { paymentTokens: true })
-        await this.send({ address: this.chain.stakingToken, abi: testTokenAbi, functionName: 'faucet', args: [this.burner.address, parseUnits('1000', 18)] })
+        await this.send(faucetRequest({ token: this.chain.stakingToken, to: this.burner.address, amount: parseUnits('1000', 18) }))
         return undefined
       })
     } else {
-      await this.run('Faucet: 1,000 tUSD', async () => await this.send({ address: this.chain.paymentToken, abi: testTokenAbi, functionName: 'faucet', args: [this.address, parseUnits('1000', 6)] }))
-      await this.run('Faucet: 1,000 tSTK', async () => await this.send({ address: this.chain.stakingToken, abi: testTokenAbi, functionName: 'faucet', args: [this.address, parseUnits('1000', 18)] }))
+      await this.run('Faucet: 1,000 tUSD', async () => await this.send(faucetRequest({ token: this.chain.paymentToken, to: this.address, amount: parseUnits('1000', 6) })))
+      await this.run('Faucet: 1,000 tSTK', async () => await this.send(faucetRequest({ token: this.chain.stakingToken, to: this.address, amount: parseUnits('1000', 18) })))
     }
     await this.refresh()
   }
@@ -147,8 +159,8 @@ export class WalletController extends EventTarget {
   async stake (amount: string): Promise<void> {
     const value = this.amount(amount, STAKING_TOKEN)
     if (value === undefined) return
-    await this.run(`Approve ${amount} tSTK`, async () => await this.send({ address: this.chain.stakingToken, abi: testTokenAbi, functionName: 'approve', args: [this.chain.staking, value] }))
-    if (this.error === undefined) await this.run(`Stake ${amount} tSTK`, async () => await this.send({ address: this.chain.staking, abi: stakingAbi, functionName: 'stake', args: [value] }))
+    await this.run(`Approve ${amount} tSTK`, async () => await this.send(approveRequest({ token: this.chain.stakingToken, spender: this.chain.staking, amount: value })))
+    if (this.error === undefined) await this.run(`Stake ${amount} tSTK`, async () => await this.send(stakeRequest({ chain: this.chain, amount: value })))
     await this.refresh()
   }
 
@@ -156,7 +168,7 @@ export class WalletController extends EventTarget {
   async requestUnstake (amount: string): Promise<void> {
     const value = this.amount(amount, STAKING_TOKEN)
     if (value === undefined) return
-    await this.run(`Unstake ${amount} tSTK`, async () => await this.send({ address: this.chain.staking, abi: stakingAbi, functionName: 'requestUnstake', args: [value] }))
+    await this.run(`Unstake ${amount} tSTK`, async () => await this.send(requestUnstakeRequest({ chain: this.chain, amount: value })))
     await this.refresh()
   }
 
@@ -175,7 +187,7 @@ export class WalletController extends EventTarget {
   }
 
   async withdraw (): Promise<void> {
-    await this.run('Withdraw unbonded stake', async () => await this.send({ address: this.chain.staking, abi: stakingAbi, functionName: 'withdraw', args: [] }))
+    await this.run('Withdraw unbonded stake', async () => await this.send(withdrawStakeRequest({ chain: this.chain })))
     await this.refresh()
   }
 
@@ -200,14 +212,14 @@ export class WalletController extends EventTarget {
   async registerThisTab (): Promise<boolean> {
     if (this.kind !== 'injected') { this.error = 'Connect a wallet first: it becomes the owner of this tab.'; this.changed(); return false }
     const owner = this.address
-    const current = await ownerOfOperator(this.publicClient, this.chain, this.burner.address)
+    const current = await readOwnerOf({ chain: this.chain, publicClient: this.publicClient, operator: this.burner.address })
     if (current?.toLowerCase() === owner.toLowerCase()) return true
     if (current !== undefined && current.toLowerCase() === this.burner.address.toLowerCase()) {
-      await this.run('This tab stops owning itself', async () => await sendContractTx(this.publicClient, walletClientFor(this.chain, this.burner), { address: this.chain.staking, abi: stakingAbi, functionName: 'removeOperator', args: [this.burner.address] }))
+      await this.run('This tab stops owning itself', async () => await removeOperator({ chain: this.chain, publicClient: this.publicClient, walletClient: walletClientFor(this.chain, this.burner), operator: this.burner.address }))
       if (this.error !== undefined) return false
     }
     const consent = await signTyped(this.burner, this.chain, 'OperatorConsent', { owner, operator: this.burner.address })
-    await this.run('Register this tab as an operator of your wallet', async () => await this.send({ address: this.chain.staking, abi: stakingAbi, functionName: 'addOperator', args: [this.burner.address, consent] }))
+    await this.run('Register this tab as an operator of your wallet', async () => await this.send(addOperatorRequest({ chain: this.chain, operator: this.burner.address, consent })))
     return this.error === undefined
   }
 
@@ -221,14 +233,14 @@ export class WalletController extends EventTarget {
       this.changed()
       return
     }
-    await this.run(`Register operator ${operator.slice(0, 10)}…`, async () => await this.send({ address: this.chain.staking, abi: stakingAbi, functionName: 'addOperator', args: [operator, consent.trim() as Hex] }))
+    await this.run(`Register operator ${operator.slice(0, 10)}…`, async () => await this.send(addOperatorRequest({ chain: this.chain, operator, consent: consent.trim() as Hex })))
     await this.refresh()
   }
 
   /** The active account's operators, and what its lanes have paid it in total (payment-token base units, all operators). */
   async ownerView (): Promise<{ operators: readonly Address[], paid: bigint }> {
     const [operators, claims] = await Promise.all([
-      this.publicClient.readContract({ address: this.chain.staking, abi: stakingAbi, functionName: 'operatorsOf', args: [this.address] }),
+      readOperators({ chain: this.chain, publicClient: this.publicClient, owner: this.address }),
       this.publicClient.getContractEvents({ address: this.chain.lanes, abi: paymentLanesAbi, eventName: 'LaneClaimed', args: { owner: this.address }, fromBlock: 'earliest' })
     ])
     return { operators, paid: claims.reduce((sum, l) => sum + (l.args.amount ?? 0n), 0n) }
