@@ -12,8 +12,9 @@ import { simulationSuite } from './suites/simulation.ts'
 import { hostileSuite } from './suites/hostile.ts'
 import { nanSuite } from './suites/nan.ts'
 import { blobSpreadSuite } from './suites/blob-spread.ts'
+import { labSuite } from './suites/lab.ts'
 
-const suites: BenchSuite[] = [kernelSuite, throughputSuite, dispatchSuite, firstTaskSuite, hostileSuite, nanSuite, blobSpreadSuite, gasSuite, simulationSuite]
+const suites: BenchSuite[] = [kernelSuite, throughputSuite, dispatchSuite, firstTaskSuite, hostileSuite, nanSuite, blobSpreadSuite, gasSuite, simulationSuite, labSuite]
 const wanted = process.argv.slice(2)
 const rows: BenchRow[] = []
 const started = new Date()

@@ -1,7 +1,8 @@
 // The network lab (lab/topology.sh, run by `npm run test:lab` inside lab/run.sh): a relay and a
 // STUN/TURN server (coturn) on the "internet", three Node providers in homes behind NATs — two that
 // map endpoint-independently (a, b) and one symmetric (s) — and a requester behind a NAT of its own
-// (r), with loss on every access link. The routers' counters show which path each connection took.
+// (r), with loss and delay on every access link (60 ms round trips home to home). The routers'
+// counters show which path each connection took.
 //
 // Not yet: the symmetric home through TURN, reliably. Found so far: (1) the routers answered
 // "network unreachable" for other homes' private addresses, which failed libjuice's whole check list
@@ -17,63 +18,27 @@
 // relay-to-relay pair). So the job here asks for redundancy 2, which the two cone-NAT homes meet,
 // and the test checks that nothing but failed connectivity checks went to the symmetric home directly.
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { tempDir } from '../testing/browser.ts'
-import { CLI, exit, spawnProc, waitFor } from '../testing/cli-process.ts'
-import type { Proc } from '../testing/cli-process.ts'
+import { CLI, exit } from '../testing/cli-process.ts'
+import { counters, ICE, inNamespace, startLabMesh, WAN } from './lab-mesh.ts'
+import type { LabMesh } from './lab-mesh.ts'
 
-const PUB = '203.0.113.10'
-const TURN_USER = 'lab'
-const TURN_PASSWORD = 'lab-turn-secret'
-const ICE = ['--ice-server', `stun:${PUB}:3478`, '--ice-server', `turn:${TURN_USER}:${TURN_PASSWORD}@${PUB}:3478?transport=udp`]
 const PRIMES = fileURLToPath(new URL('../jobs/primes/build/primes.wasm', import.meta.url))
-/** Router WAN addresses by home (lab/topology.sh). */
-const WAN = { a: '21', b: '22', s: '23', r: '24' } as const
 
-/** A process inside a lab namespace. */
-function inNamespace (ns: string, command: string, args: string[], cwd: string): Proc {
-  return spawnProc('ip', ['netns', 'exec', ns, command, ...args], cwd)
-}
-
-/** Bytes counted by the router of `home` per counter (lab/topology.sh). */
-function counters (home: keyof typeof WAN): Record<string, number> {
-  const out = execFileSync('ip', ['netns', 'exec', `nat-${home}`, 'iptables', '-L', 'FORWARD', '-nvx'], { encoding: 'utf8' })
-  const bytes: Record<string, number> = {}
-  for (const line of out.split('\n')) {
-    const m = /^\s*\d+\s+(\d+)\s.*\/\* (LAB-[A-Z0-9-]+) \*\//.exec(line)
-    if (m !== null) bytes[m[2]!] = Number(m[1])
-  }
-  return bytes
-}
-
-describe('the network lab: NATs, STUN/TURN, loss', { skip: process.env.TABMESH_LAB !== '1' ? 'run by `npm run test:lab` (lab/run.sh builds the namespaces)' : false }, () => {
-  const procs: Proc[] = []
+describe('the network lab: NATs, STUN/TURN, loss, delay', { skip: process.env.TABMESH_LAB !== '1' ? 'run by `npm run test:lab` (lab/run.sh builds the namespaces)' : false }, () => {
+  let mesh: LabMesh
   let bootstrap = ''
 
   before(async () => {
-    const pubDir = tempDir('tabmesh-lab-pub-')
-    const turn = inNamespace('pub', 'turnserver', ['-n', '--listening-ip', PUB, '--relay-ip', PUB, '--listening-port', '3478', '--lt-cred-mech', '--user', `${TURN_USER}:${TURN_PASSWORD}`, '--realm', 'tabmesh.lab', '--allowed-peer-ip', '203.0.113.0-203.0.113.255', '--no-tls', '--no-dtls', '--no-cli', '--fingerprint', '--min-port', '49152', '--max-port', '49999', '--log-file', 'stdout', '--simple-log', '--pidfile', join(pubDir, 'turnserver.pid'), '--db', join(pubDir, 'turndb')], pubDir)
-    procs.push(turn)
-    await waitFor(turn, /Total General servers/, 20_000)
-    const relay = inNamespace('pub', process.execPath, [CLI, 'relay', '--host', PUB, '--port', '9090'], pubDir)
-    procs.push(relay)
-    bootstrap = (await waitFor(relay, new RegExp(`^\\s+(/ip4/${PUB.replaceAll('.', '\\.')}/tcp/9090/ws/p2p/\\S+)$`, 'm'), 30_000))[1]!
-    for (const home of ['a', 'b', 's'] as const) {
-      const dir = tempDir(`tabmesh-lab-${home}-`)
-      const provider = inNamespace(`home-${home}`, process.execPath, [CLI, 'provide', '--bootstrap', bootstrap, '--workers', '1', ...ICE], dir)
-      procs.push(provider)
-      await waitFor(provider, /^providing as \S+ with 1 worker/m, 60_000)
-    }
+    mesh = await startLabMesh(['a', 'b', 's'])
+    bootstrap = mesh.bootstrap
   })
 
-  after(async () => {
-    for (const p of procs) p.child.kill('SIGINT')
-    await Promise.all(procs.map(exit))
-  })
+  after(async () => { await mesh?.stop() })
 
   it('a requester behind its NAT gets every task right from the providers behind cone NATs, over direct paths found with STUN; the relay carries only signalling', async (t) => {
     const cwd = tempDir('tabmesh-lab-r-')

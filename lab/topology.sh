@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The network lab (issue: real networks): an "internet" and home networks behind NATs, built from
-# Linux network namespaces, veth pairs, a bridge, iptables NAT and tc netem. Run it only inside a
+# Linux network namespaces, veth pairs, a bridge, iptables NAT and tc netem (or lab/delay.py). Run it only inside a
 # namespace of its own — `lab/run.sh` does: `unshare -n -m`, so every interface, address and
 # namespace here vanishes with the lab and the host's are never touched.
 #
@@ -13,14 +13,16 @@
 #             one public port per socket, whoever it talks to; inbound only from where it sent)
 #     s       (N = 3): symmetric (MASQUERADE --random-fully: a new public port per destination)
 #   access links (home-X <-> nat-X): LAB_LOSS_PCT loss each way (iptables `statistic` drops, default
-#             0.5%: ~1% on a round trip), and LAB_DELAY_MS each way (± a quarter) with tc netem where
-#             the kernel has it (sch_netem); where it does not, the lab says so and runs without delay
+#             0.5%: ~1% on a round trip), and LAB_DELAY_MS each way (default 15, + up to a quarter of
+#             jitter): with tc netem where the kernel has it (sch_netem), else with lab/delay.py on a
+#             netfilter queue. Home to home: 4 × 15 = 60 ms round trip (+ jitter).
 #
 # Counters for the e2e, in each router's FORWARD chain (read with `iptables -L FORWARD -nvx`):
 #   LAB-TURN   UDP from the home to 203.0.113.10 (STUN/TURN at pub)
 #   LAB-P2P-2N UDP from the home to router N's WAN address 203.0.113.2N (a direct path between homes)
 #   LAB-RELAY  TCP from the home to 203.0.113.10 (the libp2p relay: signalling, ads)
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 DELAY=${LAB_DELAY_MS:-15}
 LOSS=${LAB_LOSS_PCT:-0.5}
 
@@ -81,17 +83,22 @@ home () {
     ip netns exec "$router" iptables -A FORWARD -i lan -p udp -d "203.0.113.$w" -m comment --comment "LAB-P2P-$w" -j ACCEPT
   done
   ip netns exec "$router" iptables -A FORWARD -i lan -p tcp -d 203.0.113.10 -m comment --comment LAB-RELAY -j ACCEPT
-  # Delay on the access link, each way, where the kernel can.
+  # Delay on the access link, each way: tc netem where the kernel has it; else every forwarded
+  # packet waits in netfilter queue 0 for lab/delay.py (--queue-bypass: undelayed if it is gone),
+  # which stops by itself when the lab's command (this script's parent, see lab/run.sh) exits.
+  local jitter=$(( DELAY / 4 ))
   if [ "$NETEM" = 1 ]; then
-    local jitter=$(( DELAY / 4 ))
     ip netns exec "$host" tc qdisc add dev wan root netem delay "${DELAY}ms" "${jitter}ms"
     ip netns exec "$router" tc qdisc add dev lan root netem delay "${DELAY}ms" "${jitter}ms"
+  elif [ "$DELAY" != 0 ]; then
+    ip netns exec "$router" iptables -t mangle -A FORWARD -j NFQUEUE --queue-num 0 --queue-bypass
+    ip netns exec "$router" python3 "$here/delay.py" --delay-ms "$DELAY" --jitter-ms "$jitter" --watch-pid "$PPID" </dev/null >/dev/null 2>&1 &
   fi
 }
 
 # Does this kernel have netem? (A Firecracker guest kernel, for one, has no sch_netem.)
 ip link add netem-probe type veth peer name netem-probe2
-if tc qdisc add dev netem-probe root netem delay 1ms 2>/dev/null; then NETEM=1; else NETEM=0; echo "lab: this kernel has no tc netem (sch_netem): access links get loss but no delay" >&2; fi
+if tc qdisc add dev netem-probe root netem delay 1ms 2>/dev/null; then NETEM=1; else NETEM=0; fi
 ip link del netem-probe
 
 home a 1 eim

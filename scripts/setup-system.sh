@@ -7,6 +7,7 @@
 #   iptables coturn               — the network lab (lab/: NAT routers, STUN/TURN; `npm run test:lab`)
 #   iproute2                      — `ip` for the loopback-only network namespace of the WebRTC tests
 #   openssl                       — a test CA and relay certificate for the wss:// relay test (e2e/tls-relay)
+#   python3-minimal               — lab/delay.py: access-link delay where the kernel has no tc netem
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
@@ -19,6 +20,7 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v iptables >/dev/null 2>&1 || need+=(iptables)
 command -v turnserver >/dev/null 2>&1 || need+=(coturn)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v python3 >/dev/null 2>&1 || need+=(python3-minimal)
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 [ "$(id -u)" = "0" ] || SUDO="sudo"

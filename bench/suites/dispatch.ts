@@ -34,7 +34,7 @@ const SERIAL = 300
 interface Measured { serial: number[], latency: number[], intervals: number[], calls: number[], echo: number[], kind: string }
 
 /** Dispatch → accepted of a one-task job, ms. */
-async function dispatchOnce (client: TabmeshClient, noop: Uint8Array, input: string): Promise<number> {
+export async function dispatchOnce (client: TabmeshClient, noop: Uint8Array, input: string): Promise<number> {
   const job = client.submit({ module: noop, inputs: [input], redundancy: 1, verification: 'replicate' })
   let sent = 0
   let took = 0
@@ -44,8 +44,8 @@ async function dispatchOnce (client: TabmeshClient, noop: Uint8Array, input: str
   return took
 }
 
-/** Round trips of ECHO_BYTES on one echo stream over `connection`, ms each. */
-async function echoRoundTrips (connection: Connection, count: number): Promise<number[]> {
+/** Round trips of ECHO_BYTES on one echo stream over `connection`, ms each (the first tenth dropped: warm-up). */
+export async function echoRoundTrips (connection: Connection, count: number): Promise<number[]> {
   const stream = await connection.newStream('/echo/1.0.0')
   const times: number[] = []
   const payload = new Uint8Array(ECHO_BYTES).fill(7)

@@ -15,14 +15,15 @@ import type { BenchRow, BenchSuite } from '../lib/results.ts'
 
 /** Target task durations, ms, and how many tasks of each (about 2–5 s of work per size). */
 const SIZES: Array<[number, number]> = [[1, 600], [10, 400], [100, 60], [1000, 8]]
-const OFFSET = 1_000_000_000
+/** Where the benchmark's prime ranges start (tasks near it take about equal time). */
+export const OFFSET = 1_000_000_000
 /** Rounds per size, mesh and piscina in turns; the best of each is kept. */
 const ROUNDS = 3
 /** 1 ms tasks run on both sides before measuring. */
 const WARM_TASKS = 300
 
 /** Numbers per millisecond jobs/primes sieves near OFFSET, measured in a worker. */
-async function calibrate (primes: Uint8Array): Promise<number> {
+export async function calibrate (primes: Uint8Array): Promise<number> {
   const pool = new WorkerPool({ size: 1, spawn: spawnNodeWorker })
   try {
     const limits = resolveLimits({})
