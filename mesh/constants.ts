@@ -54,14 +54,6 @@ export const QUEUED_WORK_PER_WORKER_MS = 20
  * the relay restart). On loopback 4 covers the refill round trip of 1 ms tasks.
  */
 export const MAX_QUEUED_PER_WORKER = 4
-/**
- * 8: tasks a provider queues per worker beyond MAX_QUEUED_PER_WORKER to cover a distant requester's
- * refill round trip (mesh/provider/agent.ts `adaptiveQueue`: the refill time ÷ the mean task time).
- * In the network lab (60 ms round trips) 10 ms tasks ran at 0.34× a local pool without it. Bounded,
- * because a stalled provider holds its queue until the tasks' deadlines, and a requester that answers
- * credit slowly can make the queue deeper: 12 per worker at most.
- */
-export const MAX_QUEUED_FOR_REFILL_PER_WORKER = 8
 /** 64 MiB: one blob (a module or an input). */
 export const MAX_BLOB_BYTES = 64 * 1024 * 1024
 /** 4 KiB: one cheque or cheque acknowledgement (an EIP-712 signature, two addresses, an amount). */

@@ -16,7 +16,6 @@ import { bundledPrimesPath, startNodeProvider } from '../provider/node-provider.
 import type { NodeProviderHandle } from '../provider/node-provider.ts'
 import { openTaskSession } from './task.ts'
 import { cidOf } from '../cid.ts'
-import { MAX_QUEUED_FOR_REFILL_PER_WORKER, MAX_QUEUED_PER_WORKER } from '../constants.ts'
 import { serveBlobs } from './blob.ts'
 import { createMeshNode } from '../node/create-node.ts'
 import type { TaskSession } from './task.ts'
@@ -67,8 +66,7 @@ describe('task sessions: /tabmesh/task/2.0.0', () => {
       clearInterval(watch)
     }
     // (Capacity follows the mean task time, so a moment's count may pass a capacity that just shrank.)
-    const bound = 1 + MAX_QUEUED_PER_WORKER + MAX_QUEUED_FOR_REFILL_PER_WORKER
-    assert.ok(most <= bound, `at most 1 worker + MAX_QUEUED_PER_WORKER + MAX_QUEUED_FOR_REFILL_PER_WORKER queued (${bound}), saw ${most}`)
+    assert.ok(most <= 1 + 4, `at most 1 worker + MAX_QUEUED_PER_WORKER queued, saw ${most}`)
     assert.ok(deepest > 2, `tasks of about a millisecond get more than one queued per worker (capacity reached ${deepest})`)
     const streams = (c: TabmeshClient): number => c.node.getConnections(provider.node.peerId).flatMap(conn => conn.streams).filter(s => s.protocol === '/tabmesh/task/2.0.0').length
     assert.equal(streams(client), 1, 'one task stream for 60 tasks')
@@ -168,46 +166,5 @@ describe('task sessions: /tabmesh/task/2.0.0', () => {
     } finally {
       await raw.stop()
     }
-  })
-
-  it('queues deeper for a requester whose credit takes longer to come back as tasks (the refill round trip), within its bound', async () => {
-    const moduleCid = await cidOf(primes)
-    // One requester that sends on credit at once, one that waits `lagMs` (a distant one): the deepest
-    // capacity the provider offers each.
-    const deepestFor = async (lagMs: number): Promise<number> => {
-      const raw = await createMeshNode({ profile: 'node', bootstrap: relay.multiaddrs })
-      let deepest = 0
-      const watch = setInterval(() => { deepest = Math.max(deepest, provider.agent.stats().capacity) }, 1)
-      try {
-        await serveBlobs(raw, async cid => cid.equals(moduleCid) ? primes : undefined)
-        const session = await openTaskSession(raw, peerIdFromString(provider.node.peerId.toString()), provider.node.getMultiaddrs())
-        const owner = {}
-        let next = 0
-        const runs: Array<Promise<unknown>> = []
-        const TASKS = 120
-        const inputs = Array.from({ length: TASKS }, (_, i) => new TextEncoder().encode(`${i * 100} ${(i + 1) * 100}`))
-        const cids = await Promise.all(inputs.map(async input => (await cidOf(input)).bytes))
-        const sendAll = (): void => {
-          while (session.credit > 0 && next < TASKS) {
-            const i = next++
-            runs.push(session.send({ jobId: `lag ${lagMs}`, taskIndex: i, moduleCid: moduleCid.bytes, inputCid: cids[i]!, args: ['task'], env: [], limits: undefined, input: inputs[i]!, paid: false, requester: '', price: '', requesterBinding: new Uint8Array(0) }))
-          }
-          session.want(owner, TASKS - next)
-        }
-        session.addEventListener('credit', () => { if (lagMs === 0) sendAll(); else setTimeout(sendAll, lagMs) })
-        session.want(owner, TASKS)
-        await until('every task sent', () => next === TASKS, 30_000)
-        await Promise.all(runs)
-        session.close()
-      } finally {
-        clearInterval(watch)
-        await raw.stop()
-      }
-      return deepest
-    }
-    const prompt = await deepestFor(0)
-    const distant = await deepestFor(50)
-    assert.ok(distant > prompt, `a requester 50 ms away was offered more slots (${distant}) than one on loopback (${prompt})`)
-    assert.ok(distant <= 1 + MAX_QUEUED_PER_WORKER + MAX_QUEUED_FOR_REFILL_PER_WORKER, `within the bound (${distant})`)
   })
 })

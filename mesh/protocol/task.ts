@@ -462,17 +462,7 @@ interface ServerSession {
   /** Set while answers are held for company (TASK_ANSWER_HOLD_MS); it writes them when it fires. */
   holdTimer: ReturnType<typeof setTimeout> | undefined
   closed: boolean
-  /** Credit written and not used or returned yet, oldest first: when (performance.now(), ms) and how much. */
-  grants: Array<{ at: number, n: number }>
-  /** Recent times from credit written to a task sent on it, ms, newest last (at most REFILL_SAMPLES). */
-  refills: number[]
 }
-
-/**
- * Credit → task times a session keeps; their minimum is its refill time (a requester that held
- * credit idle only makes a sample longer). A requester uses credit in the order it came.
- */
-const REFILL_SAMPLES = 16
 
 /**
  * The provider's end: serves task sessions and shares its slots among them.
@@ -516,27 +506,10 @@ export class TaskSessionServer {
       credit: 0,
       writer,
       holdTimer: undefined,
-      closed: false,
-      grants: [],
-      refills: []
+      closed: false
     }
     this.sessions.push(session)
     void this.readLoop(session)
-  }
-
-  /**
-   * The slowest refill among sessions with work under way or wanted: the least time, ms, from a
-   * frame carrying credit to the first task sent on it, over each session's last REFILL_SAMPLES —
-   * the round trip (plus the requester's reaction) a queue must cover so workers do not wait for
-   * it. 0 before any sample.
-   */
-  refillMs (): number {
-    let slowest = 0
-    for (const s of this.sessions) {
-      if (s.closed || s.refills.length === 0 || (s.want === 0 && s.open.size === 0)) continue
-      slowest = Math.max(slowest, Math.min(...s.refills))
-    }
-    return slowest
   }
 
   /** Grants free slots to the sessions that want them, round-robin one at a time. */
@@ -576,7 +549,6 @@ export class TaskSessionServer {
         s.want = frame.want
         s.keep = frame.keep
         for (const id of frame.cancel) this.cancel(s, id)
-        this.consumeGrants(s, back, frame.tasks.length)
         if (frame.tasks.length > s.granted) throw new TabmeshError('PROTOCOL_VIOLATION', `${frame.tasks.length} tasks sent on ${s.granted} slots of credit`)
         for (const request of frame.tasks) {
           if (request.id === 0 || s.open.has(request.id)) throw new TabmeshError('PROTOCOL_VIOLATION', `request id ${request.id} is zero or already open`)
@@ -593,20 +565,6 @@ export class TaskSessionServer {
         s.stream.abort(err)
       }
       this.end(s, new AbortedError('the requester went away'))
-    }
-  }
-
-  /** `returned` slots came back and `tasks` were sent on credit: the oldest grants are used up; each task is a refill sample. */
-  private consumeGrants (s: ServerSession, returned: number, tasks: number): void {
-    const now = performance.now()
-    for (let i = 0; i < returned + tasks; i++) {
-      const head = s.grants[0]
-      if (head === undefined) return
-      if (i >= returned) {
-        s.refills.push(now - head.at)
-        if (s.refills.length > REFILL_SAMPLES) s.refills.shift()
-      }
-      if (--head.n === 0) s.grants.shift()
     }
   }
 
@@ -673,7 +631,6 @@ export class TaskSessionServer {
     // at most LOG_STREAM_MAX_BYTES (worker-runtime/task-log.ts) and a session holds few open tasks.
     const logs = s.logs.splice(0)
     const frame: ProviderFrame = { results: batch.map(r => r.response), credit: s.credit, logs }
-    if (s.credit > 0) s.grants.push({ at: performance.now(), n: s.credit })
     s.credit = 0
     try {
       await s.pb.write(frame, ProviderFrame, { signal: AbortSignal.timeout(60_000) })

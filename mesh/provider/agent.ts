@@ -13,7 +13,7 @@ import type { ProviderTier } from '../ads/capacity-ad.ts'
 import { fetchBlobFromMesh, serveBlobs } from '../protocol/blob.ts'
 import type { BlobStore } from '../blob/store.ts'
 import { cidFromBytes, cidOf, verifyCid } from '../cid.ts'
-import { BLOB_FETCH_TIMEOUT_MS, BLOB_SPREAD_MIN_BYTES, CHEQUE_PROTOCOL, CHEQUE_SESSIONS_PER_CONNECTION, CHEQUES_PER_PEER_PER_SECOND, MAX_QUEUED_FOR_REFILL_PER_WORKER, MAX_QUEUED_PER_WORKER, QUEUED_WORK_PER_WORKER_MS, TASK_PROTOCOL, TASK_SESSIONS_PER_PEER_PER_SECOND, TASK_SESSIONS_PER_CONNECTION } from '../constants.ts'
+import { BLOB_FETCH_TIMEOUT_MS, BLOB_SPREAD_MIN_BYTES, CHEQUE_PROTOCOL, CHEQUE_SESSIONS_PER_CONNECTION, CHEQUES_PER_PEER_PER_SECOND, MAX_QUEUED_PER_WORKER, QUEUED_WORK_PER_WORKER_MS, TASK_PROTOCOL, TASK_SESSIONS_PER_PEER_PER_SECOND, TASK_SESSIONS_PER_CONNECTION } from '../constants.ts'
 import { peerRateLimit } from '../node/peer-rate-limit.ts'
 import type { PeerRateLimit } from '../node/peer-rate-limit.ts'
 import type { ProviderPayments } from '../payment/provider-payments.ts'
@@ -217,19 +217,12 @@ export class ProviderAgent extends EventTarget {
     return this.options.pool.size + (this.options.maxQueued ?? this.adaptiveQueue())
   }
 
-  /**
-   * Tasks to queue beyond the workers, per worker: QUEUED_WORK_PER_WORKER_MS of recent-sized tasks
-   * (at most MAX_QUEUED_PER_WORKER), and as many more as the slowest active session's refill round
-   * trip takes to run (at most MAX_QUEUED_FOR_REFILL_PER_WORKER) — the bandwidth-delay product, so a
-   * requester 60 ms away keeps the workers as busy as one on loopback.
-   */
+  /** Tasks to queue beyond the workers: QUEUED_WORK_PER_WORKER_MS of recent-sized tasks per worker. */
   private adaptiveQueue (): number {
     const size = this.options.pool.size
     if (this.meanTaskMs === undefined) return size
-    const mean = Math.max(this.meanTaskMs, 0.1)
-    const perWorker = Math.min(MAX_QUEUED_PER_WORKER, Math.max(1, Math.ceil(QUEUED_WORK_PER_WORKER_MS / mean)))
-    const forRefill = Math.min(MAX_QUEUED_FOR_REFILL_PER_WORKER, Math.floor(this.sessions.refillMs() / mean))
-    return size * (perWorker + forRefill)
+    const perWorker = Math.ceil(QUEUED_WORK_PER_WORKER_MS / Math.max(this.meanTaskMs, 0.1))
+    return size * Math.min(MAX_QUEUED_PER_WORKER, Math.max(1, perWorker))
   }
 
   stats (): ProviderStats {

@@ -3,7 +3,7 @@ import { AbortedError, TabmeshError } from '../../errors/base.ts'
 import { RelayingEmitter } from '../events.ts'
 import type { ProviderEntry, ProviderDirectory } from '../ads/directory.ts'
 import { cidOf } from '../cid.ts'
-import { INLINE_INPUT_BYTES, MAX_QUEUED_FOR_REFILL_PER_WORKER, MAX_QUEUED_PER_WORKER, TASK_GRACE_MS } from '../constants.ts'
+import { INLINE_INPUT_BYTES, MAX_QUEUED_PER_WORKER, TASK_GRACE_MS } from '../constants.ts'
 import { PeerUnreachableError, toMultiaddrs } from '../node/connections.ts'
 import { reportUnreachable } from '../node/reachability.ts'
 import type { MeshNode } from '../node/create-node.ts'
@@ -178,7 +178,7 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
       // Ask for as many slots as there are tasks waiting (the provider caps it by its free slots and
       // grants again the moment one frees, with the result that freed it), but only where a task could
       // go: a grant nobody uses is a round trip for nothing.
-      const wanted = record.noTaskAt === this.book.version || this.picker.backedOff(peer, now) ? 0 : Math.min(this.book.waiting, entry.ad.workers * (1 + MAX_QUEUED_PER_WORKER + MAX_QUEUED_FOR_REFILL_PER_WORKER))
+      const wanted = record.noTaskAt === this.book.version || this.picker.backedOff(peer, now) ? 0 : Math.min(this.book.waiting, entry.ad.workers * (1 + MAX_QUEUED_PER_WORKER))
       session.want(this, wanted)
       this.asked.add(peer)
     }
