@@ -1,7 +1,7 @@
 import type { Address, Hex } from 'viem'
 import { stakingAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteErrorType, WriteParameters } from './types.ts'
 
 export interface AddOperatorParameters extends WriteParameters<'staking'> {
@@ -29,5 +29,5 @@ export function addOperatorRequest (p: RequestParameters<AddOperatorParameters>)
  * await addOperator({ chain, publicClient, walletClient, operator, consent })
  */
 export async function addOperator (p: AddOperatorParameters): Promise<AddOperatorReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, addOperatorRequest(p), p.errorCode ?? 'REGISTER_OPERATOR_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, addOperatorRequest(p), 'REGISTER_OPERATOR_FAILED')
 }

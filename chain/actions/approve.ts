@@ -1,7 +1,7 @@
 import type { Address, Hex } from 'viem'
 import { testTokenAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteClients, WriteErrorType } from './types.ts'
 
 export interface ApproveParameters extends WriteClients {
@@ -31,5 +31,5 @@ export function approveRequest (p: RequestParameters<ApproveParameters>): Contra
  * await approve({ chain, publicClient, walletClient, token: chain.stakingToken, spender: chain.staking, amount: parseUnits('100', 18) })
  */
 export async function approve (p: ApproveParameters): Promise<ApproveReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, approveRequest(p), p.errorCode ?? 'APPROVE_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, approveRequest(p), 'APPROVE_FAILED')
 }

@@ -1,7 +1,7 @@
 import type { Address, Hex } from 'viem'
 import { paymentLanesAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteErrorType, WriteParameters } from './types.ts'
 
 export interface ClaimManyParameters extends WriteParameters<'lanes'> {
@@ -29,5 +29,5 @@ export function claimManyRequest (p: RequestParameters<ClaimManyParameters>): Co
  * await claimMany({ chain, publicClient, walletClient, cheques, signatures })
  */
 export async function claimMany (p: ClaimManyParameters): Promise<ClaimManyReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, claimManyRequest(p), p.errorCode ?? 'CLAIM_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, claimManyRequest(p), 'CLAIM_FAILED')
 }

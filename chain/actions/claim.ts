@@ -1,7 +1,7 @@
 import type { Address, Hex } from 'viem'
 import { paymentLanesAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteErrorType, WriteParameters } from './types.ts'
 
 export interface ClaimParameters extends WriteParameters<'lanes'> {
@@ -29,5 +29,5 @@ export function claimRequest (p: RequestParameters<ClaimParameters>): ContractTx
  * await claim({ chain, publicClient, walletClient, cheque: { requester, owner, cumulativeAmount: 12_000n }, signature })
  */
 export async function claim (p: ClaimParameters): Promise<ClaimReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, claimRequest(p), p.errorCode ?? 'CLAIM_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, claimRequest(p), 'CLAIM_FAILED')
 }

@@ -1,7 +1,7 @@
 import type { Hex } from 'viem'
 import { arbitrationAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteErrorType, WriteParameters } from './types.ts'
 
 export interface CommitVoteParameters extends WriteParameters<'arbitration'> {
@@ -29,5 +29,5 @@ export function commitVoteRequest (p: RequestParameters<CommitVoteParameters>): 
  * await commitVote({ chain, publicClient, walletClient, id, commitment })
  */
 export async function commitVote (p: CommitVoteParameters): Promise<CommitVoteReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, commitVoteRequest(p), p.errorCode ?? 'ARBITRATION_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, commitVoteRequest(p), 'ARBITRATION_FAILED')
 }

@@ -1,7 +1,7 @@
 import type { Hex } from 'viem'
 import { paymentLanesAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteErrorType, WriteParameters } from './types.ts'
 
 export interface DepositParameters extends WriteParameters<'lanes'> {
@@ -27,5 +27,5 @@ export function depositRequest (p: RequestParameters<DepositParameters>): Contra
  * await deposit({ chain, publicClient, walletClient, amount: parseUnits('5', 6) })
  */
 export async function deposit (p: DepositParameters): Promise<DepositReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, depositRequest(p), p.errorCode ?? 'FUND_LANES_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, depositRequest(p), 'FUND_LANES_FAILED')
 }

@@ -1,7 +1,7 @@
 import type { Hex } from 'viem'
 import { arbitrationAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteErrorType, WriteParameters } from './types.ts'
 
 export interface DrawParameters extends WriteParameters<'arbitration'> {
@@ -30,5 +30,5 @@ export function drawRequest (p: RequestParameters<DrawParameters>): ContractTxRe
  * await draw({ chain, publicClient, walletClient, id })
  */
 export async function draw (p: DrawParameters): Promise<DrawReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, drawRequest(p), p.errorCode ?? 'DISPUTE_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, drawRequest(p), 'DISPUTE_FAILED')
 }

@@ -1,7 +1,7 @@
 import type { Address, Hex } from 'viem'
 import { testTokenAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteClients, WriteErrorType } from './types.ts'
 
 export interface FaucetParameters extends WriteClients {
@@ -31,5 +31,5 @@ export function faucetRequest (p: RequestParameters<FaucetParameters>): Contract
  * await faucet({ chain, publicClient, walletClient, token: chain.paymentToken, to: address, amount: parseUnits('1000', 6) })
  */
 export async function faucet (p: FaucetParameters): Promise<FaucetReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, faucetRequest(p), p.errorCode ?? 'FAUCET_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, faucetRequest(p), 'FAUCET_FAILED')
 }

@@ -1,7 +1,7 @@
 import type { Address, Hex } from 'viem'
 import { paymentLanesAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteErrorType, WriteParameters } from './types.ts'
 
 export interface FinishCloseParameters extends WriteParameters<'lanes'> {
@@ -27,5 +27,5 @@ export function finishCloseRequest (p: RequestParameters<FinishCloseParameters>)
  * await finishClose({ chain, publicClient, walletClient, owner })
  */
 export async function finishClose (p: FinishCloseParameters): Promise<FinishCloseReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, finishCloseRequest(p), p.errorCode ?? 'LANE_CLOSE_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, finishCloseRequest(p), 'LANE_CLOSE_FAILED')
 }

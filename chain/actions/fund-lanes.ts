@@ -1,7 +1,7 @@
 import type { Address, Hex } from 'viem'
 import { paymentLanesAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteErrorType, WriteParameters } from './types.ts'
 
 export interface FundLanesParameters extends WriteParameters<'lanes'> {
@@ -29,5 +29,5 @@ export function fundLanesRequest (p: RequestParameters<FundLanesParameters>): Co
  * await fundLanes({ chain, publicClient, walletClient, owners: [owner], amounts: [10_000n] })
  */
 export async function fundLanes (p: FundLanesParameters): Promise<FundLanesReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, fundLanesRequest(p), p.errorCode ?? 'FUND_LANES_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, fundLanesRequest(p), 'FUND_LANES_FAILED')
 }

@@ -1,8 +1,8 @@
 import type { Hex } from 'viem'
 import type { Receipt } from '../eip712.ts'
 import { arbitrationAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteErrorType, WriteParameters } from './types.ts'
 
 export interface OpenDisputeTxParameters extends WriteParameters<'arbitration'> {
@@ -35,5 +35,5 @@ export function openDisputeTxRequest (p: RequestParameters<OpenDisputeTxParamete
  * const hash = await openDisputeTx({ chain, publicClient, walletClient, taskSpec, locator: stringToHex(peerId), receipts, signatures })
  */
 export async function openDisputeTx (p: OpenDisputeTxParameters): Promise<OpenDisputeTxReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, openDisputeTxRequest(p), p.errorCode ?? 'DISPUTE_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, openDisputeTxRequest(p), 'DISPUTE_FAILED')
 }

@@ -1,7 +1,7 @@
 import type { Address, Hex } from 'viem'
 import { stakingAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteErrorType, WriteParameters } from './types.ts'
 
 export interface RemoveOperatorParameters extends WriteParameters<'staking'> {
@@ -27,5 +27,5 @@ export function removeOperatorRequest (p: RequestParameters<RemoveOperatorParame
  * await removeOperator({ chain, publicClient, walletClient, operator })
  */
 export async function removeOperator (p: RemoveOperatorParameters): Promise<RemoveOperatorReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, removeOperatorRequest(p), p.errorCode ?? 'REMOVE_OPERATOR_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, removeOperatorRequest(p), 'REMOVE_OPERATOR_FAILED')
 }

@@ -1,7 +1,7 @@
 import type { Hex } from 'viem'
 import { stakingAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteErrorType, WriteParameters } from './types.ts'
 
 export interface RequestUnstakeParameters extends WriteParameters<'staking'> {
@@ -27,5 +27,5 @@ export function requestUnstakeRequest (p: RequestParameters<RequestUnstakeParame
  * await requestUnstake({ chain, publicClient, walletClient, amount: parseUnits('10', 18) })
  */
 export async function requestUnstake (p: RequestUnstakeParameters): Promise<RequestUnstakeReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, requestUnstakeRequest(p), p.errorCode ?? 'UNSTAKE_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, requestUnstakeRequest(p), 'UNSTAKE_FAILED')
 }

@@ -1,7 +1,7 @@
 import type { Hex } from 'viem'
 import { arbitrationAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteErrorType, WriteParameters } from './types.ts'
 
 export interface ResolveDisputeParameters extends WriteParameters<'arbitration'> {
@@ -27,5 +27,5 @@ export function resolveDisputeRequest (p: RequestParameters<ResolveDisputeParame
  * await resolveDispute({ chain, publicClient, walletClient, id })
  */
 export async function resolveDispute (p: ResolveDisputeParameters): Promise<ResolveDisputeReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, resolveDisputeRequest(p), p.errorCode ?? 'DISPUTE_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, resolveDisputeRequest(p), 'DISPUTE_FAILED')
 }

@@ -1,7 +1,7 @@
 import type { Hex } from 'viem'
 import { arbitrationAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteErrorType, WriteParameters } from './types.ts'
 
 export interface RevealVoteParameters extends WriteParameters<'arbitration'> {
@@ -31,5 +31,5 @@ export function revealVoteRequest (p: RequestParameters<RevealVoteParameters>): 
  * await revealVote({ chain, publicClient, walletClient, id, outputHash, salt })
  */
 export async function revealVote (p: RevealVoteParameters): Promise<RevealVoteReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, revealVoteRequest(p), p.errorCode ?? 'ARBITRATION_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, revealVoteRequest(p), 'ARBITRATION_FAILED')
 }

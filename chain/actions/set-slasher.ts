@@ -1,7 +1,7 @@
 import type { Address, Hex } from 'viem'
 import { stakingAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteErrorType, WriteParameters } from './types.ts'
 
 export interface SetSlasherParameters extends WriteParameters<'staking'> {
@@ -27,5 +27,5 @@ export function setSlasherRequest (p: RequestParameters<SetSlasherParameters>): 
  * await setSlasher({ chain, publicClient, walletClient, slasher: chain.arbitration })
  */
 export async function setSlasher (p: SetSlasherParameters): Promise<SetSlasherReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, setSlasherRequest(p), p.errorCode ?? 'DEPLOY_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, setSlasherRequest(p), 'DEPLOY_FAILED')
 }

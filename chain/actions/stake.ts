@@ -1,7 +1,7 @@
 import type { Hex } from 'viem'
 import { stakingAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteErrorType, WriteParameters } from './types.ts'
 
 export interface StakeParameters extends WriteParameters<'staking'> {
@@ -27,5 +27,5 @@ export function stakeRequest (p: RequestParameters<StakeParameters>): ContractTx
  * await stake({ chain, publicClient, walletClient, amount: parseUnits('100', 18) })
  */
 export async function stake (p: StakeParameters): Promise<StakeReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, stakeRequest(p), p.errorCode ?? 'STAKE_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, stakeRequest(p), 'STAKE_FAILED')
 }

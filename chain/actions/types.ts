@@ -39,3 +39,4 @@ export type ReadErrorType = ReadContractErrorType
  * or waiting fails.
  */
 export type WriteErrorType = TabmeshError | AbortedError | SendTransactionErrorType | WaitForTransactionReceiptErrorType
+

@@ -1,7 +1,7 @@
 import type { Hex } from 'viem'
 import { stakingAbi } from '../generated/contracts.ts'
-import { sendContractTx } from '../send-tx.ts'
 import type { ContractTxRequest } from '../send-tx.ts'
+import { sendAction } from './send-action.ts'
 import type { RequestParameters, WriteErrorType, WriteParameters } from './types.ts'
 
 export interface WithdrawStakeParameters extends WriteParameters<'staking'> {
@@ -26,5 +26,5 @@ export function withdrawStakeRequest (p: RequestParameters<WithdrawStakeParamete
  * await withdrawStake({ chain, publicClient, walletClient })
  */
 export async function withdrawStake (p: WithdrawStakeParameters): Promise<WithdrawStakeReturnType> {
-  return await sendContractTx(p.publicClient, p.walletClient, withdrawStakeRequest(p), p.errorCode ?? 'WITHDRAW_FAILED', p.signal !== undefined ? { signal: p.signal } : {})
+  return await sendAction(p, withdrawStakeRequest(p), 'WITHDRAW_FAILED')
 }

@@ -15,6 +15,7 @@ import { readDeposit } from '../../chain/actions/read-deposit.ts'
 import { readFeeBps } from '../../chain/actions/read-fee-bps.ts'
 import { readLane } from '../../chain/actions/read-lane.ts'
 import { startClose } from '../../chain/actions/start-close.ts'
+import type { WriteParameters } from '../../chain/actions/types.ts'
 import { serialized } from '../../chain/serialize.ts'
 import type { ProviderEntry } from '../ads/directory.ts'
 import { CHEQUE_ACK_TIMEOUT_MS, DIAL_TIMEOUT_MS } from '../constants.ts'
@@ -97,7 +98,7 @@ export class RequesterPayments {
   }
 
   /** This requester's clients for chain/actions/, with `signal`. */
-  private clients (signal: AbortSignal | undefined): { chain: ChainConfig, publicClient: TabmeshPublicClient, walletClient: TabmeshWalletClient, signal?: AbortSignal } {
+  private clients (signal: AbortSignal | undefined): WriteParameters {
     return { chain: this.chain, publicClient: this.publicClient, walletClient: this.walletClient, ...(signal !== undefined ? { signal } : {}) }
   }
 
