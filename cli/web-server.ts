@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { createServer } from 'node:http'
-import type { Server } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
+import type { Server, RequestListener } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import sirv from 'sirv'
 import { TabmeshError } from '../errors/base.ts'
@@ -19,27 +20,42 @@ export interface WebServerHandle {
   stop: () => Promise<void>
 }
 
+export interface StartWebServerParameters {
+  /** 0: any free port; else this one or one of the next PORT_TRIES. */
+  port: number
+  /** Default 127.0.0.1. */
+  host?: string
+  /** Relay multiaddrs for `/tabmesh.json` (a public relay: `/tls/ws` or `/wss`, which a tab only dials). */
+  bootstrap: string[]
+  chain?: ChainConfig
+  /** STUN/TURN servers for the tabs' WebRTC connections (none on the local mesh). */
+  iceServers?: RTCIceServer[]
+  /** Serve https:// with this certificate and key (PEM text) instead of http://. */
+  tls?: { cert: string, key: string }
+}
+
 /**
  * Serves the built PWA (sirv, with index.html for unknown paths) on `host:port` plus `/tabmesh.json` — the mesh configuration the page reads at
- * start (`{ bootstrap, chain? }`): pointing the app at another network is this file, not a rebuild.
+ * start (`{ bootstrap, chain?, iceServers? }`, web/config.ts): pointing the app at another network is this file, not a rebuild.
  * @throws TabmeshError WEB_NOT_BUILT when dist/web is missing
  */
-export async function startWebServer (params: { port: number, host?: string, bootstrap: string[], chain?: ChainConfig }): Promise<WebServerHandle> {
+export async function startWebServer (params: StartWebServerParameters): Promise<WebServerHandle> {
   if (!existsSync(WEB_DIST)) throw new TabmeshError('WEB_NOT_BUILT', `${WEB_DIST} is missing: run \`npm run build\` first`)
-  const config = JSON.stringify({ bootstrap: params.bootstrap, ...(params.chain !== undefined ? { chain: params.chain } : {}) })
+  const config = JSON.stringify({ bootstrap: params.bootstrap, ...(params.chain !== undefined ? { chain: params.chain } : {}), ...(params.iceServers !== undefined ? { iceServers: params.iceServers } : {}) })
   const files = sirv(WEB_DIST, { single: true, etag: true })
-  const server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     if ((req.url ?? '/').split('?')[0] === '/tabmesh.json') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
       res.end(config)
       return
     }
     files(req, res, () => { res.writeHead(404); res.end() })
-  })
+  }
+  const server = params.tls !== undefined ? createTlsServer({ cert: params.tls.cert, key: params.tls.key }, handler) : createServer(handler)
   const host = params.host ?? '127.0.0.1'
   const port = await listen(server, host, params.port)
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
+    url: `${params.tls !== undefined ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}/`,
     stop: async () => { await new Promise<void>(resolve => { server.close(() => { resolve() }); server.closeAllConnections() }) }
   }
 }

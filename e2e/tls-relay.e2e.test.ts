@@ -3,31 +3,18 @@
 // and provides; a Node provider and a requester reach it over wss trusting the test CA; a job runs
 // on the tab. The certificate is made by openssl for 127.0.0.1, so nothing leaves loopback.
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import { createHash, X509Certificate } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { freePort } from '../chain/free-port.ts'
 import { startWebServer } from '../cli/web-server.ts'
 import type { WebServerHandle } from '../cli/web-server.ts'
 import { launchChromium, openProvidingTab, tempDir } from '../testing/browser.ts'
+import { makeCertificates } from '../testing/certificates.ts'
+import type { TestCertificates } from '../testing/certificates.ts'
 import { CLI, exit, spawnProc, waitFor } from '../testing/cli-process.ts'
 import type { Proc } from '../testing/cli-process.ts'
 import type { Browser } from 'playwright-core'
-
-/** A test CA and a certificate it signs for 127.0.0.1 (and the name relay.test). */
-function makeCertificates (dir: string): { ca: string, cert: string, key: string, spki: string } {
-  const ssl = (...args: string[]): void => { execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' }) }
-  ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=Tabmesh test CA', '-keyout', 'ca.key', '-out', 'ca.pem')
-  ssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=relay.test', '-keyout', 'relay.key.pem', '-out', 'relay.csr')
-  writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:relay.test\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n')
-  ssl('x509', '-req', '-in', 'relay.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'ext.cnf', '-out', 'relay.pem')
-  // Chromium trusts the leaf by its public key's SHA-256 (--ignore-certificate-errors-spki-list).
-  const leaf = new X509Certificate(readFileSync(join(dir, 'relay.pem')))
-  const spki = createHash('sha256').update(leaf.publicKey.export({ type: 'spki', format: 'der' })).digest('base64')
-  return { ca: join(dir, 'ca.pem'), cert: join(dir, 'relay.pem'), key: join(dir, 'relay.key.pem'), spki }
-}
 
 describe('a relay serving wss:// with a test CA', () => {
   const dir = tempDir('tabmesh-tls-')
@@ -35,7 +22,7 @@ describe('a relay serving wss:// with a test CA', () => {
   let browser: Browser | undefined
   let web: WebServerHandle | undefined
   let wss = ''
-  let certs: ReturnType<typeof makeCertificates>
+  let certs: TestCertificates
 
   before(async () => {
     certs = makeCertificates(dir)

@@ -21,6 +21,7 @@
 #   LAB-TURN   UDP from the home to 203.0.113.10 (STUN/TURN at pub)
 #   LAB-P2P-2N UDP from the home to router N's WAN address 203.0.113.2N (a direct path between homes)
 #   LAB-RELAY  TCP from the home to 203.0.113.10 (the libp2p relay: signalling, ads)
+#   LAB-PLAIN-WS  the part of it to the relay's plain ws port, 9090 (a tab must use wss, 443)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 DELAY=${LAB_DELAY_MS:-15}
@@ -82,6 +83,8 @@ home () {
   for w in 21 22 23 24; do
     ip netns exec "$router" iptables -A FORWARD -i lan -p udp -d "203.0.113.$w" -m comment --comment "LAB-P2P-$w" -j ACCEPT
   done
+  # No target: it counts plain ws to the relay (port 9090) and lets the packet on to LAB-RELAY.
+  ip netns exec "$router" iptables -A FORWARD -i lan -p tcp -d 203.0.113.10 --dport 9090 -m comment --comment LAB-PLAIN-WS
   ip netns exec "$router" iptables -A FORWARD -i lan -p tcp -d 203.0.113.10 -m comment --comment LAB-RELAY -j ACCEPT
   # Delay on the access link, each way: tc netem where the kernel has it; else every forwarded
   # packet waits in netfilter queue 0 for lab/delay.py (--queue-bypass: undelayed if it is gone),

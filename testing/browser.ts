@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
@@ -19,9 +19,20 @@ const ARGS = [
   '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'
 ]
 
-/** Launches Debian's Chromium headless with ARGS, and `extraArgs` (a test CA's certificate to trust, say). */
-export async function launchChromium (extraArgs: string[] = []): Promise<Browser> {
-  return await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs], headless: true })
+/**
+ * Launches Debian's Chromium headless with ARGS, and `extraArgs` (a test CA's certificate to trust, say).
+ * With `namespace`, the browser runs inside that network namespace (`ip netns exec`: a home of the
+ * network lab, lab/topology.sh); playwright still drives it over its pipe.
+ */
+export async function launchChromium (extraArgs: string[] = [], options: { namespace?: string } = {}): Promise<Browser> {
+  let executablePath = CHROMIUM
+  if (options.namespace !== undefined) {
+    if (!/^[\w-]+$/.test(options.namespace)) throw new Error(`not a namespace name: ${options.namespace}`)
+    executablePath = join(tempDir('tabmesh-chromium-'), 'chromium')
+    writeFileSync(executablePath, `#!/bin/sh\nexec ip netns exec ${options.namespace} ${CHROMIUM} "$@"\n`)
+    chmodSync(executablePath, 0o755)
+  }
+  return await chromium.launch({ executablePath, args: [...ARGS, ...extraArgs], headless: true })
 }
 
 /** A fresh context (its own IndexedDB, its own libp2p identity) with WebRTC-on-loopback permissions. */

@@ -3,7 +3,7 @@ import { idbBlobStore } from '../../mesh/blob/idb-store.ts'
 import { MemoryBlobStore, tieredStore } from '../../mesh/blob/store.ts'
 import { connectionKind } from '../../mesh/node/connections.ts'
 import type { ConnectionKind } from '../../mesh/node/connections.ts'
-import { createMeshNode } from '../../mesh/node/create-node.ts'
+import { createMeshNode, isLocalMesh } from '../../mesh/node/create-node.ts'
 import { HomeRelay } from '../../mesh/node/home-relay.ts'
 import { relayPeerOf } from '../../mesh/node/keep-bootstrap.ts'
 import { providerServices } from '../../mesh/provider/services.ts'
@@ -112,7 +112,7 @@ export interface TabProvider {
  * Boots this tab as a provider: browser libp2p node (WebSockets to the relay, WebRTC to peers),
  * a Web Worker pool (cores − 1), an IndexedDB blob cache, the benchmark, capacity ads and the overlay.
  */
-export async function startTabProvider (config: { bootstrap: string[], workers?: number, chain?: ChainConfig }): Promise<TabProvider> {
+export async function startTabProvider (config: { bootstrap: string[], workers?: number, chain?: ChainConfig, iceServers?: RTCIceServer[] }): Promise<TabProvider> {
   const listeners = new Set<() => void>()
   // Listeners (the pages) hear of changes at most every UI_REFRESH_MS: a tab running 1 ms tasks changes
   // state thousands of times a second, and a render per change would cost more than the tasks.
@@ -130,8 +130,10 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   // benchmark module are in, while libp2p is still connecting.
   // A tab attaches to one relay of the list, its home (rendezvous hashing of its peer id), and
   // fails over down its order when that relay goes away (mesh/node/home-relay.ts).
+  // The home relay is dialled by `home`, not as a bootstrap, so the node is told which mesh this is:
+  // only on a local mesh may ads make a tab dial private and loopback addresses.
   let home!: HomeRelay
-  const nodeReady = createMeshNode({ profile: 'browser', bootstrap: [], services: providerServices() }).then(async n => {
+  const nodeReady = createMeshNode({ profile: 'browser', bootstrap: [], allowLocalDials: isLocalMesh(config.bootstrap), services: providerServices(), ...(config.iceServers !== undefined ? { iceServers: config.iceServers } : {}) }).then(async n => {
     home = new HomeRelay(n, config.bootstrap)
     await home.start()
     startupMs.node = Math.round(performance.now())
