@@ -51,7 +51,7 @@ export async function startWebServer (params: StartWebServerParameters): Promise
     }
     files(req, res, () => { res.writeHead(404); res.end() })
   }
-  const server = params.tls !== undefined ? createTlsServer({ cert: params.tls.cert, key: params.tls.key }, handler) : createServer(handler)
+  const server = params.tls !== undefined ? createTlsServer(params.tls, handler) : createServer(handler)
   const host = params.host ?? '127.0.0.1'
   const port = await listen(server, host, params.port)
   return {

@@ -24,8 +24,8 @@ export const WAN = { a: '21', b: '22', s: '23', r: '24' } as const
 export type Home = keyof typeof WAN
 
 /** A process inside a lab namespace. */
-export function inNamespace (ns: string, command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Proc {
-  return spawnProc('ip', ['netns', 'exec', ns, command, ...args], cwd, env)
+export function inNamespace (ns: string, command: string, args: string[], cwd: string): Proc {
+  return spawnProc('ip', ['netns', 'exec', ns, command, ...args], cwd)
 }
 
 /** Bytes counted by the router of `home` per counter (lab/topology.sh). */
@@ -46,10 +46,6 @@ export interface LabMesh {
   secureBootstrap: string
   /** The test CA and the leaf for PUB and RUNNER that the relay serves (and a web server may). */
   certificates: TestCertificates
-  /** coturn's log so far (allocations, permissions, errors): for a failing test's message. */
-  turnLog: () => string
-  /** Stops the Node provider of `home` (SIGINT) and waits for it to exit. */
-  stopProvider: (home: Home) => Promise<void>
   /** Stops every process (SIGINT) and waits for them. */
   stop: () => Promise<void>
 }
@@ -67,7 +63,7 @@ export async function startLabMesh (homes: readonly Home[]): Promise<LabMesh> {
   }
   try {
     const pubDir = tempDir('tabmesh-lab-pub-')
-    const turn = inNamespace('pub', 'turnserver', [...(process.env.LAB_TURN_VERBOSE === '1' ? ['-v'] : []), '-n', '--listening-ip', PUB, '--relay-ip', PUB, '--listening-port', '3478', '--lt-cred-mech', '--user', `${TURN_USER}:${TURN_PASSWORD}`, '--realm', 'tabmesh.lab', '--allowed-peer-ip', '203.0.113.0-203.0.113.255', '--no-tls', '--no-dtls', '--no-cli', '--fingerprint', '--min-port', '49152', '--max-port', '49999', '--log-file', 'stdout', '--simple-log', '--pidfile', join(pubDir, 'turnserver.pid'), '--db', join(pubDir, 'turndb')], pubDir)
+    const turn = inNamespace('pub', 'turnserver', ['-n', '--listening-ip', PUB, '--relay-ip', PUB, '--listening-port', '3478', '--lt-cred-mech', '--user', `${TURN_USER}:${TURN_PASSWORD}`, '--realm', 'tabmesh.lab', '--allowed-peer-ip', '203.0.113.0-203.0.113.255', '--no-tls', '--no-dtls', '--no-cli', '--fingerprint', '--min-port', '49152', '--max-port', '49999', '--log-file', 'stdout', '--simple-log', '--pidfile', join(pubDir, 'turnserver.pid'), '--db', join(pubDir, 'turndb')], pubDir)
     procs.push(turn)
     await waitFor(turn, /Total General servers/, 20_000)
     const certificates = makeCertificates(pubDir, { ips: [PUB, RUNNER] })
@@ -76,20 +72,12 @@ export async function startLabMesh (homes: readonly Home[]): Promise<LabMesh> {
     const pub = PUB.replaceAll('.', '\\.')
     const bootstrap = (await waitFor(relay, new RegExp(`^\\s+(/ip4/${pub}/tcp/9090/ws/p2p/\\S+)$`, 'm'), 30_000))[1]!
     const secureBootstrap = (await waitFor(relay, new RegExp(`^\\s+(/ip4/${pub}/tcp/443/tls/ws/p2p/\\S+)$`, 'm'), 30_000))[1]!
-    const providers = new Map<Home, Proc>()
     for (const home of homes) {
       const provider = inNamespace(`home-${home}`, process.execPath, [CLI, 'provide', '--bootstrap', bootstrap, '--workers', '1', ...ICE], tempDir(`tabmesh-lab-${home}-`))
       procs.push(provider)
-      providers.set(home, provider)
       await waitFor(provider, /^providing as \S+ with 1 worker/m, 60_000)
     }
-    const stopProvider = async (home: Home): Promise<void> => {
-      const p = providers.get(home)
-      if (p === undefined) return
-      p.child.kill('SIGINT')
-      await exit(p)
-    }
-    return { bootstrap, secureBootstrap, certificates, turnLog: turn.output, stopProvider, stop }
+    return { bootstrap, secureBootstrap, certificates, stop }
   } catch (err) {
     await stop()
     throw err

@@ -31,24 +31,10 @@ describe('the network lab: NATs, STUN/TURN, loss, delay', { skip: process.env.TA
   let bootstrap = ''
   let web: WebServerHandle | undefined
   let browser: Browser | undefined
-  const cwd = tempDir('tabmesh-lab-r-')
-  // ~900 KB of data every task mounts (under the 1 MiB at which providers would pass it on to
-  // each other), so each requester → provider path carries a measurable amount.
-  const data = join(cwd, 'data')
-  const bulk = new Uint8Array(900_000)
-  for (let i = 0; i < bulk.length; i++) bulk[i] = (i * 2654435761) >>> 24
-  const inputs: string[] = []
 
   before(async () => {
     mesh = await startLabMesh(['a', 'b'])
     bootstrap = mesh.bootstrap
-    mkdirSync(data)
-    writeFileSync(join(data, 'bulk.bin'), bulk)
-    for (let i = 0; i < 6; i++) {
-      const file = join(cwd, `range-${i}.txt`)
-      writeFileSync(file, `${i * 500_000} ${(i + 1) * 500_000}\n`)
-      inputs.push(file)
-    }
   })
 
   after(async () => {
@@ -57,8 +43,22 @@ describe('the network lab: NATs, STUN/TURN, loss, delay', { skip: process.env.TA
     await mesh?.stop()
   })
 
-  /** Runs the 6-task job from home-r with redundancy 2 (every task replicated) and checks its results. */
-  async function submitJob (): Promise<void> {
+  it('a requester behind its NAT gets every task right from the providers behind cone NATs, over direct paths found with STUN; the relay carries only signalling', async (t) => {
+    const cwd = tempDir('tabmesh-lab-r-')
+    // ~900 KB of data every task mounts (under the 1 MiB at which providers would pass it on to
+    // each other), so each requester → provider path carries a measurable amount.
+    const data = join(cwd, 'data')
+    mkdirSync(data)
+    const bulk = new Uint8Array(900_000)
+    for (let i = 0; i < bulk.length; i++) bulk[i] = (i * 2654435761) >>> 24
+    writeFileSync(join(data, 'bulk.bin'), bulk)
+    const inputs: string[] = []
+    for (let i = 0; i < 6; i++) {
+      const file = join(cwd, `range-${i}.txt`)
+      writeFileSync(file, `${i * 500_000} ${(i + 1) * 500_000}\n`)
+      inputs.push(file)
+    }
+    const before = { r: counters('r') }
     const submit = inNamespace('home-r', process.execPath, [CLI, 'submit', PRIMES, ...inputs, '--dir', `${data}:/data`, '--redundancy', '2', '--replicate-all', '--bootstrap', bootstrap, ...ICE, '--json', '--timeout', '60000'], cwd)
     assert.equal(await exit(submit), 0, submit.output())
     const lines = submit.output().trim().split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as { index?: number, output?: string, providers?: string[], summary?: boolean })
@@ -66,11 +66,6 @@ describe('the network lab: NATs, STUN/TURN, loss, delay', { skip: process.env.TA
     assert.equal(tasks.length, 6)
     assert.ok(tasks.every(l => l.providers?.length === 2), 'two providers agreed on every task')
     assert.equal(tasks.reduce((n, l) => n + Number(l.output), 0), 216_816, 'π(3·10^6)')
-  }
-
-  it('a requester behind its NAT gets every task right from the providers behind cone NATs, over direct paths found with STUN; the relay carries only signalling', async (t) => {
-    const before = { r: counters('r') }
-    await submitJob()
 
     const r = counters('r')
     const grew = (k: string): number => (r[k] ?? 0) - (before.r[k] ?? 0)
