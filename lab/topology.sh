@@ -45,6 +45,12 @@ attach () {
 }
 
 attach pub 203.0.113.10
+# The internet host's packets to addresses off the bridge (a home's private address, which a TURN
+# server is asked to relay to when a peer's host candidate names one) leave by a default route and
+# are dropped upstream, as on the internet: the runner's namespace does not forward. Without the
+# route coturn's send failed at once (ENETUNREACH) and coturn closed the whole allocation, so a tab
+# behind the symmetric NAT lost its TURN path a second after ICE connected through it.
+ip -n pub route add default via 203.0.113.1
 
 # home NAME N MODE: router nat-NAME (WAN 203.0.113.2N) and host home-NAME (10.N.0.2) behind it
 home () {
