@@ -21,6 +21,7 @@ import type { WebServerHandle } from '../cli/web-server.ts'
 import { launchChromium, openProvidingTab, screenshot, tempDir, until } from '../testing/browser.ts'
 import type { ProvidingTab } from '../testing/browser.ts'
 import { CLI, exit } from '../testing/cli-process.ts'
+import type { Proc } from '../testing/cli-process.ts'
 import { counters, ICE, ICE_SERVERS, inNamespace, RUNNER, startLabMesh, WAN } from './lab-mesh.ts'
 import type { LabMesh } from './lab-mesh.ts'
 
@@ -28,6 +29,9 @@ const PRIMES = fileURLToPath(new URL('../jobs/primes/build/primes.wasm', import.
 
 /** Bytes of the tree every task of runLabJob mounts: under the 1 MiB at which providers would pass it on to each other, so each requester → provider path carries a measurable amount. */
 const BULK_BYTES = 900_000
+
+/** Submissions still running (a test that timed out left one): `after` kills them, so none outlives the lab. */
+const submissions = new Set<Proc>()
 
 interface TaskLine { index?: number, output?: string, providers?: string[], summary?: boolean }
 
@@ -50,7 +54,10 @@ async function runLabJob (bootstrap: string, redundancy: number): Promise<TaskLi
     inputs.push(file)
   }
   const submit = inNamespace('home-r', process.execPath, [CLI, 'submit', PRIMES, ...inputs, '--dir', `${data}:/data`, '--redundancy', String(redundancy), '--replicate-all', '--bootstrap', bootstrap, ...ICE, '--json', '--timeout', '60000'], cwd)
-  assert.equal(await exit(submit), 0, submit.output())
+  submissions.add(submit)
+  const code = await exit(submit)
+  submissions.delete(submit)
+  assert.equal(code, 0, submit.output())
   const lines = submit.output().trim().split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as TaskLine)
   const tasks = lines.filter(l => l.summary !== true)
   assert.equal(tasks.length, 6)
@@ -72,6 +79,7 @@ describe('the network lab: NATs, STUN/TURN, loss, delay', { skip: process.env.TA
   })
 
   after(async () => {
+    for (const p of submissions) p.child.kill('SIGKILL')
     await browser?.close()
     await web?.stop()
     await mesh?.stop()
