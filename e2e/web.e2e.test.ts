@@ -156,7 +156,9 @@ describe('e2e: the web app — contribute, jobs, wallet, network, offline', () =
     await free()
     await page.getByRole('button', { name: 'Run job' }).click()
     await page.getByTestId('job-done').waitFor({ timeout: 120_000 })
-    assert.equal((await page.getByTestId('task-result-0').textContent())?.includes('500|125250'), true, await page.getByTestId('task-result-0').textContent() ?? '')
+    // The results table may render a moment after the done marker: wait for the row's final text.
+    await page.getByTestId('task-result-0').filter({ hasText: '500|125250' }).waitFor({ timeout: 10_000 })
+    await page.getByTestId('task-result-1').filter({ hasText: /c0\|71\s*c1\|72/ }).waitFor({ timeout: 10_000 })
     assert.match(await page.getByTestId('task-result-1').textContent() ?? '', /c0\|71\s*c1\|72/)
     await shot(page, 'web-jobs-sqlite')
 
