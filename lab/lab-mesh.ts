@@ -39,6 +39,15 @@ export function counters (home: Home): Record<string, number> {
   return bytes
 }
 
+/**
+ * How much each counter of `home`'s router grew since `before` (an earlier `counters(home)`), read now.
+ * @returns bytes by counter name (0 for a counter never hit)
+ */
+export function countersGrowth (home: Home, before: Record<string, number>): (counter: string) => number {
+  const now = counters(home)
+  return counter => (now[counter] ?? 0) - (before[counter] ?? 0)
+}
+
 export interface LabMesh {
   /** The relay's ws multiaddr (Node peers). */
   bootstrap: string

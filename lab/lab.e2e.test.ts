@@ -22,7 +22,7 @@ import { launchChromium, openProvidingTab, screenshot, tempDir, until } from '..
 import type { ProvidingTab } from '../testing/browser.ts'
 import { CLI, exit } from '../testing/cli-process.ts'
 import type { Proc } from '../testing/cli-process.ts'
-import { counters, ICE, ICE_SERVERS, inNamespace, RUNNER, startLabMesh, WAN } from './lab-mesh.ts'
+import { counters, countersGrowth, ICE, ICE_SERVERS, inNamespace, RUNNER, startLabMesh, WAN } from './lab-mesh.ts'
 import type { LabMesh } from './lab-mesh.ts'
 
 const PRIMES = fileURLToPath(new URL('../jobs/primes/build/primes.wasm', import.meta.url))
@@ -86,12 +86,11 @@ describe('the network lab: NATs, STUN/TURN, loss, delay', { skip: process.env.TA
   })
 
   it('a requester behind its NAT gets every task right from the providers behind cone NATs, over direct paths found with STUN; the relay carries only signalling', async (t) => {
-    const before = { r: counters('r') }
+    const before = counters('r')
     const tasks = await runLabJob(bootstrap, 2)
     assert.ok(tasks.every(l => l.providers?.length === 2), 'two providers agreed on every task')
 
-    const r = counters('r')
-    const grew = (k: string): number => (r[k] ?? 0) - (before.r[k] ?? 0)
+    const grew = countersGrowth('r', before)
     const path = { toA: grew(`LAB-P2P-${WAN.a}`), toB: grew(`LAB-P2P-${WAN.b}`), toS: grew(`LAB-P2P-${WAN.s}`), turn: grew('LAB-TURN'), relay: grew('LAB-RELAY') }
     t.diagnostic(`requester's router, bytes sent: to a ${path.toA}, to b ${path.toB}, to s directly ${path.toS}, to TURN/STUN ${path.turn}, to the relay (TCP) ${path.relay}`)
     assert.ok(path.toA > BULK_BYTES && path.toB > BULK_BYTES, 'the data went straight to both cone-NAT homes (server-reflexive candidates from STUN)')
@@ -113,8 +112,7 @@ describe('the network lab: NATs, STUN/TURN, loss, delay', { skip: process.env.TA
     }, 60_000)
     await new Promise(resolve => setTimeout(resolve, 5_000))
     await screenshot(tab.page, 'lab-symmetric-tab')
-    const s = counters('s')
-    const grew = (k: string): number => (s[k] ?? 0) - (before[k] ?? 0)
+    const grew = countersGrowth('s', before)
     t.diagnostic(`the tab's router, bytes sent: to the relay over TCP ${grew('LAB-RELAY')} (plain ws ${grew('LAB-PLAIN-WS')}), to STUN/TURN ${grew('LAB-TURN')}`)
     assert.ok(grew('LAB-RELAY') > 0, 'the tab reached the relay')
     assert.equal(grew('LAB-PLAIN-WS'), 0, 'never over plain ws: /tabmesh.json names only the wss address')
@@ -136,10 +134,8 @@ describe('the network lab: NATs, STUN/TURN, loss, delay', { skip: process.env.TA
     assert.ok(done - doneBefore >= tasks.length, `the tab ran every task (${done - doneBefore})`)
     await screenshot(page, 'lab-symmetric-turn')
 
-    const r = counters('r')
-    const s = counters('s')
-    const fromR = (k: string): number => (r[k] ?? 0) - (before.r[k] ?? 0)
-    const fromS = (k: string): number => (s[k] ?? 0) - (before.s[k] ?? 0)
+    const fromR = countersGrowth('r', before.r)
+    const fromS = countersGrowth('s', before.s)
     t.diagnostic(`requester's router, bytes sent: to TURN ${fromR('LAB-TURN')}, to s directly ${fromR(`LAB-P2P-${WAN.s}`)}, to a ${fromR(`LAB-P2P-${WAN.a}`)}, to b ${fromR(`LAB-P2P-${WAN.b}`)}, to the relay ${fromR('LAB-RELAY')}; the tab's router: to TURN ${fromS('LAB-TURN')}, to r directly ${fromS(`LAB-P2P-${WAN.r}`)}, to the relay ${fromS('LAB-RELAY')}`)
     assert.ok(fromR('LAB-TURN') > BULK_BYTES, 'the tab\'s copy of the data went through the TURN server')
     assert.ok(fromR(`LAB-P2P-${WAN.s}`) < BULK_BYTES / 100, 'nothing but failed checks went to the symmetric home directly')
