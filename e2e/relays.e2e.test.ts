@@ -2,7 +2,8 @@
 // home by rendezvous hashing of its peer id; a requester attached only to the other relay sees the
 // tab's ads (relays forward them to each other: `tabmesh relay --peer`) and runs a job on it; the
 // tab's home relay is killed mid-job: no task is lost, and the tab is attached to the other relay
-// within seconds (the failover time is printed).
+// within seconds (the failover time is printed). A tab told of a single relay finds the others in
+// the DHT (client mode), moves to one when its relay dies, and starts there on its next page load.
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
@@ -16,7 +17,7 @@ import { bundledPrimesPath, startNodeProvider } from '../mesh/provider/node-prov
 import { startRelay } from '../relay/start-relay.ts'
 import { createClient } from '../sdk/index.ts'
 import type { TabmeshClient } from '../sdk/index.ts'
-import { launchChromium, openProvidingTab, tempDir, until } from '../testing/browser.ts'
+import { launchChromium, openProvidingTab, screenshot, tempDir, until } from '../testing/browser.ts'
 import { CLI, exit, spawnProc, waitFor } from '../testing/cli-process.ts'
 import type { Proc } from '../testing/cli-process.ts'
 
@@ -95,6 +96,49 @@ describe('two relays: a home relay per tab, ads across relays, failover mid-job'
     const state = await tab.page.evaluate(() => window.tabmesh!.state())
     assert.ok(state.relayFailovers >= 1)
     console.log(`relay failover: home relay killed → tab attached to the other relay in ${failoverMs} ms, its reservation there in ${reservedMs} ms (polled every 250 ms); job ${summary.accepted}/${TASKS} accepted`)
+  })
+
+  it('a tab told of one relay finds another in the DHT, works through it when its relay dies, and starts there after a reload', async () => {
+    const x = await startRelay({ port: 0 })
+    const y = await startRelay({ port: 0, peers: x.multiaddrs })
+    const yPeer = y.node.peerId.toString()
+    const only = await startWebServer({ port: 0, bootstrap: [x.multiaddrs[0]!] })
+    const chromium = await launchChromium()
+    let requester: TabmeshClient | undefined
+    try {
+      const tab = await openProvidingTab(chromium, only.url, { timeoutMs: 60_000 })
+      const state = async (): Promise<NonNullable<ReturnType<NonNullable<typeof window.tabmesh>['state']>>> => await tab.page.evaluate(() => window.tabmesh!.state())
+      const fallback = await until('the tab to find the other relay in the DHT', async () => (await state()).fallbackRelays.find(a => relayPeerOf(a) === yPeer), 30_000)
+      assert.equal((await state()).homeRelay, x.node.peerId.toString(), 'its configured relay stays home while it answers')
+      const killedAt = Date.now()
+      await x.stop()
+      const failoverMs = await until('the tab to move to the relay it found', async () => (await state()).homeRelay === yPeer ? Date.now() - killedAt : undefined, 30_000)
+      requester = await createClient({ bootstrap: y.multiaddrs })
+      await until('the tab\'s ad on the found relay', async () => requester!.providers().some(p => p.ad.peerId === tab.state.peerId) ? true : undefined, 30_000)
+      const job = requester.submit({ module: readFileSync(bundledPrimesPath()), inputs: ['0 100', '100 1000', '1000 10000', '0 2'], redundancy: 1 })
+      const results: string[] = []
+      job.addEventListener('result', (ev) => { const r = (ev as CustomEvent<{ index: number, output?: Uint8Array }>).detail; results[r.index] = new TextDecoder().decode(r.output) })
+      const summary = await job.done
+      assert.equal(summary.accepted, 4)
+      assert.deepEqual(results, ['25\n', '143\n', '1061\n', '0\n'])
+      assert.ok((await state()).tasksDone >= 4, 'the tab ran them')
+      // The page loads again with its one configured relay still dead: it starts on the one it saved.
+      const reloadedAt = Date.now()
+      await tab.page.reload()
+      const homeMs = await until('the reloaded tab to attach to its saved fallback', async () => (await tab.page.evaluate(() => window.tabmesh?.state().homeRelay)) === yPeer ? Date.now() - reloadedAt : undefined, 30_000)
+      await tab.page.getByRole('link', { name: 'Network' }).click()
+      const relaysLine = tab.page.getByTestId('network-relays')
+      await until('the Network page to name the home and the fallback', async () => /Home relay.*1 fallback relay found in the DHT/.test(await relaysLine.textContent() ?? '') ? true : undefined, 20_000)
+      assert.match(await relaysLine.textContent() ?? '', new RegExp(`Home relay ${yPeer.slice(0, 8)}`))
+      await screenshot(tab.page, 'relays-dht-fallback')
+      console.log(`dht fallback: the tab found ${fallback}; its only relay killed → attached to the found one in ${failoverMs} ms; 4/4 tasks through it; after a reload attached there in ${homeMs} ms`)
+    } finally {
+      await requester?.stop()
+      await chromium.close()
+      await only.stop()
+      await x.stop().catch(() => {})
+      await y.stop()
+    }
   })
 
   it('relays find each other in the DHT: two told only of a third link up, and ads cross them once it is gone', async () => {

@@ -55,6 +55,8 @@ export interface LabMesh {
   secureBootstrap: string
   /** The test CA and the leaf for PUB and RUNNER that the relay serves (and a web server may). */
   certificates: TestCertificates
+  /** Starts one more `tabmesh provide` (1 worker, the lab's ICE servers) in `home`; stopped with the rest. @returns its peer id */
+  addProvider: (home: Home) => Promise<string>
   /** Stops every process (SIGINT) and waits for them. */
   stop: () => Promise<void>
 }
@@ -81,12 +83,13 @@ export async function startLabMesh (homes: readonly Home[]): Promise<LabMesh> {
     const pub = PUB.replaceAll('.', '\\.')
     const bootstrap = (await waitFor(relay, new RegExp(`^\\s+(/ip4/${pub}/tcp/9090/ws/p2p/\\S+)$`, 'm'), 30_000))[1]!
     const secureBootstrap = (await waitFor(relay, new RegExp(`^\\s+(/ip4/${pub}/tcp/443/tls/ws/p2p/\\S+)$`, 'm'), 30_000))[1]!
-    for (const home of homes) {
+    const addProvider = async (home: Home): Promise<string> => {
       const provider = inNamespace(`home-${home}`, process.execPath, [CLI, 'provide', '--bootstrap', bootstrap, '--workers', '1', ...ICE], tempDir(`tabmesh-lab-${home}-`))
       procs.push(provider)
-      await waitFor(provider, /^providing as \S+ with 1 worker/m, 60_000)
+      return (await waitFor(provider, /^providing as (\S+) with 1 worker/m, 60_000))[1]!
     }
-    return { bootstrap, secureBootstrap, certificates, stop }
+    for (const home of homes) await addProvider(home)
+    return { bootstrap, secureBootstrap, certificates, addProvider, stop }
   } catch (err) {
     await stop()
     throw err

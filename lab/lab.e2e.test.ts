@@ -142,4 +142,21 @@ describe('the network lab: NATs, STUN/TURN, loss, delay', { skip: process.env.TA
     assert.ok(fromS('LAB-TURN') > 0 && fromS(`LAB-P2P-${WAN.r}`) < BULK_BYTES / 100, 'the tab answered through TURN')
     assert.ok(fromR('LAB-RELAY') < BULK_BYTES / 4 && fromS('LAB-RELAY') < BULK_BYTES / 4, 'the libp2p relay carried signalling and ads, not the job\'s data')
   })
+
+  it('a Node provider behind the symmetric NAT (libjuice, not a browser) gets work through TURN too', { timeout: 150_000 }, async (t) => {
+    // The tab leaves, so the job's third provider must be the Node one in the same home.
+    await browser?.close()
+    browser = undefined
+    const peerId = await mesh.addProvider('s')
+    const before = { r: counters('r'), s: counters('s') }
+    const tasks = await runLabJob(bootstrap, 3)
+    assert.ok(tasks.every(l => l.providers?.length === 3 && l.providers.includes(peerId)), 'the Node provider in s and both in the cone homes agreed on every task')
+    const fromR = countersGrowth('r', before.r)
+    const fromS = countersGrowth('s', before.s)
+    t.diagnostic(`requester's router, bytes sent: to TURN ${fromR('LAB-TURN')}, to s directly ${fromR(`LAB-P2P-${WAN.s}`)}, to the relay ${fromR('LAB-RELAY')}; s's router: to TURN ${fromS('LAB-TURN')}, to r directly ${fromS(`LAB-P2P-${WAN.r}`)}, to the relay ${fromS('LAB-RELAY')}`)
+    assert.ok(fromR('LAB-TURN') > BULK_BYTES, 'the provider\'s copy of the data went through the TURN server')
+    assert.ok(fromR(`LAB-P2P-${WAN.s}`) < BULK_BYTES / 100, 'nothing but failed checks went to the symmetric home directly')
+    assert.ok(fromS('LAB-TURN') > 0 && fromS(`LAB-P2P-${WAN.r}`) < BULK_BYTES / 100, 'the provider answered through TURN')
+    assert.ok(fromR('LAB-RELAY') < BULK_BYTES / 4, 'the libp2p relay carried signalling and ads, not the job\'s data')
+  })
 })

@@ -1,20 +1,15 @@
 import type { KadDHT } from '@libp2p/kad-dht'
-import { CID } from 'multiformats/cid'
-import * as raw from 'multiformats/codecs/raw'
-import { sha256 } from 'multiformats/hashes/sha2'
 import type { MeshNode } from '../mesh/node/create-node.ts'
+import { findRelays, relaysKey } from '../mesh/node/dht.ts'
 
 /** 60 s: how often a relay re-announces itself in the DHT and looks for relays it is not connected to. */
 export const RELAY_DISCOVERY_INTERVAL_MS = 60_000
 /** 8: relays one relay keeps connected through the DHT (besides the ones it was told of); ads cross relays over these links. */
 export const MAX_DISCOVERED_RELAYS = 8
-/** How long one round (announce + look up) may take, ms. */
+/** How long one round's announce and look-up may take, ms. */
 const DISCOVERY_ROUND_TIMEOUT_MS = 20_000
-
-/** The DHT key relays announce themselves under: CIDv1 raw sha2-256 of "tabmesh/relays/1". */
-export async function relaysKey (): Promise<CID> {
-  return CID.createV1(raw.code, await sha256.digest(new TextEncoder().encode('tabmesh/relays/1')))
-}
+/** How long the dial of one relay found may take, ms: a third of DIAL_TIMEOUT_MS (mesh/constants.ts), as a relay is a public host with a direct address. */
+const RELAY_DIAL_TIMEOUT_MS = 10_000
 
 export interface RelayDiscoveryOptions {
   /** Between rounds, ms (default RELAY_DISCOVERY_INTERVAL_MS). */
@@ -44,19 +39,16 @@ export function discoverRelays (node: MeshNode, dht: KadDHT, options: RelayDisco
     try {
       const key = await relaysKey()
       try { for await (const _ of dht.provide(key, { signal })) { if (stopped) break } } catch {}
-      for await (const event of dht.findProviders(key, { signal })) {
+      for (const peer of await findRelays(node, dht, { signal })) {
+        const id = peer.id.toString()
         if (stopped) break
-        if (event.name !== 'PROVIDER') continue
-        for (const peer of event.providers) {
-          const id = peer.id.toString()
-          if (id === node.peerId.toString() || node.getConnections(peer.id).length > 0) continue
-          if (found.size >= MAX_DISCOVERED_RELAYS && !found.has(id)) continue
-          try {
-            await node.dial(peer.id, { signal })
-            found.add(id)
-            options.onFound?.(id)
-          } catch {}
-        }
+        if (node.getConnections(peer.id).length > 0) continue
+        if (found.size >= MAX_DISCOVERED_RELAYS && !found.has(id)) continue
+        try {
+          await node.dial(peer.id, { signal: AbortSignal.timeout(RELAY_DIAL_TIMEOUT_MS) })
+          found.add(id)
+          options.onFound?.(id)
+        } catch {}
       }
     } catch {
       // No DHT peers yet, or the round timed out: the next round tries again.

@@ -7,6 +7,13 @@ import type { MeshNode } from './create-node.ts'
 
 /** How long one dial of a relay may take before the next relay in the order is tried, ms. */
 export const HOME_RELAY_DIAL_TIMEOUT_MS = 5_000
+/**
+ * 8: relays found in the DHT that a node keeps as fallbacks (the same bound as a relay's
+ * MAX_DISCOVERED_RELAYS). Anyone may announce a "relay", so the bound keeps the worst case — every
+ * configured relay down, every fallback fake — at 8 × HOME_RELAY_DIAL_TIMEOUT_MS (40 s) before the
+ * order starts again.
+ */
+export const MAX_FOUND_RELAYS = 8
 
 /**
  * Rendezvous (highest-random-weight) hashing, Thaler & Ravishankar 1998: each relay's weight for
@@ -42,11 +49,17 @@ export interface HomeRelayEvents {
  * evenly once a relay returns. Connections to other relays are left as they are (a peer may dial
  * through them) but never kept.
  *
+ * Relays found later (in the DHT: addFound) come after all configured ones, in their own rendezvous
+ * order, at most MAX_FOUND_RELAYS of them: a node moves to one only while no configured relay
+ * answers, and moves back when one does. Each peer ranks the found relays by its own id, so a fake
+ * relay announced in the DHT cannot put itself first for every peer.
+ *
  * docs/scaling.md "Relay sharding" is the plan this follows.
  */
 export class HomeRelay extends TypedEventEmitter<HomeRelayEvents> {
   private readonly node: MeshNode
   private readonly relays: string[]
+  private found: string[] = []
   private order: string[] = []
   private current: string | undefined
   private timer: ReturnType<typeof setInterval> | undefined
@@ -56,21 +69,57 @@ export class HomeRelay extends TypedEventEmitter<HomeRelayEvents> {
   /** Times the home moved to another relay (it was lost, or a better-ranked one came back). */
   failovers = 0
 
-  constructor (node: MeshNode, relays: string[]) {
+  /**
+   * @param relays the configured relays' multiaddrs (each ending `/p2p/<relay id>`)
+   * @param found relays found earlier (in the DHT, kept by the caller across restarts): fallbacks, as addFound
+   */
+  constructor (node: MeshNode, relays: string[], found: string[] = []) {
     super()
     this.node = node
     this.relays = relays
+    this.merge(found)
   }
 
   /** The home relay's multiaddr, while attached to one. */
   get home (): string | undefined { return this.current }
 
+  /** The fallback relays found so far (at most MAX_FOUND_RELAYS), in this node's order. */
+  get fallbacks (): string[] { return this.order.slice(this.order.length - this.found.length) }
+
   /** Ranks the relays, attaches to the best reachable one and keeps it so; resolves after the first attempt. */
   async start (): Promise<void> {
-    this.order = await rankRelays(this.node.peerId.toString(), this.relays)
+    await this.rank()
     this.node.addEventListener('connection:close', this.onClose)
     this.timer = setInterval(() => { void this.check() }, BOOTSTRAP_REDIAL_MS)
     await this.check()
+  }
+
+  /**
+   * Adds relays found in the DHT as fallbacks (addresses ending `/p2p/<relay id>`; configured relays,
+   * duplicates and addresses without an id are ignored). A node with no home tries them at once.
+   */
+  async addFound (addresses: string[]): Promise<void> {
+    this.merge(addresses)
+    await this.rank()
+    if (this.current === undefined && !this.stopped) await this.check()
+  }
+
+  private merge (addresses: string[]): void {
+    const peerOf = (a: string): string | undefined => { try { return relayPeerOf(a) } catch { return undefined } }
+    const configured = new Set(this.relays.map(peerOf))
+    const byPeer = new Map(this.found.map(a => [peerOf(a), a]))
+    for (const a of addresses) {
+      const peer = peerOf(a)
+      if (peer !== undefined && !configured.has(peer) && !byPeer.has(peer)) byPeer.set(peer, a)
+    }
+    this.found = [...byPeer.values()]
+  }
+
+  private async rank (): Promise<void> {
+    const id = this.node.peerId.toString()
+    const found = (await rankRelays(id, this.found)).slice(0, MAX_FOUND_RELAYS)
+    this.found = found
+    this.order = [...await rankRelays(id, this.relays), ...found]
   }
 
   stop (): void {

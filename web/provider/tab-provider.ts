@@ -5,6 +5,10 @@ import { connectionKind } from '../../mesh/node/connections.ts'
 import type { ConnectionKind } from '../../mesh/node/connections.ts'
 import { createMeshNode, isLocalMesh } from '../../mesh/node/create-node.ts'
 import { HomeRelay } from '../../mesh/node/home-relay.ts'
+import { dhtOf, tabmeshDht } from '../../mesh/node/dht.ts'
+import { findFallbackRelays } from '../../mesh/node/fallback-relays.ts'
+import { isLocalAddress, isPlainWebSocketToPublicHost } from '../../mesh/node/address-scope.ts'
+import { loadFoundRelays, saveFoundRelays } from './found-relays.ts'
 import { relayPeerOf } from '../../mesh/node/keep-bootstrap.ts'
 import { providerServices } from '../../mesh/provider/services.ts'
 import type { MeshNode } from '../../mesh/node/create-node.ts'
@@ -89,6 +93,8 @@ export interface TabProviderState {
   homeRelay?: string
   /** Times the tab moved to another relay (its home relay went away, or a better-ranked one came back). */
   relayFailovers: number
+  /** Relays found in the DHT that the tab falls back to when none of its configured relays answers (multiaddrs, its order). */
+  fallbackRelays: string[]
 }
 
 /** How many finished tasks the page lists. */
@@ -132,9 +138,12 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   // fails over down its order when that relay goes away (mesh/node/home-relay.ts).
   // The home relay is dialled by `home`, not as a bootstrap, so the node is told which mesh this is:
   // only on a local mesh may ads make a tab dial private and loopback addresses.
+  // Besides its configured relays, the tab keeps up to 8 found in the DHT (client mode: it asks,
+  // never answers) as fallbacks, saved across page loads, so a tab told of one relay outlives it.
   let home!: HomeRelay
-  const nodeReady = createMeshNode({ profile: 'browser', bootstrap: [], allowLocalDials: isLocalMesh(config.bootstrap), services: providerServices(), ...(config.iceServers !== undefined ? { iceServers: config.iceServers } : {}) }).then(async n => {
-    home = new HomeRelay(n, config.bootstrap)
+  const localMesh = isLocalMesh(config.bootstrap)
+  const nodeReady = createMeshNode({ profile: 'browser', bootstrap: [], allowLocalDials: localMesh, services: { ...providerServices(), dht: tabmeshDht({ localAddresses: localMesh, clientMode: true }) }, ...(config.iceServers !== undefined ? { iceServers: config.iceServers } : {}) }).then(async n => {
+    home = new HomeRelay(n, config.bootstrap, loadFoundRelays(config.bootstrap))
     await home.start()
     startupMs.node = Math.round(performance.now())
     return n
@@ -149,7 +158,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   const state: TabProviderState = {
     status: 'connecting', peerId: '', multiaddrs: [], workers, busyWorkers: 0, scoreMilli: 0, tasksDone: 0, tasksFailed: 0, running: 0, contributedMs: 0, peers: [], recent: [],
     owner: '', operator: '', earnings: { received: '0', claimed: '0', claimable: '0' },
-    earningsHistory, settings, pausedBy: [], credit: 0, unreachableReports: 0, startupMs, relayFailovers: 0
+    earningsHistory, settings, pausedBy: [], credit: 0, unreachableReports: 0, startupMs, relayFailovers: 0, fallbackRelays: home.fallbacks
   }
   state.peerId = node.peerId.toString()
   const showHome = (): void => {
@@ -161,6 +170,10 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   }
   home.addEventListener('change', showHome)
   showHome()
+  findFallbackRelays(node, dhtOf(node), home, {
+    allowed: ma => (localMesh || !isLocalAddress(ma)) && !isPlainWebSocketToPublicHost(ma),
+    onFound: fallbacks => { state.fallbackRelays = fallbacks; saveFoundRelays(config.bootstrap, fallbacks); notify() }
+  })
   const reports = await acceptUnreachableReports(node, () => { state.unreachableReports = reports.count(); notify() })
   const directory = new ProviderDirectory(node)
   const relayIds = new Set(config.bootstrap.map(a => relayPeerOf(a) ?? ''))
@@ -170,7 +183,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
     for (const c of node.getConnections()) {
       const id = c.remotePeer.toString()
       const ad = directory.get(id)?.ad
-      const view = byPeer.get(id) ?? { peerId: id, kinds: [], isRelay: relayIds.has(id), ...(ad !== undefined ? { tier: ad.tier, workers: ad.workers } : {}) }
+      const view = byPeer.get(id) ?? { peerId: id, kinds: [], isRelay: relayIds.has(id) || home.fallbacks.some(f => relayPeerOf(f) === id), ...(ad !== undefined ? { tier: ad.tier, workers: ad.workers } : {}) }
       const kind = connectionKind(c)
       if (!view.kinds.includes(kind)) view.kinds.push(kind)
       byPeer.set(id, view)
