@@ -8,12 +8,16 @@
 //   on the same connections — on a 60 ms path the link should dominate;
 // - throughput: jobs/primes tasks of 10 and 100 ms on the two providers, ÷ piscina with as many
 //   threads on this machine (no network): how much of the path's latency the task session hides.
+// Then the same rows through TURN: one Node provider in the home behind the symmetric NAT (s), which
+// the requester reaches only through coturn's relay candidate (the router's counters say how many
+// bytes went to TURN), ÷ the same baselines with one thread.
 import { availableParallelism } from 'node:os'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
 import { bundledPrimesPath } from '../../mesh/provider/node-provider.ts'
-import { inNamespace, startLabMesh } from '../../lab/lab-mesh.ts'
+import { counters, countersGrowth, inNamespace, startLabMesh } from '../../lab/lab-mesh.ts'
+import type { Home } from '../../lab/lab-mesh.ts'
 import { exit } from '../../testing/cli-process.ts'
 import { tempDir } from '../../testing/browser.ts'
 import type { LabRequesterParameters, LabRequesterResult } from '../lib/lab-requester.ts'
@@ -37,52 +41,65 @@ export const labSuite: BenchSuite = {
       return [ms, Array.from({ length: count }, (_, i) => `${OFFSET + i * span} ${OFFSET + (i + 1) * span}`)]
     })
     const workers = Math.min(2, availableParallelism())
-    // Baseline first, on this machine's cores with no network, while the lab's mesh is not running.
-    const piscina = new Piscina({ filename: new URL('../lib/piscina-worker.ts', import.meta.url).href, minThreads: workers, maxThreads: workers })
-    const pool = new Map<number, number>()
-    try {
-      await Promise.all(sizes[0]![1].slice(0, 100).map(async input => await piscina.run({ key: 'primes', bytes: primes, input })))
-      for (const [ms, inputs] of sizes) {
-        const t0 = performance.now()
-        await Promise.all(inputs.map(async input => await piscina.run({ key: 'primes', bytes: primes, input })))
-        pool.set(ms, inputs.length / ((performance.now() - t0) / 1000))
+    // Baselines first, on this machine's cores with no network, while the lab's mesh is not running.
+    const pool = new Map<string, number>()
+    for (const threads of new Set([workers, 1])) {
+      const piscina = new Piscina({ filename: new URL('../lib/piscina-worker.ts', import.meta.url).href, minThreads: threads, maxThreads: threads })
+      try {
+        await Promise.all(sizes[0]![1].slice(0, 100).map(async input => await piscina.run({ key: 'primes', bytes: primes, input })))
+        for (const [ms, inputs] of sizes) {
+          const t0 = performance.now()
+          await Promise.all(inputs.map(async input => await piscina.run({ key: 'primes', bytes: primes, input })))
+          pool.set(`${threads}/${ms}`, inputs.length / ((performance.now() - t0) / 1000))
+        }
+      } finally {
+        await piscina.destroy()
       }
-    } finally {
-      await piscina.destroy()
     }
-    const mesh = await startLabMesh(['a', 'b'])
-    let result: LabRequesterResult
-    try {
-      const params: LabRequesterParameters = { bootstrap: mesh.bootstrap, providers: 2, serial: SERIAL, sizes }
-      const requester = inNamespace('home-r', process.execPath, [REQUESTER, JSON.stringify(params)], tempDir('tabmesh-lab-bench-'))
-      const code = await exit(requester)
-      const line = requester.output().split('\n').find(l => l.startsWith('{"dispatch"'))
-      if (code !== 0 || line === undefined) throw new Error(`the lab requester failed (${code}): ${requester.output().slice(-400)}`)
-      result = JSON.parse(line) as LabRequesterResult
-    } finally {
-      await mesh.stop()
-    }
-    const kind = [...new Set(result.kinds)].join('+')
     // lab/topology.sh's settings: delay each way per access link (4 links a round trip), loss each way.
     const delay = Number(process.env.LAB_DELAY_MS ?? 15)
     const loss = Number(process.env.LAB_LOSS_PCT ?? 0.5)
     const path = `${4 * delay} ms RTT, ${loss}% loss each way per link`
-    const echo = percentile(result.echo, 50)
-    const rows: BenchRow[] = [{
-      benchmark: 'Dispatch overhead, lab',
-      case: `no-op task, warm, p50 (over ${kind} through two NATs, ${path})`,
-      tabmesh: { value: percentile(result.dispatch, 50), unit: 'ms' },
-      baseline: { name: `raw libp2p echo round trip, same ${kind} connections`, value: echo, unit: 'ms' },
-      note: `${SERIAL} one-task jobs one after another; p99 ${percentile(result.dispatch, 99).toFixed(1)} ms (echo p99 ${percentile(result.echo, 99).toFixed(1)} ms)`
-    }]
-    for (const t of result.throughput) {
+    const rows: BenchRow[] = []
+    const rounds: Array<{ homes: Home[], label: string, how: string }> = [
+      { homes: ['a', 'b'], label: 'two NATs', how: `${workers} Node providers × 1 worker behind endpoint-independent NATs, the requester behind its own` },
+      { homes: ['s'], label: 'TURN', how: '1 Node provider × 1 worker behind the symmetric NAT, reached through coturn\'s relay candidate' }
+    ]
+    for (const round of rounds) {
+      const mesh = await startLabMesh(round.homes)
+      let result: LabRequesterResult
+      let turnBytes = 0
+      try {
+        const before = counters('r')
+        const params: LabRequesterParameters = { bootstrap: mesh.bootstrap, providers: round.homes.length, serial: SERIAL, sizes }
+        const requester = inNamespace('home-r', process.execPath, [REQUESTER, JSON.stringify(params)], tempDir('tabmesh-lab-bench-'))
+        const code = await exit(requester)
+        const line = requester.output().split('\n').find(l => l.startsWith('{"dispatch"'))
+        if (code !== 0 || line === undefined) throw new Error(`the lab requester failed (${code}): ${requester.output().slice(-400)}`)
+        result = JSON.parse(line) as LabRequesterResult
+        turnBytes = countersGrowth('r', before)('LAB-TURN')
+      } finally {
+        await mesh.stop()
+      }
+      const kind = [...new Set(result.kinds)].join('+')
+      const threads = round.homes.length
+      const through = round.label === 'TURN' ? `${kind} through TURN (${(turnBytes / 1e6).toFixed(1)} MB from the requester to coturn)` : `${kind} through two NATs`
       rows.push({
-        benchmark: 'Mesh throughput, lab',
-        case: `jobs/primes, ${t.ms} ms tasks × ${t.tasks}, ${path}`,
-        tabmesh: { value: t.tasks / t.seconds, unit: 'tasks/s' },
-        baseline: { name: `piscina, ${workers} threads, no network`, value: pool.get(t.ms)!, unit: 'tasks/s' },
-        note: `2 Node providers × 1 worker behind endpoint-independent NATs, the requester behind its own; ${kind}; one round each`
+        benchmark: 'Dispatch overhead, lab',
+        case: `no-op task, warm, p50 (over ${round.label === 'TURN' ? `${kind} through TURN` : through}, ${path})`,
+        tabmesh: { value: percentile(result.dispatch, 50), unit: 'ms' },
+        baseline: { name: `raw libp2p echo round trip, same ${kind} connections`, value: percentile(result.echo, 50), unit: 'ms' },
+        note: `${SERIAL} one-task jobs one after another; p99 ${percentile(result.dispatch, 99).toFixed(1)} ms (echo p99 ${percentile(result.echo, 99).toFixed(1)} ms)`
       })
+      for (const t of result.throughput) {
+        rows.push({
+          benchmark: 'Mesh throughput, lab',
+          case: `jobs/primes, ${t.ms} ms tasks × ${t.tasks}, ${round.label === 'TURN' ? 'through TURN, ' : ''}${path}`,
+          tabmesh: { value: t.tasks / t.seconds, unit: 'tasks/s' },
+          baseline: { name: `piscina, ${threads} thread${threads === 1 ? '' : 's'}, no network`, value: pool.get(`${threads}/${t.ms}`)!, unit: 'tasks/s' },
+          note: `${round.how}; ${through}; one round each`
+        })
+      }
     }
     return rows
   }

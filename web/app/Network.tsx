@@ -48,7 +48,7 @@ export function Network ({ provider, reputation }: { provider: TabProvider, repu
       <h2 id="network-title">Network</h2>
       <p className="muted">Peers this tab knows: connected ones and providers advertising capacity.</p>
       <p data-testid="network-relays">
-        {state.homeRelay !== undefined ? <>Home relay <code title={state.homeRelay}>{state.homeRelay.slice(0, 8)}…{state.homeRelay.slice(-6)}</code></> : 'No relay reachable: retrying every 2 s'}
+        {state.homeRelay !== undefined ? <>Home relay <code title={state.homeRelay}>{state.homeRelay.slice(0, 8)}…{state.homeRelay.slice(-6)}</code>{state.fallbackRelays.some(f => f.endsWith(`/p2p/${state.homeRelay!}`)) ? ' (found in the DHT: no configured relay answers; the tab moves back when one does)' : ''}</> : 'No relay reachable: retrying every 2 s'}
         {' · '}{plural(state.fallbackRelays.length, 'fallback relay')} found in the DHT{state.fallbackRelays.length > 0 ? ', used if the configured relays go away' : ''}
       </p>
       <MeshGraph self={state.peerId} peers={ids.map(id => ({ id, kinds: connected.get(id)?.kinds ?? [], relay: connected.get(id)?.isRelay ?? false, tier: known.get(id)?.tier }))} />
