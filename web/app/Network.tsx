@@ -43,13 +43,14 @@ export function Network ({ provider, reputation }: { provider: TabProvider, repu
   const known = new Map(ads.map(e => [e.ad.peerId, e.ad]))
   const connected = new Map(state.peers.map(p => [p.peerId, p]))
   const ids = [...new Set([...connected.keys(), ...known.keys()])]
+  const onFallback = state.homeRelay !== undefined && state.fallbackRelays.some(f => f.endsWith(`/p2p/${state.homeRelay!}`))
   return (
     <section aria-labelledby="network-title">
       <h2 id="network-title">Network</h2>
       <p className="muted">Peers this tab knows: connected ones and providers advertising capacity.</p>
       <p data-testid="network-relays">
-        {state.homeRelay !== undefined ? <>Home relay <code title={state.homeRelay}>{state.homeRelay.slice(0, 8)}…{state.homeRelay.slice(-6)}</code>{state.fallbackRelays.some(f => f.endsWith(`/p2p/${state.homeRelay!}`)) ? ' (found in the DHT: no configured relay answers; the tab moves back when one does)' : ''}</> : 'No relay reachable: retrying every 2 s'}
-        {' · '}{plural(state.fallbackRelays.length, 'fallback relay')} found in the DHT{state.fallbackRelays.length > 0 ? ', used if the configured relays go away' : ''}
+        {state.homeRelay !== undefined ? <>Home relay <code title={state.homeRelay}>{state.homeRelay.slice(0, 8)}…{state.homeRelay.slice(-6)}</code>{onFallback ? ' (found in the DHT: no configured relay answers; the tab moves back when one does)' : ''}</> : 'No relay reachable: retrying every 2 s'}
+        {' · '}{plural(state.fallbackRelays.length, 'fallback relay')} found in the DHT{state.fallbackRelays.length > 0 && !onFallback ? ', used if the configured relays go away' : ''}
       </p>
       <MeshGraph self={state.peerId} peers={ids.map(id => ({ id, kinds: connected.get(id)?.kinds ?? [], relay: connected.get(id)?.isRelay ?? false, tier: known.get(id)?.tier }))} />
       <div className="table-scroll">
