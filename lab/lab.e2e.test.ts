@@ -2,7 +2,8 @@
 // and a STUN/TURN server (coturn) on the "internet", Node providers in two homes behind NATs that map
 // endpoint-independently (a, b), a Chromium tab in a home behind a symmetric NAT (s), and a requester
 // behind a NAT of its own (r), with loss and delay on every access link (60 ms round trips home to
-// home). The routers' counters show which path each connection took.
+// home), and last two tabs in the cone homes, which link directly. The routers' counters show which
+// path each connection took.
 //
 // The tab behind the symmetric NAT gets its work through a TURN allocation: it takes its ICE servers
 // from /tabmesh.json, and the requester pairs its server-reflexive candidate with the tab's relay
@@ -158,5 +159,34 @@ describe('the network lab: NATs, STUN/TURN, loss, delay', { skip: process.env.TA
     assert.ok(fromR(`LAB-P2P-${WAN.s}`) < BULK_BYTES / 100, 'nothing but failed checks went to the symmetric home directly')
     assert.ok(fromS('LAB-TURN') > 0 && fromS(`LAB-P2P-${WAN.r}`) < BULK_BYTES / 100, 'the provider answered through TURN')
     assert.ok(fromR('LAB-RELAY') < BULK_BYTES / 4, 'the libp2p relay carried signalling and ads, not the job\'s data')
+  })
+
+  it('tabs behind the two endpoint-independent NATs reach each other directly (server-reflexive candidates), not through TURN or the relay', { timeout: 150_000 }, async (t) => {
+    assert.ok(web !== undefined, 'the second test started the web server')
+    // The Node providers in a and b talk to each other too (gossip): their traffic over 12 s without the tabs is the baseline.
+    const WINDOW_MS = 12_000
+    const quiet = { a: counters('a'), b: counters('b') }
+    await new Promise(resolve => setTimeout(resolve, WINDOW_MS))
+    const baseline = { a: countersGrowth('a', quiet.a)(`LAB-P2P-${WAN.b}`), b: countersGrowth('b', quiet.b)(`LAB-P2P-${WAN.a}`) }
+    const browsers = await Promise.all((['a', 'b'] as const).map(async home => await launchChromium([`--ignore-certificate-errors-spki-list=${mesh.certificates.spki}`], { namespace: `home-${home}` })))
+    try {
+      const [tabA, tabB] = await Promise.all(browsers.map(async b => await openProvidingTab(b, web!.url, { timeoutMs: 90_000 })))
+      const linked = async (from: ProvidingTab, to: ProvidingTab): Promise<boolean> => (await from.page.evaluate(() => window.tabmesh?.state().peers ?? [])).some(p => p.peerId === to.state.peerId && p.kinds.includes('webrtc'))
+      await until('a direct WebRTC link between the two tabs', async () => await linked(tabA!, tabB!) && await linked(tabB!, tabA!) ? true : undefined, 90_000)
+      // The Network page pings every connected peer every 5 s: traffic on the link to count.
+      for (const tab of [tabA!, tabB!]) await tab.page.getByRole('link', { name: 'Network' }).click()
+      const before = { a: counters('a'), b: counters('b') }
+      await new Promise(resolve => setTimeout(resolve, WINDOW_MS))
+      const fromA = countersGrowth('a', before.a)
+      const fromB = countersGrowth('b', before.b)
+      await screenshot(tabA!.page, 'lab-cone-tabs')
+      const direct = { a: fromA(`LAB-P2P-${WAN.b}`) - baseline.a, b: fromB(`LAB-P2P-${WAN.a}`) - baseline.b }
+      t.diagnostic(`in ${WINDOW_MS / 1000} s: a's router sent ${fromA(`LAB-P2P-${WAN.b}`)} B straight to b (${baseline.a} B without the tabs) and ${fromA('LAB-TURN')} B to STUN/TURN; b's router ${fromB(`LAB-P2P-${WAN.a}`)} B straight to a (${baseline.b} B without the tabs) and ${fromB('LAB-TURN')} B to STUN/TURN`)
+      // Through TURN the same traffic would go to coturn's address, never to the other home's: bytes
+      // sent straight across (ICE checks are a few hundred) mean the link itself runs there.
+      assert.ok(direct.a > 10_000 && direct.b > 10_000, 'the tabs\' link carries its traffic home to home')
+    } finally {
+      await Promise.all(browsers.map(async b => await b.close()))
+    }
   })
 })
