@@ -29,6 +29,16 @@ async function startRelayProcess (dir: string, peers: string[]): Promise<{ proc:
   return { proc, address: m[1]! }
 }
 
+/** Four jobs/primes tasks on whatever provider `requester` finds; every one accepted and right. */
+async function runFourPrimeCounts (requester: TabmeshClient): Promise<void> {
+  const job = requester.submit({ module: readFileSync(bundledPrimesPath()), inputs: ['0 100', '100 1000', '1000 10000', '0 2'], redundancy: 1 })
+  const results: string[] = []
+  job.addEventListener('result', (ev) => { const r = (ev as CustomEvent<{ index: number, output?: Uint8Array }>).detail; results[r.index] = new TextDecoder().decode(r.output) })
+  const summary = await job.done
+  assert.equal(summary.accepted, 4)
+  assert.deepEqual(results, ['25\n', '143\n', '1061\n', '0\n'])
+}
+
 describe('two relays: a home relay per tab, ads across relays, failover mid-job', () => {
   const procs: Proc[] = []
   let browser: Browser | undefined
@@ -115,12 +125,7 @@ describe('two relays: a home relay per tab, ads across relays, failover mid-job'
       const failoverMs = await until('the tab to move to the relay it found', async () => (await state()).homeRelay === yPeer ? Date.now() - killedAt : undefined, 30_000)
       requester = await createClient({ bootstrap: y.multiaddrs })
       await until('the tab\'s ad on the found relay', async () => requester!.providers().some(p => p.ad.peerId === tab.state.peerId) ? true : undefined, 30_000)
-      const job = requester.submit({ module: readFileSync(bundledPrimesPath()), inputs: ['0 100', '100 1000', '1000 10000', '0 2'], redundancy: 1 })
-      const results: string[] = []
-      job.addEventListener('result', (ev) => { const r = (ev as CustomEvent<{ index: number, output?: Uint8Array }>).detail; results[r.index] = new TextDecoder().decode(r.output) })
-      const summary = await job.done
-      assert.equal(summary.accepted, 4)
-      assert.deepEqual(results, ['25\n', '143\n', '1061\n', '0\n'])
+      await runFourPrimeCounts(requester)
       assert.ok((await state()).tasksDone >= 4, 'the tab ran them')
       // The page loads again with its one configured relay still dead: it starts on the one it saved.
       const reloadedAt = Date.now()
@@ -156,12 +161,7 @@ describe('two relays: a home relay per tab, ads across relays, failover mid-job'
       provider = await startNodeProvider({ bootstrap: d.multiaddrs, workers: 1, cacheDir })
       requester = await createClient({ bootstrap: e.multiaddrs })
       await requester.waitForProviders(1, { signal: AbortSignal.timeout(30_000) })
-      const job = requester.submit({ module: readFileSync(bundledPrimesPath()), inputs: ['0 100', '100 1000', '1000 10000', '0 2'], redundancy: 1 })
-      const results: string[] = []
-      job.addEventListener('result', (ev) => { const r = (ev as CustomEvent<{ index: number, output?: Uint8Array }>).detail; results[r.index] = new TextDecoder().decode(r.output) })
-      const summary = await job.done
-      assert.equal(summary.accepted, 4)
-      assert.deepEqual(results, ['25\n', '143\n', '1061\n', '0\n'])
+      await runFourPrimeCounts(requester)
       console.log(`dht: relays told only of a third found each other in ${linkedMs} ms; with the third gone, a requester on one ran 4/4 tasks on a provider attached only to the other`)
     } finally {
       await requester?.stop()
