@@ -66,6 +66,21 @@ async function runLabJob (bootstrap: string, redundancy: number): Promise<TaskLi
   return tasks
 }
 
+/**
+ * Checks, from what the routers of r and s counted since `before`, that a job's data for the provider
+ * in s (`who`) went through the TURN server: over BULK_BYTES to coturn, next to nothing straight to s
+ * or back to r, and the libp2p relay carried signalling and ads only.
+ */
+function assertThroughTurn (t: { diagnostic: (message: string) => void }, before: { r: Record<string, number>, s: Record<string, number> }, who: string): void {
+  const fromR = countersGrowth('r', before.r)
+  const fromS = countersGrowth('s', before.s)
+  t.diagnostic(`requester's router, bytes sent: to TURN ${fromR('LAB-TURN')}, to s directly ${fromR(`LAB-P2P-${WAN.s}`)}, to a ${fromR(`LAB-P2P-${WAN.a}`)}, to b ${fromR(`LAB-P2P-${WAN.b}`)}, to the relay ${fromR('LAB-RELAY')}; s's router (${who}): to TURN ${fromS('LAB-TURN')}, to r directly ${fromS(`LAB-P2P-${WAN.r}`)}, to the relay ${fromS('LAB-RELAY')}`)
+  assert.ok(fromR('LAB-TURN') > BULK_BYTES, `${who}'s copy of the data went through the TURN server`)
+  assert.ok(fromR(`LAB-P2P-${WAN.s}`) < BULK_BYTES / 100, 'nothing but failed checks went to the symmetric home directly')
+  assert.ok(fromS('LAB-TURN') > 0 && fromS(`LAB-P2P-${WAN.r}`) < BULK_BYTES / 100, `${who} answered through TURN`)
+  assert.ok(fromR('LAB-RELAY') < BULK_BYTES / 4 && fromS('LAB-RELAY') < BULK_BYTES / 4, 'the libp2p relay carried signalling and ads, not the job\'s data')
+}
+
 describe('the network lab: NATs, STUN/TURN, loss, delay', { skip: process.env.TABMESH_LAB !== '1' ? 'run by `npm run test:lab` (lab/run.sh builds the namespaces)' : false }, () => {
   let mesh: LabMesh
   let bootstrap = ''
@@ -135,13 +150,7 @@ describe('the network lab: NATs, STUN/TURN, loss, delay', { skip: process.env.TA
     assert.ok(done - doneBefore >= tasks.length, `the tab ran every task (${done - doneBefore})`)
     await screenshot(page, 'lab-symmetric-turn')
 
-    const fromR = countersGrowth('r', before.r)
-    const fromS = countersGrowth('s', before.s)
-    t.diagnostic(`requester's router, bytes sent: to TURN ${fromR('LAB-TURN')}, to s directly ${fromR(`LAB-P2P-${WAN.s}`)}, to a ${fromR(`LAB-P2P-${WAN.a}`)}, to b ${fromR(`LAB-P2P-${WAN.b}`)}, to the relay ${fromR('LAB-RELAY')}; the tab's router: to TURN ${fromS('LAB-TURN')}, to r directly ${fromS(`LAB-P2P-${WAN.r}`)}, to the relay ${fromS('LAB-RELAY')}`)
-    assert.ok(fromR('LAB-TURN') > BULK_BYTES, 'the tab\'s copy of the data went through the TURN server')
-    assert.ok(fromR(`LAB-P2P-${WAN.s}`) < BULK_BYTES / 100, 'nothing but failed checks went to the symmetric home directly')
-    assert.ok(fromS('LAB-TURN') > 0 && fromS(`LAB-P2P-${WAN.r}`) < BULK_BYTES / 100, 'the tab answered through TURN')
-    assert.ok(fromR('LAB-RELAY') < BULK_BYTES / 4 && fromS('LAB-RELAY') < BULK_BYTES / 4, 'the libp2p relay carried signalling and ads, not the job\'s data')
+    assertThroughTurn(t, before, 'the tab')
   })
 
   it('a Node provider behind the symmetric NAT (libjuice, not a browser) gets work through TURN too', { timeout: 150_000 }, async (t) => {
@@ -152,13 +161,7 @@ describe('the network lab: NATs, STUN/TURN, loss, delay', { skip: process.env.TA
     const before = { r: counters('r'), s: counters('s') }
     const tasks = await runLabJob(bootstrap, 3)
     assert.ok(tasks.every(l => l.providers?.length === 3 && l.providers.includes(peerId)), 'the Node provider in s and both in the cone homes agreed on every task')
-    const fromR = countersGrowth('r', before.r)
-    const fromS = countersGrowth('s', before.s)
-    t.diagnostic(`requester's router, bytes sent: to TURN ${fromR('LAB-TURN')}, to s directly ${fromR(`LAB-P2P-${WAN.s}`)}, to the relay ${fromR('LAB-RELAY')}; s's router: to TURN ${fromS('LAB-TURN')}, to r directly ${fromS(`LAB-P2P-${WAN.r}`)}, to the relay ${fromS('LAB-RELAY')}`)
-    assert.ok(fromR('LAB-TURN') > BULK_BYTES, 'the provider\'s copy of the data went through the TURN server')
-    assert.ok(fromR(`LAB-P2P-${WAN.s}`) < BULK_BYTES / 100, 'nothing but failed checks went to the symmetric home directly')
-    assert.ok(fromS('LAB-TURN') > 0 && fromS(`LAB-P2P-${WAN.r}`) < BULK_BYTES / 100, 'the provider answered through TURN')
-    assert.ok(fromR('LAB-RELAY') < BULK_BYTES / 4, 'the libp2p relay carried signalling and ads, not the job\'s data')
+    assertThroughTurn(t, before, 'the Node provider')
   })
 
   it('tabs behind the two endpoint-independent NATs reach each other directly (server-reflexive candidates), not through TURN or the relay', { timeout: 150_000 }, async (t) => {
