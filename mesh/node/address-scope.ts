@@ -42,3 +42,12 @@ export function isPlainWebSocketToPublicHost (ma: Multiaddr): boolean {
   }
   return !isLocalAddress(ma)
 }
+
+/**
+ * The dial policy (mesh/node/create-node.ts' connection gater, and the relays a tab takes from the
+ * DHT): a local address only when `allowLocal` (the local mesh), and for a browser no plain
+ * WebSocket to a public host (isPlainWebSocketToPublicHost).
+ */
+export function mayDial (ma: Multiaddr, options: { allowLocal: boolean, browser: boolean }): boolean {
+  return (options.allowLocal || !isLocalAddress(ma)) && !(options.browser && isPlainWebSocketToPublicHost(ma))
+}

@@ -18,7 +18,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { DIAL_TIMEOUT_MS } from '../constants.ts'
 import { MESH_PEER_SCORE_PARAMS, MESH_PEER_SCORE_THRESHOLDS } from './gossip-scoring.ts'
-import { isLocalAddress, isPlainWebSocketToPublicHost } from './address-scope.ts'
+import { isLocalAddress, mayDial } from './address-scope.ts'
 import { perIpConnectionGate } from './per-ip.ts'
 import { reservationGate } from './reservation-gate.ts'
 
@@ -180,7 +180,7 @@ export async function createMeshNode (params: CreateMeshNodeParameters): Promise
     connectionGater: {
       // Ads and peers name any address; only the local mesh may make this node dial private ones.
       // A tab never opens plain ws:// to a public host (a public relay serves wss://).
-      denyDialMultiaddr: async (ma: Multiaddr) => (!allowLocal && isLocalAddress(ma)) || (profile === 'browser' && isPlainWebSocketToPublicHost(ma)),
+      denyDialMultiaddr: async (ma: Multiaddr) => !mayDial(ma, { allowLocal, browser: profile === 'browser' }),
       ...(profile !== 'browser' ? { denyInboundConnection: gate.deny } : {}),
       ...(profile === 'relay' ? { denyInboundRelayReservation: reservations.deny } : {})
     },

@@ -84,7 +84,7 @@ export class HomeRelay extends TypedEventEmitter<HomeRelayEvents> {
   get home (): string | undefined { return this.current }
 
   /** The fallback relays found so far (at most MAX_FOUND_RELAYS), in this node's order. */
-  get fallbacks (): string[] { return this.order.slice(this.order.length - this.found.length) }
+  get fallbacks (): string[] { return [...this.found] }
 
   /** Ranks the relays, attaches to the best reachable one and keeps it so; resolves after the first attempt. */
   async start (): Promise<void> {

@@ -7,7 +7,7 @@ import { createMeshNode, isLocalMesh } from '../../mesh/node/create-node.ts'
 import { HomeRelay } from '../../mesh/node/home-relay.ts'
 import { dhtOf, tabmeshDht } from '../../mesh/node/dht.ts'
 import { findFallbackRelays } from '../../mesh/node/fallback-relays.ts'
-import { isLocalAddress, isPlainWebSocketToPublicHost } from '../../mesh/node/address-scope.ts'
+import { mayDial } from '../../mesh/node/address-scope.ts'
 import { loadFoundRelays, saveFoundRelays } from './found-relays.ts'
 import { relayPeerOf } from '../../mesh/node/keep-bootstrap.ts'
 import { providerServices } from '../../mesh/provider/services.ts'
@@ -171,7 +171,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   home.addEventListener('change', showHome)
   showHome()
   findFallbackRelays(node, dhtOf(node), home, {
-    allowed: ma => (localMesh || !isLocalAddress(ma)) && !isPlainWebSocketToPublicHost(ma),
+    allowed: ma => mayDial(ma, { allowLocal: localMesh, browser: true }),
     onFound: fallbacks => { state.fallbackRelays = fallbacks; saveFoundRelays(config.bootstrap, fallbacks); notify() }
   })
   const reports = await acceptUnreachableReports(node, () => { state.unreachableReports = reports.count(); notify() })
