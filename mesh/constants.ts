@@ -40,6 +40,12 @@ export const TASK_ANSWER_HOLD_MS = 2
  */
 export const TASK_CREDIT_LINGER_MS = 1_000
 /**
+ * 60 s: longest a provider waits for a requester's stream to take more bytes (its send buffer full)
+ * before it gives the session up: a requester that stops reading holds the provider's answers, and
+ * the slots they free, no longer than this.
+ */
+export const TASK_DRAIN_TIMEOUT_MS = 60_000
+/**
  * 20 ms: a provider queues about this much work per worker beyond the task each runs, judged by the
  * mean run time of its recent tasks, so a worker that ends a short task finds the next one waiting
  * while the requester's refill crosses the network (0.5–2 ms on loopback, 20–80 ms over the

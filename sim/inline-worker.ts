@@ -1,7 +1,5 @@
-import type { Remote } from 'comlink'
 import type { WorkerHandle } from '../worker-runtime/pool.ts'
 import { createRuntimeApi } from '../worker-runtime/runtime-api.ts'
-import type { RuntimeApi } from '../worker-runtime/runtime-api.ts'
 
 /**
  * Simulation only: a "worker" that runs tasks on the calling thread, so hundreds of simulated providers
@@ -11,7 +9,9 @@ import type { RuntimeApi } from '../worker-runtime/runtime-api.ts'
 export function spawnInlineWorker (): WorkerHandle {
   const api = createRuntimeApi()
   return {
-    api: { prepare: api.prepare, run: async (params: Parameters<RuntimeApi['run']>[0]) => api.run(params) } as unknown as Remote<RuntimeApi>,
+    prepare: async params => await api.prepare(params),
+    run: async params => api.run(params),
+    runBatch: async batch => api.runBatch(batch),
     terminate: () => {}
   }
 }

@@ -1,11 +1,9 @@
-import { transfer } from 'comlink'
-import type { Remote } from 'comlink'
 import { AbortedError, TabmeshError, throwIfAborted } from '../errors/base.ts'
 import { taskErrorFromData } from './errors.ts'
 import type { PrepareModuleParameters } from './prepare.ts'
 import type { RunTaskParameters, RunTaskReturnType } from './run-task.ts'
 import { useModuleKey } from './runtime-api.ts'
-import type { RuntimeApi, TaskLogMessage, WorkerModuleRef, WorkerRunParameters } from './runtime-api.ts'
+import type { PrepareResult, TaskLogMessage, WorkerModuleRef, WorkerRunParameters } from './runtime-api.ts'
 import type { TaskLogChunk } from './task-log.ts'
 
 /** After a task's answer, wait at most this long for the rest of its live log (ms); it is normally already there. */
@@ -33,9 +31,14 @@ export interface PoolRunOptions {
   onLog?: (chunk: TaskLogChunk) => void
 }
 
-/** One runtime worker: its comlink proxy and a way to kill it. */
+/** One runtime worker (worker-runtime/runtime-api.ts), as `spawnNodeWorker` and `spawnBrowserWorker` make it. */
 export interface WorkerHandle {
-  api: Remote<RuntimeApi>
+  /** Validates, caps and meters a module (over comlink). */
+  prepare: (params: PrepareModuleParameters) => Promise<PrepareResult>
+  /** One run (over the run channel: worker-runtime/run-channel.ts); `transfer` is moved to the worker, not copied. */
+  run: (params: WorkerRunParameters, transfer: Transferable[]) => Promise<RunTaskReturnType>
+  /** Runs one after another in one message each way. */
+  runBatch: (batch: WorkerRunParameters[], transfer: Transferable[]) => Promise<RunTaskReturnType[]>
   terminate: () => void
   /** Settles when the worker dies on its own (out of memory, a crash), with why; a terminated worker may settle it too. */
   exited?: Promise<Error>
@@ -92,6 +95,20 @@ interface Waiter {
   batch?: BatchedRun
 }
 
+/** A run's watch on its worker: `died` settles if the worker dies before `unwatch` (undefined: a worker that cannot die on its own). */
+interface DeathWatch { died: Promise<Error> | undefined, unwatch: () => void }
+
+/** One worker of the pool. */
+interface Slot {
+  handle: WorkerHandle
+  busy: boolean
+  retired: boolean
+  /** Keys of the modules its worker holds, most recent first (worker-runtime/runtime-api.ts: useModuleKey). */
+  modules: number[]
+  /** Runs waiting on its worker, told when it dies. */
+  deaths: Set<(err: Error) => void>
+}
+
 /** Thrown by a stopped pool. */
 export class PoolStoppedError extends TabmeshError {
   constructor () { super('POOL_STOPPED', 'the worker pool was stopped') }
@@ -107,7 +124,7 @@ export class WorkerPool extends EventTarget {
   /** Fraction of wall time a worker computes, (0, 1]: after a task of d ms it rests d·(1/duty − 1) ms. */
   dutyCycle = 1
   private readonly spawn: () => WorkerHandle
-  private readonly slots: Array<{ handle: WorkerHandle, busy: boolean, retired: boolean, modules: number[] }>
+  private readonly slots: Slot[]
   private readonly waiting: Waiter[] = []
   /** Recent run times inside the worker per module (ms), newest last, at most RUN_TIMES_KEPT. */
   private readonly runTimes = new WeakMap<WebAssembly.Module, number[]>()
@@ -122,7 +139,27 @@ export class WorkerPool extends EventTarget {
     if (!Number.isInteger(options.size) || options.size < 1) throw new TabmeshError('INVALID_ARGUMENT', `pool size must be a positive integer, got ${options.size}`)
     this.targetSize = options.size
     this.spawn = options.spawn
-    this.slots = Array.from({ length: options.size }, () => ({ handle: options.spawn(), busy: false, retired: false, modules: [] }))
+    this.slots = Array.from({ length: options.size }, () => this.newSlot())
+  }
+
+  private newSlot (): Slot {
+    const slot: Slot = { handle: this.spawn(), busy: false, retired: false, modules: [], deaths: new Set() }
+    this.watch(slot)
+    return slot
+  }
+
+  /** Tells the runs waiting on `slot`'s worker when it dies: one reaction per worker, not one per run (a run's would outlive it). */
+  private watch (slot: Slot): void {
+    const handle = slot.handle
+    void handle.exited?.then(err => { if (slot.handle === handle) for (const f of [...slot.deaths]) f(err) })
+  }
+
+  /** Settles when `slot`'s current worker dies, until `unwatch`. */
+  private death (slot: Slot): DeathWatch {
+    if (slot.handle.exited === undefined) return { died: undefined, unwatch: () => {} }
+    let f!: (err: Error) => void
+    const died = new Promise<Error>(resolve => { f = resolve; slot.deaths.add(resolve) })
+    return { died, unwatch: () => { slot.deaths.delete(f) } }
   }
 
   /** Number of workers (changes with `resize`). */
@@ -139,7 +176,7 @@ export class WorkerPool extends EventTarget {
     this.targetSize = size
     const live = this.slots.filter(s => !s.retired)
     if (live.length < size) {
-      for (let i = live.length; i < size; i++) this.slots.push({ handle: this.spawn(), busy: false, retired: false, modules: [] })
+      for (let i = live.length; i < size; i++) this.slots.push(this.newSlot())
       // Hand new workers to waiting callers.
       for (let i = 0; i < this.slots.length && this.waiting.length > 0; i++) {
         const slot = this.slots[i]!
@@ -168,7 +205,7 @@ export class WorkerPool extends EventTarget {
   async prepare (params: PrepareModuleParameters, options: { signal?: AbortSignal } = {}): Promise<WebAssembly.Module> {
     const slot = await this.acquire(options.signal)
     try {
-      const result = await this.slots[slot]!.handle.api.prepare(params)
+      const result = await this.slots[slot]!.handle.prepare(params)
       if (!result.ok) throw taskErrorFromData(result.error)
       return await WebAssembly.compile(result.bytes as Uint8Array<ArrayBuffer>)
     } finally {
@@ -194,6 +231,7 @@ export class WorkerPool extends EventTarget {
     let timer: ReturnType<typeof setTimeout> | undefined
     let onAbort: (() => void) | undefined
     let settled = false
+    let death: DeathWatch | undefined
     try {
       const interrupted = new Promise<RunTaskReturnType>((resolve, reject) => {
         timer = setTimeout(() => {
@@ -205,14 +243,15 @@ export class WorkerPool extends EventTarget {
       })
       // A worker that dies mid-task (its JS heap limit, a crash) fails the task now, not at its timeout.
       const handle = this.slots[slot]!.handle
-      const died = handle.exited?.then((err): RunTaskReturnType => {
+      death = this.death(this.slots[slot]!)
+      const died = death.died?.then((err): RunTaskReturnType => {
         if (!settled && this.slots[slot]!.handle === handle) this.replace(slot)
         const oom = /OUT_OF_MEMORY|heap/i.test(`${(err as { code?: string }).code ?? ''} ${err.message}`)
         return { ok: false, error: { code: oom ? 'MEMORY_LIMIT' : 'TRAP', message: oom ? 'the task took more than the worker\'s JS heap (256 MiB)' : `the worker died: ${err.message}` }, durationMs: performance.now() - started }
       })
       const log = options.onLog !== undefined ? openLog(options.onLog) : undefined
       const message = this.message(slot, params)
-      const run = handle.api.run(transfer({ ...message, ...(log !== undefined ? { logPort: log.port } : {}) }, [message.input.buffer, ...(log !== undefined ? [log.port] : [])]))
+      const run = handle.run({ ...message, ...(log !== undefined ? { logPort: log.port } : {}) }, [message.input.buffer, ...(log !== undefined ? [log.port] : [])])
       try {
         const result = await Promise.race([run, interrupted, ...(died !== undefined ? [died] : [])])
         this.measured(params.module, result)
@@ -223,6 +262,7 @@ export class WorkerPool extends EventTarget {
       }
     } finally {
       settled = true
+      death?.unwatch()
       clearTimeout(timer)
       if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort)
       this.releaseAfterRest(slot, started)
@@ -338,14 +378,16 @@ export class WorkerPool extends EventTarget {
     const timeoutMs = Math.min(...batch.map(r => r.params.limits.timeoutMs))
     let timer: ReturnType<typeof setTimeout> | undefined
     let results: RunTaskReturnType[] | undefined
+    const death = this.death(this.slots[slot]!)
     try {
       const interrupted = new Promise<undefined>(resolve => { timer = setTimeout(() => { this.replace(slot); resolve(undefined) }, timeoutMs) })
-      const died = handle.exited?.then(() => { if (this.slots[slot]!.handle === handle) this.replace(slot); return undefined })
+      const died = death.died?.then(() => { if (this.slots[slot]!.handle === handle) this.replace(slot); return undefined })
       const items = batch.map(r => this.message(slot, r.params))
-      results = await Promise.race([handle.api.runBatch(transfer(items, items.map(i => i.input.buffer))), interrupted, ...(died !== undefined ? [died] : [])])
+      results = await Promise.race([handle.runBatch(items, items.map(i => i.input.buffer)), interrupted, ...(died !== undefined ? [died] : [])])
     } catch {
       results = undefined
     } finally {
+      death.unwatch()
       clearTimeout(timer)
       this.releaseAfterRest(slot, started)
     }
@@ -391,7 +433,7 @@ export class WorkerPool extends EventTarget {
     s.handle.terminate()
     this.replaced++
     s.modules = []
-    if (!this.stopped && !s.retired) s.handle = this.spawn()
+    if (!this.stopped && !s.retired) { s.handle = this.spawn(); this.watch(s) }
   }
 
   /** The module as `slot`'s worker is sent it: by key alone when the worker holds it already. */

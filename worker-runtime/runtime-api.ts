@@ -1,4 +1,3 @@
-import { transfer } from 'comlink'
 import { TaskError } from './errors.ts'
 import type { TaskErrorData } from './errors.ts'
 import { prepareModule } from './prepare.ts'
@@ -47,7 +46,11 @@ export function useModuleKey (keys: number[], key: number): number | undefined {
 /** Messages on a run's log port. */
 export type TaskLogMessage = { chunk: TaskLogChunk } | { end: true }
 
-/** What a runtime worker exposes over comlink. Errors come back as data: classes do not cross workers. */
+/**
+ * What a runtime worker does. `prepare` is called over comlink; `run` and `runBatch` over the run
+ * channel (worker-runtime/run-channel.ts), which moves each output's buffer to the pool. Errors come
+ * back as data: classes do not cross workers.
+ */
 export interface RuntimeApi {
   prepare: (params: PrepareModuleParameters) => Promise<PrepareResult>
   run: (params: WorkerRunParameters) => RunTaskReturnType
@@ -87,12 +90,10 @@ export function createRuntimeApi (): RuntimeApi {
         logPort!.postMessage({ end: true } satisfies TaskLogMessage)
         logPort!.close()
       }
-      // The output is an exact-size buffer of its own (wasi.ts): hand it over rather than copy it.
-      return result.ok ? transfer(result, [result.output.buffer]) : result
+      return result
     },
     runBatch (batch) {
-      const results = batch.map(({ logPort: _none, module: ref, ...rest }) => runTask({ ...rest, module: moduleOf(ref) }))
-      return transfer(results, results.flatMap(r => r.ok ? [r.output.buffer as ArrayBuffer] : []))
+      return batch.map(({ logPort: _none, module: ref, ...rest }) => runTask({ ...rest, module: moduleOf(ref) }))
     }
   }
 

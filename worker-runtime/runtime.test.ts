@@ -204,8 +204,7 @@ describe('worker pool settings', () => {
       size: 1,
       spawn: () => {
         const h = spawnNodeWorker()
-        const api = h.api
-        return { ...h, api: { prepare: api.prepare, run: api.run, runBatch: async (b: Parameters<typeof api.runBatch>[0]) => { batches.push(b.length); return await api.runBatch(b) } } as unknown as typeof api }
+        return { ...h, runBatch: async (b, transfer) => { batches.push(b.length); return await h.runBatch(b, transfer) } }
       }
     })
     return { pool, batches }

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import type { WorkerHandle } from './pool.ts'
+import { RunClient } from './run-channel.ts'
 import type { RuntimeApi } from './runtime-api.ts'
 
 /**
@@ -25,10 +26,12 @@ export function spawnNodeWorker (): WorkerHandle {
     worker.once('error', resolve)
     worker.once('exit', code => { resolve(new Error(`the worker exited with code ${code}`)) })
   })
+  const runs = new RunClient((message, transfer) => { worker.postMessage(message, transfer as never) })
   const endpoint: Comlink.Endpoint = {
     postMessage: (message: unknown, transfer?: Transferable[]) => worker.postMessage(message, transfer as never),
     addEventListener: (_type: string, listener: EventListenerOrEventListenerObject) => {
       worker.on('message', (data: unknown) => {
+        if (runs.receive(data)) return
         const event = { data } as MessageEvent
         if (typeof listener === 'function') listener(event)
         else listener.handleEvent(event)
@@ -36,8 +39,11 @@ export function spawnNodeWorker (): WorkerHandle {
     },
     removeEventListener: () => {}
   }
+  const api = Comlink.wrap<RuntimeApi>(endpoint)
   return {
-    api: Comlink.wrap<RuntimeApi>(endpoint),
+    prepare: async params => await api.prepare(params),
+    run: async (params, transfer) => await runs.run(params, transfer),
+    runBatch: async (batch, transfer) => await runs.runBatch(batch, transfer),
     terminate: () => { void worker.terminate() },
     exited
   }

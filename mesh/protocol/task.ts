@@ -26,16 +26,14 @@ import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { AbortedError, TabmeshError } from '../../errors/base.ts'
-import { MAX_TASK_MESSAGE_BYTES, TASK_ANSWER_HOLD_MS, TASK_BATCH_BYTES, TASK_CREDIT_LINGER_MS, TASK_PROTOCOL } from '../constants.ts'
+import { MAX_TASK_MESSAGE_BYTES, TASK_ANSWER_HOLD_MS, TASK_BATCH_BYTES, TASK_CREDIT_LINGER_MS, TASK_DRAIN_TIMEOUT_MS, TASK_PROTOCOL } from '../constants.ts'
 import { connectDirect } from '../node/connections.ts'
 import type { MeshNode } from '../node/create-node.ts'
-import { messageStream } from '../node/message-stream.ts'
+import { readMessages, sendMessage } from '../node/message-stream.ts'
 import { ProviderFrame, RequesterFrame } from './messages.js'
 import type { TaskFailure, TaskLog, TaskRequest, TaskResponse } from './messages.js'
 import type { WireFailureCode } from './codes.ts'
 import type { TaskSpec } from '../../chain/task-hash.ts'
-
-type MessageStream = ReturnType<typeof messageStream>
 
 /** Tasks one RequesterFrame may carry (a requester never holds more credit than a provider's slots). */
 const MAX_TASKS_PER_FRAME = 1024
@@ -92,12 +90,15 @@ function takeBatch<T> (queue: T[], messageOf: (item: T) => TaskRequest | TaskRes
 class FrameWriter {
   private writing = false
   private scheduled = false
+  /** A kick came while a write was under way: look again before stopping. */
+  private again = false
   private readonly write: () => Promise<boolean>
   constructor (write: () => Promise<boolean>) { this.write = write }
 
-  /** Starts a write in a microtask unless one is under way (it writes again before it stops). */
+  /** Starts a write in a microtask unless one is under way (that one then looks again before it stops). */
   kick (): void {
-    if (this.writing || this.scheduled) return
+    if (this.writing) { this.again = true; return }
+    if (this.scheduled) return
     this.scheduled = true
     queueMicrotask(() => { this.scheduled = false; void this.loop() })
   }
@@ -106,7 +107,11 @@ class FrameWriter {
     if (this.writing) return
     this.writing = true
     try {
-      while (await this.write()) { /* another frame was written; look again */ }
+      // A kick between the last write's end and the loop's (a task answered in that microtask) is not lost.
+      do {
+        this.again = false
+        while (await this.write()) { /* another frame was written; look again */ }
+      } while (this.again)
     } finally {
       this.writing = false
     }
@@ -159,7 +164,6 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
   readonly peer: string
   readonly connection: Connection
   private readonly stream: Stream
-  private readonly pb: MessageStream
   private held = 0
   private readonly wants = new Map<object, number>()
   private sentWant = 0
@@ -183,9 +187,11 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
     this.peer = connection.remotePeer.toString()
     this.connection = connection
     this.stream = stream
-    this.pb = messageStream(stream, MAX_TASK_MESSAGE_BYTES)
     this.writer = new FrameWriter(async () => await this.flush())
-    void this.readLoop()
+    readMessages(stream, ProviderFrame, MAX_TASK_MESSAGE_BYTES, {
+      message: frame => { this.received(frame) },
+      end: err => { this.close(new SessionClosedError(this.peer, err)) }
+    })
   }
 
   /** Slots granted and not used yet: tasks `send` may start now. */
@@ -311,7 +317,7 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
     this.sentWant = want
     this.sentKeep = keep
     try {
-      await this.pb.write(frame, RequesterFrame)
+      if (!sendMessage(this.stream, RequesterFrame, frame)) await this.stream.onDrain()
     } catch (err) {
       this.close(new SessionClosedError(this.peer, err))
       return false
@@ -330,30 +336,25 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
     return 1
   }
 
-  private async readLoop (): Promise<void> {
-    try {
-      for (;;) {
-        const frame = await this.pb.read(ProviderFrame)
-        // A task's logs come before its answer.
-        for (const log of frame.logs) {
-          try { this.pending.get(log.id)?.onLog?.(log) } catch {}
-        }
-        for (const response of frame.results) {
-          const entry = this.pending.get(response.id)
-          if (entry === undefined) continue // cancelled meanwhile
-          this.pending.delete(response.id)
-          entry.resolve(response)
-        }
-        if (frame.credit > 0) {
-          this.held += frame.credit
-          // The provider counted its grant against the want it was told: nothing to correct.
-          this.sentWant = Math.max(0, this.sentWant - frame.credit)
-          this.safeDispatchEvent('credit', { detail: frame.credit })
-          this.writer.kick() // hands back what no one took
-        }
-      }
-    } catch (err) {
-      this.close(new SessionClosedError(this.peer, err))
+  /** One frame from the provider, as it arrives. */
+  private received (frame: ProviderFrame): void {
+    if (this.closedWith !== undefined) return
+    // A task's logs come before its answer.
+    for (const log of frame.logs) {
+      try { this.pending.get(log.id)?.onLog?.(log) } catch {}
+    }
+    for (const response of frame.results) {
+      const entry = this.pending.get(response.id)
+      if (entry === undefined) continue // cancelled meanwhile
+      this.pending.delete(response.id)
+      entry.resolve(response)
+    }
+    if (frame.credit > 0) {
+      this.held += frame.credit
+      // The provider counted its grant against the want it was told: nothing to correct.
+      this.sentWant = Math.max(0, this.sentWant - frame.credit)
+      this.safeDispatchEvent('credit', { detail: frame.credit })
+      this.writer.kick() // hands back what no one took
     }
   }
 }
@@ -443,7 +444,6 @@ const DELIVERED_REMEMBERED = 256
 interface ServerSession {
   connection: Connection
   stream: Stream
-  pb: MessageStream
   /** Credit granted and not used yet. */
   granted: number
   /** More tasks the requester said it would send. */
@@ -495,7 +495,6 @@ export class TaskSessionServer {
     session = {
       connection,
       stream,
-      pb: messageStream(stream, MAX_TASK_MESSAGE_BYTES),
       granted: 0,
       want: 0,
       keep: 0,
@@ -509,7 +508,16 @@ export class TaskSessionServer {
       closed: false
     }
     this.sessions.push(session)
-    void this.readLoop(session)
+    readMessages(stream, RequesterFrame, MAX_TASK_MESSAGE_BYTES, {
+      message: frame => { this.received(session, frame) },
+      end: err => {
+        if (err instanceof TabmeshError && err.code === 'PROTOCOL_VIOLATION') {
+          this.violations++
+          stream.abort(err)
+        }
+        this.end(session, new AbortedError('the requester went away'))
+      }
+    }, { limits: { tasks: MAX_TASKS_PER_FRAME, cancel: MAX_CANCELS_PER_FRAME, tasks$: { args: MAX_TASK_ARGS, env: MAX_TASK_ARGS } } })
   }
 
   /** Grants free slots to the sessions that want them, round-robin one at a time. */
@@ -539,33 +547,27 @@ export class TaskSessionServer {
     for (const s of [...this.sessions]) this.end(s, new AbortedError('the provider stopped'))
   }
 
-  private async readLoop (s: ServerSession): Promise<void> {
-    try {
-      for (;;) {
-        const frame = await s.pb.read(RequesterFrame, { limits: { tasks: MAX_TASKS_PER_FRAME, cancel: MAX_CANCELS_PER_FRAME, tasks$: { args: MAX_TASK_ARGS, env: MAX_TASK_ARGS } } })
-        const back = Math.min(frame.returned, s.granted)
-        s.granted -= back
-        this.used -= back
-        s.want = frame.want
-        s.keep = frame.keep
-        for (const id of frame.cancel) this.cancel(s, id)
-        if (frame.tasks.length > s.granted) throw new TabmeshError('PROTOCOL_VIOLATION', `${frame.tasks.length} tasks sent on ${s.granted} slots of credit`)
-        for (const request of frame.tasks) {
-          if (request.id === 0 || s.open.has(request.id)) throw new TabmeshError('PROTOCOL_VIOLATION', `request id ${request.id} is zero or already open`)
-          s.granted--
-          const controller = new AbortController()
-          s.open.set(request.id, { request, controller })
-          void this.runOne(s, request, controller)
-        }
-        this.grant()
-      }
-    } catch (err) {
-      if (err instanceof TabmeshError && err.code === 'PROTOCOL_VIOLATION') {
-        this.violations++
-        s.stream.abort(err)
-      }
-      this.end(s, new AbortedError('the requester went away'))
+  /**
+   * One frame from the requester, as it arrives.
+   * @throws TabmeshError PROTOCOL_VIOLATION for tasks past the session's credit or a request id that is 0 or open (the session is reset)
+   */
+  private received (s: ServerSession, frame: RequesterFrame): void {
+    if (s.closed) return
+    const back = Math.min(frame.returned, s.granted)
+    s.granted -= back
+    this.used -= back
+    s.want = frame.want
+    s.keep = frame.keep
+    for (const id of frame.cancel) this.cancel(s, id)
+    if (frame.tasks.length > s.granted) throw new TabmeshError('PROTOCOL_VIOLATION', `${frame.tasks.length} tasks sent on ${s.granted} slots of credit`)
+    for (const request of frame.tasks) {
+      if (request.id === 0 || s.open.has(request.id)) throw new TabmeshError('PROTOCOL_VIOLATION', `request id ${request.id} is zero or already open`)
+      s.granted--
+      const controller = new AbortController()
+      s.open.set(request.id, { request, controller })
+      void this.runOne(s, request, controller)
     }
+    this.grant()
   }
 
   /** The requester no longer wants `id`: stop it if it runs, drop its answer if not sent, decline it if sent. */
@@ -633,7 +635,7 @@ export class TaskSessionServer {
     const frame: ProviderFrame = { results: batch.map(r => r.response), credit: s.credit, logs }
     s.credit = 0
     try {
-      await s.pb.write(frame, ProviderFrame, { signal: AbortSignal.timeout(60_000) })
+      if (!sendMessage(s.stream, ProviderFrame, frame)) await s.stream.onDrain({ signal: AbortSignal.timeout(TASK_DRAIN_TIMEOUT_MS) })
     } catch (err) {
       s.stream.abort(err instanceof Error ? err : new Error(String(err)))
       this.end(s, new AbortedError('the requester went away'))
