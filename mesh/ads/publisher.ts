@@ -33,13 +33,18 @@ export function publishCapacityAds (node: MeshNode, fields: () => AdFields): () 
   node.addEventListener('peer:identify', onPeer)
   // New addresses (a tab's relay reservation and its /webrtc address arrive after start-up): say so
   // now, not at the next round — an ad without them cannot be dialled, which cost a new tab 5 s.
+  // `transport:listening` comes as a listener's addresses change; `self:peer:update` only after
+  // libp2p's address manager has waited 1 s for more (its peer-store debounce), which held a new
+  // tab's first dialable ad back by that second (bench/suites/first-task.ts).
   let soon: ReturnType<typeof setTimeout> | undefined
   const onAddresses = (): void => { soon ??= setTimeout(() => { soon = undefined; publish() }, ADDRESS_CHANGE_DEBOUNCE_MS) }
+  node.addEventListener('transport:listening', onAddresses)
   node.addEventListener('self:peer:update', onAddresses)
   return () => {
     clearInterval(timer)
     clearTimeout(soon)
     node.removeEventListener('peer:identify', onPeer)
+    node.removeEventListener('transport:listening', onAddresses)
     node.removeEventListener('self:peer:update', onAddresses)
   }
 }

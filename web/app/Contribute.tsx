@@ -7,7 +7,6 @@ import { PAYMENT_TOKEN, formatTokens } from '../../chain/tokens.ts'
 
 const STATUS_TEXT: Record<TabProviderState['status'], string> = {
   connecting: 'Connecting to the mesh…',
-  benchmarking: 'Measuring this device…',
   providing: 'Contributing',
   paused: 'Paused',
   error: 'Error'
@@ -52,7 +51,7 @@ export function Contribute ({ state, onPause, onSettings }: {
         <div className="card"><dt>Running now</dt><dd>{state.running}</dd></div>
         <div className="card"><dt>Time contributed</dt><dd>{formatDuration(state.contributedMs)}</dd></div>
         <div className="card"><dt>Contribution score</dt><dd data-testid="credit">{state.credit.toFixed(2)}</dd></div>
-        <div className="card"><dt>Benchmark</dt><dd>{state.scoreMilli > 0 ? `${(state.scoreMilli / 1000).toFixed(1)} tasks/s` : '—'}</dd></div>
+        <div className="card"><dt>Benchmark</dt><dd>{state.scoreMilli > 0 ? `${(state.scoreMilli / 1000).toFixed(1)} tasks/s` : 'measuring…'}</dd></div>
         {state.operator !== '' && <div className="card"><dt>Earned (cheques)</dt><dd data-testid="earned">{tokens(state.earnings.received)} <small>tUSD</small></dd></div>}
         {state.operator !== '' && <div className="card"><dt>Claimed on chain</dt><dd data-testid="claimed">{tokens(state.earnings.claimed)} <small>tUSD</small></dd></div>}
       </dl>

@@ -17,6 +17,7 @@ import { acceptUnreachableReports } from '../../mesh/node/reachability.ts'
 import { createProvider } from '../../mesh/provider/create-provider.ts'
 import type { ProviderTaskEvent } from '../../mesh/provider/agent.ts'
 import { benchmarkPool } from '../../mesh/provider/benchmark.ts'
+import { loadBenchmarkScore, saveBenchmarkScore } from './benchmark-cache.ts'
 import { WorkerPool } from '../../worker-runtime/pool.ts'
 import { spawnBrowserWorker } from '../../worker-runtime/spawn-browser.ts'
 import primesUrl from '../../jobs/primes/build/primes.wasm?url'
@@ -34,7 +35,7 @@ import { readOwnerOf } from '../../chain/actions/read-owner-of.ts'
 /** 50 ms: how often the pages re-render at most while the provider's state changes (20 per second). */
 const UI_REFRESH_MS = 50
 
-export type TabStatus = 'connecting' | 'benchmarking' | 'providing' | 'paused' | 'error'
+export type TabStatus = 'connecting' | 'providing' | 'paused' | 'error'
 
 export interface PeerView {
   peerId: string
@@ -73,7 +74,7 @@ export interface TabProviderState {
   recent: RecentTask[]
   /** ms from page load (performance.timeOrigin) to the first task done here. */
   firstTaskAfterMs?: number
-  /** ms from page load to each start-up step: `node` (libp2p up, relay dialled), `benchmark`, `advertised`. */
+  /** ms from page load to each start-up step: `node` (libp2p up, relay dialled), `reachable` (its first /webrtc address), `advertised`, `benchmark`. */
   startupMs: Record<string, number>
   /** The owner paid for this tab's work: its burner key itself, or the wallet that registered it as an operator; empty without a chain. */
   owner: string
@@ -143,6 +144,15 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   let home!: HomeRelay
   const localMesh = isLocalMesh(config.bootstrap)
   const nodeReady = createMeshNode({ profile: 'browser', bootstrap: [], allowLocalDials: localMesh, services: { ...providerServices(), dht: tabmeshDht({ localAddresses: localMesh, clientMode: true }) }, ...(config.iceServers !== undefined ? { iceServers: config.iceServers } : {}) }).then(async n => {
+    // When the tab first has an address a requester can dial it on (its /webrtc address through a relay reservation).
+    const reachable = (): void => {
+      if (startupMs.reachable !== undefined || !n.getMultiaddrs().some(ma => ma.toString().includes('/webrtc'))) return
+      startupMs.reachable = Math.round(performance.now())
+      n.removeEventListener('transport:listening', reachable)
+      n.removeEventListener('self:peer:update', reachable)
+    }
+    n.addEventListener('transport:listening', reachable)
+    n.addEventListener('self:peer:update', reachable)
     home = new HomeRelay(n, config.bootstrap, loadFoundRelays(config.bootstrap))
     await home.start()
     startupMs.node = Math.round(performance.now())
@@ -152,8 +162,13 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   const workers = config.workers ?? settings.workers
   const pool = new WorkerPool({ size: workers, spawn: spawnBrowserWorker })
   pool.dutyCycle = settings.dutyCyclePercent / 100
-  const benchmark = benchmarkPool(pool, primes).then(score => { startupMs.benchmark = Math.round(performance.now()); return score })
-  benchmark.catch(() => {}) // awaited below, where a failure stops the start-up
+  // The benchmark no longer holds the ad back: the tab advertises with its saved score (a returning
+  // tab) or none (a requester then assumes an average device and times it: mesh/requester/speed.ts),
+  // and the measured score replaces it when ready (web/provider/benchmark-cache.ts).
+  const benchmarkKey = { workers, cores: navigator.hardwareConcurrency, agent: navigator.userAgent }
+  const savedScore = loadBenchmarkScore(benchmarkKey)
+  const benchmark = benchmarkPool(pool, primes).then(score => { startupMs.benchmark = Math.round(performance.now()); saveBenchmarkScore(benchmarkKey, score); return score })
+  benchmark.catch(() => {}) // handled once the agent exists, below
   const [earningsHistory, node] = await Promise.all([loadEarningsHistory(), nodeReady])
   const state: TabProviderState = {
     status: 'connecting', peerId: '', multiaddrs: [], workers, busyWorkers: 0, scoreMilli: 0, tasksDone: 0, tasksFailed: 0, running: 0, contributedMs: 0, peers: [], recent: [],
@@ -196,8 +211,6 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   setInterval(refreshPeers, PEERS_REFRESH_MS)
   pool.addEventListener('change', () => { state.busyWorkers = pool.stats().busy; notifySoon() })
 
-  state.status = 'benchmarking'
-  notify()
   let payments: ProviderPayments | undefined
   let burner: PrivateKeyAccount | undefined
   if (config.chain !== undefined) {
@@ -235,6 +248,8 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
     payments.addEventListener('change', refreshEarnings)
     refreshEarnings()
   }
+  /** Why this tab cannot take tasks at all (its benchmark failed), once known. */
+  let broken: string | undefined
   const cache = idbBlobStore(settings.cacheMiB * 1024 * 1024)
   const { agent } = await createProvider({
     bootstrap: [], // the home relay is kept by `home`
@@ -242,10 +257,18 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
     pool,
     store: tieredStore(new MemoryBlobStore(64 * 1024 * 1024), cache),
     tier: 'tab',
-    score: benchmark,
+    score: savedScore ?? 0,
     ...(payments !== undefined ? { payments } : {}),
     beforeStart: (agent) => {
       state.scoreMilli = agent.scoreMilli
+      benchmark.then(score => { agent.scoreMilli = score; state.scoreMilli = score; notify() }, (err: unknown) => {
+        // A pool that cannot run the benchmark cannot run tasks either: stop taking them, say what to do.
+        broken = `this browser could not run the benchmark task (${String(err)}); reload the page, or try another browser`
+        agent.setPaused(true)
+        state.status = 'error'
+        state.error = broken
+        notify()
+      })
       agent.addEventListener('task:start', () => { state.running = agent.stats().running; notifySoon() })
       agent.addEventListener('task:end', (e) => {
         const d = (e as CustomEvent<ProviderTaskEvent>).detail
@@ -264,13 +287,14 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   })
   startupMs.advertised = Math.round(performance.now())
   maintainOverlay(node, directory)
-  state.status = 'providing'
+  if (broken === undefined) state.status = 'providing'
   refreshPeers()
 
   // Pausing: by the user, or by the volunteer settings (hidden tab, battery).
   let userPaused = false
   let onBattery = false
   const applyPause = (): void => {
+    if (broken !== undefined) return
     const reasons: string[] = []
     if (userPaused) reasons.push('you')
     if (state.settings.pauseWhenHidden && document.visibilityState === 'hidden') reasons.push('hidden')
