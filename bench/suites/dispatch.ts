@@ -10,6 +10,8 @@
 //   schedule, send, run, verify, resolve), p50;
 // - under load (in the note): the same task latency inside a job of TASKS tasks that keeps the
 //   provider's worker and queue full, where a task also waits for the one ahead of it.
+// Dispatches, calls and echoes are taken in turns, ROUNDS blocks of each: this VM's speed moves by
+// 2× within minutes, and measured seconds apart the two sides of a ratio saw different machines.
 import type { Connection } from '@libp2p/interface'
 import { launchChromium, newTab, until } from '../../testing/browser.ts'
 import { startWebServer } from '../../cli/web-server.ts'
@@ -30,6 +32,8 @@ const ECHOES = 300
 const ECHO_BYTES = 160
 
 const SERIAL = 300
+/** Blocks of dispatches, calls and echoes, taken in turns. */
+const ROUNDS = 10
 
 interface Measured { serial: number[], latency: number[], intervals: number[], calls: number[], echo: number[], kind: string }
 
@@ -44,23 +48,38 @@ export async function dispatchOnce (client: TabmeshClient, noop: Uint8Array, inp
   return took
 }
 
-/** Round trips of ECHO_BYTES on one echo stream over `connection`, ms each (the first tenth dropped: warm-up). */
-export async function echoRoundTrips (connection: Connection, count: number): Promise<number[]> {
+/** An echo stream over `connection`: `roundTrips(n)` times n round trips of ECHO_BYTES, ms each. */
+export async function openEcho (connection: Connection): Promise<{ roundTrips: (count: number) => Promise<number[]>, close: () => Promise<void> }> {
   const stream = await connection.newStream('/echo/1.0.0')
-  const times: number[] = []
   const payload = new Uint8Array(ECHO_BYTES).fill(7)
   let received = 0
+  let sent = 0
   let wake: (() => void) | undefined
   stream.addEventListener('message', (evt) => { received += evt.data.byteLength; wake?.() })
-  for (let i = 0; i < count; i++) {
-    const target = (i + 1) * ECHO_BYTES
-    const t0 = performance.now()
-    stream.send(payload)
-    while (received < target) await new Promise<void>(resolve => { wake = resolve })
-    times.push(performance.now() - t0)
+  return {
+    async roundTrips (count) {
+      const times: number[] = []
+      for (let i = 0; i < count; i++) {
+        sent += ECHO_BYTES
+        const t0 = performance.now()
+        stream.send(payload)
+        while (received < sent) await new Promise<void>(resolve => { wake = resolve })
+        times.push(performance.now() - t0)
+      }
+      return times
+    },
+    close: async () => { await stream.close().catch(() => { stream.abort(new Error('done')) }) }
   }
-  await stream.close().catch(() => { stream.abort(new Error('done')) })
-  return times.slice(Math.floor(count / 10))
+}
+
+/** Round trips of ECHO_BYTES on one echo stream over `connection`, ms each (the first tenth dropped: warm-up). */
+export async function echoRoundTrips (connection: Connection, count: number): Promise<number[]> {
+  const echo = await openEcho(connection)
+  try {
+    return (await echo.roundTrips(count)).slice(Math.floor(count / 10))
+  } finally {
+    await echo.close()
+  }
 }
 
 async function measure (client: TabmeshClient, noop: Uint8Array, provider: string): Promise<Measured> {
@@ -78,17 +97,26 @@ async function measure (client: TabmeshClient, noop: Uint8Array, provider: strin
   await job.done
   const intervals = stamps.slice(WARMUP).map((t, i) => t - stamps[WARMUP + i - 1]!)
   for (let i = 0; i < WARMUP; i++) await dispatchOnce(client, noop, `warm ${i}`)
-  const serial: number[] = []
-  for (let i = 0; i < SERIAL; i++) serial.push(await dispatchOnce(client, noop, `serial ${i}`))
   for (let i = 0; i < 20; i++) await client.call({ module: noop, input: `warm ${i}` })
-  const calls: number[] = []
-  for (let i = 0; i < CALLS; i++) {
-    const t0 = performance.now()
-    await client.call({ module: noop, input: `call ${i}` })
-    calls.push(performance.now() - t0)
-  }
   const connection = client.node.getConnections().find(c => c.remotePeer.toString() === provider && c.limits == null && c.status === 'open')!
-  const echo = await echoRoundTrips(connection, ECHOES)
+  const echoStream = await openEcho(connection)
+  await echoStream.roundTrips(ECHOES / 10) // warm-up
+  const serial: number[] = []
+  const calls: number[] = []
+  const echo: number[] = []
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < SERIAL / ROUNDS; i++) serial.push(await dispatchOnce(client, noop, `serial ${round} ${i}`))
+      for (let i = 0; i < CALLS / ROUNDS; i++) {
+        const t0 = performance.now()
+        await client.call({ module: noop, input: `call ${round} ${i}` })
+        calls.push(performance.now() - t0)
+      }
+      echo.push(...await echoStream.roundTrips(ECHOES / ROUNDS))
+    }
+  } finally {
+    await echoStream.close()
+  }
   return { serial, latency, intervals, calls, echo, kind: connectionKind(connection) }
 }
 
@@ -100,7 +128,7 @@ function rows (target: string, m: Measured): BenchRow[] {
     case: `no-op task, warm, p50 (over ${m.kind} to ${target})`,
     tabmesh: { value: percentile(m.serial, 50), unit: 'ms' },
     baseline,
-    note: `dispatch → result accepted, one task in flight, ${SERIAL} one-task jobs; p99 ${percentile(m.serial, 99).toFixed(1)} ms (echo p99 ${percentile(m.echo, 99).toFixed(1)} ms). Under load (a ${TASKS}-task job keeping worker and queue full): p50 ${percentile(m.latency, 50).toFixed(2)} ms, p99 ${percentile(m.latency, 99).toFixed(1)} ms, one result every ${percentile(m.intervals, 50).toFixed(2)} ms`
+    note: `dispatch → result accepted, one task in flight, ${SERIAL} one-task jobs (in ${ROUNDS} blocks, in turns with the calls and ${ECHOES} echoes); p99 ${percentile(m.serial, 99).toFixed(1)} ms (echo p99 ${percentile(m.echo, 99).toFixed(1)} ms). Under load (a ${TASKS}-task job keeping worker and queue full): p50 ${percentile(m.latency, 50).toFixed(2)} ms, p99 ${percentile(m.latency, 99).toFixed(1)} ms, one result every ${percentile(m.intervals, 50).toFixed(2)} ms`
   }, {
     benchmark: 'Function call',
     case: `client.call, no-op, warm, p50 (over ${m.kind} to ${target})`,
