@@ -7,6 +7,8 @@
  * message round trip to the worker. Runs are on the path every task takes, so they travel here;
  * bench/suites/dispatch.ts shows the effect end to end.
  */
+import type { Remote } from 'comlink'
+import type { WorkerHandle } from './pool.ts'
 import type { RuntimeApi, WorkerRunParameters } from './runtime-api.ts'
 import type { RunTaskReturnType } from './run-task.ts'
 
@@ -92,5 +94,14 @@ export class RunClient {
       this.pending.set(id, { resolve })
       this.post({ ...message, tabmeshRun: id }, transfer)
     })
+  }
+}
+
+/** A worker handle's calls: `prepare` over comlink (`api`), runs over the run channel (`runs`). */
+export function workerCalls (api: Remote<RuntimeApi>, runs: RunClient): Pick<WorkerHandle, 'prepare' | 'run' | 'runBatch'> {
+  return {
+    prepare: async params => await api.prepare(params),
+    run: async (params, transfer) => await runs.run(params, transfer),
+    runBatch: async (batch, transfer) => await runs.runBatch(batch, transfer)
   }
 }

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink'
 import type { WorkerHandle } from './pool.ts'
-import { RunClient } from './run-channel.ts'
+import { RunClient, workerCalls } from './run-channel.ts'
 import type { RuntimeApi } from './runtime-api.ts'
 
 /** Spawns a runtime worker as a module Web Worker. */
@@ -11,9 +11,7 @@ export function spawnBrowserWorker (): WorkerHandle {
   worker.addEventListener('message', (e: MessageEvent) => { if (runs.receive(e.data)) e.stopImmediatePropagation() })
   const api = Comlink.wrap<RuntimeApi>(worker)
   return {
-    prepare: async params => await api.prepare(params),
-    run: async (params, transfer) => await runs.run(params, transfer),
-    runBatch: async (batch, transfer) => await runs.runBatch(batch, transfer),
+    ...workerCalls(api, runs),
     terminate: () => { worker.terminate() }
   }
 }

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import type { WorkerHandle } from './pool.ts'
-import { RunClient } from './run-channel.ts'
+import { RunClient, workerCalls } from './run-channel.ts'
 import type { RuntimeApi } from './runtime-api.ts'
 
 /**
@@ -41,9 +41,7 @@ export function spawnNodeWorker (): WorkerHandle {
   }
   const api = Comlink.wrap<RuntimeApi>(endpoint)
   return {
-    prepare: async params => await api.prepare(params),
-    run: async (params, transfer) => await runs.run(params, transfer),
-    runBatch: async (batch, transfer) => await runs.runBatch(batch, transfer),
+    ...workerCalls(api, runs),
     terminate: () => { void worker.terminate() },
     exited
   }

@@ -1,5 +1,5 @@
 import { pbStream } from '@libp2p/utils'
-import type { Stream } from '@libp2p/interface'
+import type { Stream, StreamCloseEvent } from '@libp2p/interface'
 import * as varint from 'uint8-varint'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { TabmeshError } from '../../errors/base.ts'
@@ -79,7 +79,7 @@ export function readMessages<T, O> (stream: Stream, codec: MessageCodec<T, O>, m
       finish(err instanceof Error ? err : new Error(String(err)))
     }
   }
-  const onClose = (evt: Event): void => { finish((evt as Event & { error?: Error }).error) }
+  const onClose = (evt: StreamCloseEvent): void => { finish(evt.error) }
   const onRemoteCloseWrite = (): void => { finish() }
   const stop = (): void => {
     done = true
