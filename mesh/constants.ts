@@ -54,12 +54,27 @@ export const TASK_DRAIN_TIMEOUT_MS = 60_000
  */
 export const QUEUED_WORK_PER_WORKER_MS = 20
 /**
- * 4: most tasks queued per worker however short they are. Each holds its input until it runs, and a
- * provider that stalls holds its queue until the tasks' deadlines (timeout + TASK_GRACE_MS): with 16
- * a stalled tab held enough of a redundancy-2 job to stop it for a minute (e2e/chaos.e2e.test.ts,
- * the relay restart). On loopback 4 covers the refill round trip of 1 ms tasks.
+ * 16: most tasks queued per worker however short they are. Each holds its input until it runs. A
+ * provider that stalls no longer holds its queue until the tasks' deadlines: its requesters give its
+ * session up after TASK_SILENCE_MS without a frame and send the tasks elsewhere. (With a cap of 16
+ * and no such check, a stalled tab held a redundancy-2 job for a minute in e2e/chaos.e2e.test.ts;
+ * the cap was 4 then.) bench/ (throughput): with 4, 1 ms tasks ran at 0.78–0.84× a local pool on
+ * loopback, the worker idle 30% of the time waiting for a refill; with 12, 0.92–0.98×.
  */
-export const MAX_QUEUED_PER_WORKER = 4
+export const MAX_QUEUED_PER_WORKER = 16
+/**
+ * 2 s: a provider writes a frame at least this often on a session with tasks open (an empty frame
+ * when it has nothing else to say), so its requester can tell a provider that is computing from one
+ * that has stalled (a frozen tab, a dead link that TCP or SCTP has not noticed yet).
+ */
+export const TASK_KEEPALIVE_MS = 2_000
+/**
+ * 10 s (five keep-alives): a requester that has tasks open on a session and has heard nothing on it
+ * for this long closes it; the tasks go to other providers and the provider is backed off. Without
+ * it a stalled provider held its queued tasks until their deadlines (timeout + TASK_GRACE_MS).
+ * Browsers run a background tab's timers at least once a second, so a hidden tab still keeps up.
+ */
+export const TASK_SILENCE_MS = 10_000
 /** 64 MiB: one blob (a module or an input). */
 export const MAX_BLOB_BYTES = 64 * 1024 * 1024
 /** 4 KiB: one cheque or cheque acknowledgement (an EIP-712 signature, two addresses, an amount). */

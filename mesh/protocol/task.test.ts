@@ -14,7 +14,9 @@ import { AbortedError } from '../../errors/base.ts'
 import { hostileModules } from '../../testing/hostile-modules.ts'
 import { bundledPrimesPath, startNodeProvider } from '../provider/node-provider.ts'
 import type { NodeProviderHandle } from '../provider/node-provider.ts'
-import { openTaskSession } from './task.ts'
+import { failureResponse, openTaskSession, SessionSilentError, TaskSessionServer } from './task.ts'
+import type { TaskSessionHandlerOptions } from './task.ts'
+import { MAX_QUEUED_PER_WORKER, TASK_PROTOCOL } from '../constants.ts'
 import { cidOf } from '../cid.ts'
 import { serveBlobs } from './blob.ts'
 import { createMeshNode } from '../node/create-node.ts'
@@ -66,7 +68,7 @@ describe('task sessions: /tabmesh/task/2.0.0', () => {
       clearInterval(watch)
     }
     // (Capacity follows the mean task time, so a moment's count may pass a capacity that just shrank.)
-    assert.ok(most <= 1 + 4, `at most 1 worker + MAX_QUEUED_PER_WORKER queued, saw ${most}`)
+    assert.ok(most <= 1 + MAX_QUEUED_PER_WORKER, `at most 1 worker + MAX_QUEUED_PER_WORKER queued, saw ${most}`)
     assert.ok(deepest > 2, `tasks of about a millisecond get more than one queued per worker (capacity reached ${deepest})`)
     const streams = (c: TabmeshClient): number => c.node.getConnections(provider.node.peerId).flatMap(conn => conn.streams).filter(s => s.protocol === '/tabmesh/task/2.0.0').length
     assert.equal(streams(client), 1, 'one task stream for 60 tasks')
@@ -165,6 +167,42 @@ describe('task sessions: /tabmesh/task/2.0.0', () => {
       session.close()
     } finally {
       await raw.stop()
+    }
+  })
+
+  it('gives up a session whose provider falls silent with tasks open, and keeps one whose provider computes on', async () => {
+    const requester = await createMeshNode({ profile: 'node', bootstrap: relay.multiaddrs })
+    const serve = async (run: TaskSessionHandlerOptions['run'], keepaliveMs: number): Promise<{ node: Awaited<ReturnType<typeof createMeshNode>>, server: TaskSessionServer }> => {
+      const node = await createMeshNode({ profile: 'node', bootstrap: relay.multiaddrs })
+      const server = new TaskSessionServer({ capacity: () => 1, paused: () => false, run, keepaliveMs })
+      await node.handle(TASK_PROTOCOL, (stream, connection) => { server.handle(stream, connection) })
+      return { node, server }
+    }
+    const request = { jobId: 'live', taskIndex: 0, moduleCid: new Uint8Array(0), inputCid: new Uint8Array(0), args: [], env: [], limits: undefined, input: new Uint8Array(0), paid: false, requester: '', price: '', requesterBinding: new Uint8Array(0) }
+    // Computes for 2.5 s (2.5× the requester's silence limit), writing keep-alives every 200 ms.
+    const busy = await serve(async () => { await new Promise(resolve => setTimeout(resolve, 2_500)); return failureResponse('TRAP', 'done computing') }, 200)
+    // Stalled: its task never ends and it never writes (keep-alives off), like a frozen tab.
+    let stoppedWith: unknown
+    const stalled = await serve(async (_r, _c, signal) => await new Promise(resolve => { signal.addEventListener('abort', () => { stoppedWith = signal.reason; resolve(failureResponse('CANCELLED', 'stopped')) }) }), 1e9)
+    try {
+      const open = async (node: typeof busy.node) => await openTaskSession(requester, node.peerId, node.getMultiaddrs(), { silenceMs: 1_000 })
+      const [alive, silent] = await Promise.all([open(busy.node), open(stalled.node)])
+      const t0 = performance.now()
+      const [answered, givenUp] = await Promise.allSettled([alive.run(request), silent.run(request)])
+      assert.equal(answered.status, 'fulfilled', 'the computing provider kept its session')
+      assert.equal(answered.value.failure?.message, 'done computing')
+      assert.equal(alive.closed, undefined)
+      assert.equal(givenUp.status, 'rejected')
+      assert.ok(givenUp.reason instanceof SessionSilentError, String(givenUp.reason))
+      assert.equal(givenUp.reason.code, 'PROVIDER_LOST')
+      assert.ok(givenUp.reason.silentMs >= 1_000 && performance.now() - t0 < 2_500 + 1_000, `given up after ${givenUp.reason.silentMs} ms of silence`)
+      // The stalled provider is told: its task is stopped when the session closes.
+      await until('the stalled provider to stop the task', () => stoppedWith !== undefined, 5_000)
+      alive.close()
+    } finally {
+      busy.server.stop()
+      stalled.server.stop()
+      await Promise.all([requester.stop(), busy.node.stop(), stalled.node.stop()])
     }
   })
 })

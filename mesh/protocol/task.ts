@@ -19,6 +19,10 @@
  *   answered at once.
  * - A cancelled task (or every task of a session that closes: the requester went away) has its
  *   worker stopped at once and answers CANCELLED.
+ * - Liveness: a provider with tasks open on a session writes a frame at least every
+ *   TASK_KEEPALIVE_MS (an empty one if it has nothing to say). A requester with tasks open that hears
+ *   nothing for TASK_SILENCE_MS closes the session (SessionSilentError): a stalled provider gives its
+ *   queued tasks back within seconds, not at their deadlines.
  *
  * Messages: mesh/protocol/messages.proto. Codes: mesh/protocol/codes.ts.
  */
@@ -26,7 +30,7 @@ import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { AbortedError, TabmeshError } from '../../errors/base.ts'
-import { MAX_TASK_MESSAGE_BYTES, TASK_ANSWER_HOLD_MS, TASK_BATCH_BYTES, TASK_CREDIT_LINGER_MS, TASK_DRAIN_TIMEOUT_MS, TASK_PROTOCOL } from '../constants.ts'
+import { MAX_TASK_MESSAGE_BYTES, TASK_ANSWER_HOLD_MS, TASK_BATCH_BYTES, TASK_CREDIT_LINGER_MS, TASK_DRAIN_TIMEOUT_MS, TASK_KEEPALIVE_MS, TASK_PROTOCOL, TASK_SILENCE_MS } from '../constants.ts'
 import { connectDirect } from '../node/connections.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { readMessages, sendMessage } from '../node/message-stream.ts'
@@ -142,6 +146,22 @@ export class SessionClosedError extends TabmeshError {
   }
 }
 
+/** A session closed by its requester: tasks were open and the provider sent nothing for `silentMs` (TASK_SILENCE_MS). */
+export class SessionSilentError extends SessionClosedError {
+  readonly silentMs: number
+  constructor (peer: string, silentMs: number, open: number) {
+    super(peer)
+    this.message = `${peer} sent nothing for ${Math.round(silentMs)} ms with ${open} task(s) open: the task session was given up`
+    this.silentMs = silentMs
+  }
+}
+
+/** Options of a requester's task session. */
+export interface TaskSessionOptions {
+  /** Closes the session (SessionSilentError) when tasks are open and nothing was heard for this long, ms; default TASK_SILENCE_MS. */
+  silenceMs?: number
+}
+
 /** `send` without credit: wait for the `credit` event (or use `run`). */
 export class NoCreditError extends TabmeshError {
   constructor (peer: string) {
@@ -181,12 +201,18 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
   private lastSentAt = -Infinity
   /** Kicks the writer when the kept slot's linger ends, so it goes back. */
   private lingerTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly silenceMs: number
+  /** When a frame last came, or the first of the open tasks was sent if later (performance.now(), ms). */
+  private heardAt = performance.now()
+  /** Runs while tasks are open: closes a session silent for `silenceMs`. */
+  private watchdog: ReturnType<typeof setInterval> | undefined
 
-  constructor (connection: Connection, stream: Stream) {
+  constructor (connection: Connection, stream: Stream, options: TaskSessionOptions = {}) {
     super()
     this.peer = connection.remotePeer.toString()
     this.connection = connection
     this.stream = stream
+    this.silenceMs = options.silenceMs ?? TASK_SILENCE_MS
     this.writer = new FrameWriter(async () => await this.flush())
     readMessages(stream, ProviderFrame, MAX_TASK_MESSAGE_BYTES, {
       message: frame => { this.received(frame) },
@@ -225,6 +251,8 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
     options.signal?.throwIfAborted()
     this.held--
     this.lastSentAt = performance.now()
+    if (this.pending.size === 0) this.heardAt = this.lastSentAt
+    this.watch()
     const id = this.takeId()
     const answer = new Promise<TaskResponse>((resolve, reject) => { this.pending.set(id, { resolve, reject, onLog: options.onLog }) })
     this.tasks.push({ ...request, mounts: request.mounts ?? [], outDir: request.outDir ?? '', logs: request.logs ?? false, id })
@@ -282,11 +310,23 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
 
   private readonly runOwner = {}
 
+  /** Starts the silence check if it is not running; it stops itself when no task is open. */
+  private watch (): void {
+    if (this.watchdog !== undefined) return
+    this.watchdog = setInterval(() => {
+      if (this.pending.size === 0) { clearInterval(this.watchdog); this.watchdog = undefined; return }
+      const silent = performance.now() - this.heardAt
+      if (silent > this.silenceMs) this.close(new SessionSilentError(this.peer, silent, this.pending.size))
+    }, Math.max(10, this.silenceMs / 4))
+    if (typeof this.watchdog === 'object') this.watchdog.unref?.()
+  }
+
   /** Ends the session: open requests are rejected, the provider stops their workers. */
   close (reason: Error = new SessionClosedError(this.peer)): void {
     if (this.closedWith !== undefined) return
     this.closedWith = reason
     clearTimeout(this.lingerTimer)
+    clearInterval(this.watchdog)
     for (const entry of this.pending.values()) entry.reject(reason)
     this.pending.clear()
     this.stream.close({ signal: AbortSignal.timeout(1_000) }).catch(() => { this.stream.abort(reason) })
@@ -339,6 +379,7 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
   /** One frame from the provider, as it arrives. */
   private received (frame: ProviderFrame): void {
     if (this.closedWith !== undefined) return
+    this.heardAt = performance.now()
     // A task's logs come before its answer.
     for (const log of frame.logs) {
       try { this.pending.get(log.id)?.onLog?.(log) } catch {}
@@ -364,10 +405,10 @@ export class TaskSession extends TypedEventEmitter<TaskSessionEvents> {
  * @throws PeerUnreachableError when no direct connection can be made; the stream's error when the
  *   provider does not speak TASK_PROTOCOL
  */
-export async function openTaskSession (node: MeshNode, peer: PeerId, addrs: Multiaddr[], options: { signal?: AbortSignal } = {}): Promise<TaskSession> {
+export async function openTaskSession (node: MeshNode, peer: PeerId, addrs: Multiaddr[], options: { signal?: AbortSignal } & TaskSessionOptions = {}): Promise<TaskSession> {
   const connection = await connectDirect(node, peer, addrs, options)
   const stream = await connection.newStream(TASK_PROTOCOL, options)
-  return new TaskSession(connection, stream)
+  return new TaskSession(connection, stream, options)
 }
 
 export interface TaskSessionsEvents {
@@ -436,6 +477,8 @@ export interface TaskSessionHandlerOptions {
   delivered?: (request: TaskRequest, response: TaskResponse) => void
   /** Called when the requester cancels a request whose answer was already written (they crossed). */
   declined?: (request: TaskRequest, response: TaskResponse) => void
+  /** A session with tasks open gets a frame at least this often, ms (an empty one if need be); default TASK_KEEPALIVE_MS. */
+  keepaliveMs?: number
 }
 
 /** Answers a session remembers after writing them, so a cancel that crossed one can decline it. */
@@ -461,6 +504,10 @@ interface ServerSession {
   writer: FrameWriter
   /** Set while answers are held for company (TASK_ANSWER_HOLD_MS); it writes them when it fires. */
   holdTimer: ReturnType<typeof setTimeout> | undefined
+  /** When a frame was last written (performance.now(), ms). */
+  wroteAt: number
+  /** A keep-alive is due: the next flush writes a frame even if it is empty. */
+  ping: boolean
   closed: boolean
 }
 
@@ -480,6 +527,8 @@ export class TaskSessionServer {
   private turn = 0
   /** Sessions reset for sending tasks past their credit (or a duplicate request id). */
   violations = 0
+  /** Runs while sessions are open: marks keep-alives due. */
+  private keepalive: ReturnType<typeof setInterval> | undefined
 
   constructor (options: TaskSessionHandlerOptions) {
     this.options = options
@@ -505,9 +554,12 @@ export class TaskSessionServer {
       credit: 0,
       writer,
       holdTimer: undefined,
+      wroteAt: performance.now(),
+      ping: false,
       closed: false
     }
     this.sessions.push(session)
+    this.keepAlive()
     readMessages(stream, RequesterFrame, MAX_TASK_MESSAGE_BYTES, {
       message: frame => { this.received(session, frame) },
       end: err => {
@@ -545,6 +597,22 @@ export class TaskSessionServer {
   /** Ends every session (their tasks are stopped). */
   stop (): void {
     for (const s of [...this.sessions]) this.end(s, new AbortedError('the provider stopped'))
+    clearInterval(this.keepalive)
+    this.keepalive = undefined
+  }
+
+  /** Starts the keep-alive timer while any session is open: a session with tasks open and nothing written for half the interval gets a frame. */
+  private keepAlive (): void {
+    if (this.keepalive !== undefined) return
+    const every = this.options.keepaliveMs ?? TASK_KEEPALIVE_MS
+    this.keepalive = setInterval(() => {
+      if (this.sessions.length === 0) { clearInterval(this.keepalive); this.keepalive = undefined; return }
+      const now = performance.now()
+      for (const s of this.sessions) {
+        if (!s.closed && s.open.size > 0 && now - s.wroteAt >= every / 2) { s.ping = true; s.writer.kick() }
+      }
+    }, every)
+    if (typeof this.keepalive === 'object') this.keepalive.unref?.()
   }
 
   /**
@@ -625,7 +693,7 @@ export class TaskSessionServer {
   }
 
   private async flush (s: ServerSession): Promise<boolean> {
-    if (s.closed || (s.results.length === 0 && s.credit === 0 && s.logs.length === 0)) return false
+    if (s.closed || (s.results.length === 0 && s.credit === 0 && s.logs.length === 0 && !s.ping)) return false
     // Answers held for company (and credit, which travels with them) wait for the hold to end.
     if (s.holdTimer !== undefined && s.logs.length === 0) return false
     const batch = takeBatch(s.results, r => r.response)
@@ -634,6 +702,8 @@ export class TaskSessionServer {
     const logs = s.logs.splice(0)
     const frame: ProviderFrame = { results: batch.map(r => r.response), credit: s.credit, logs }
     s.credit = 0
+    s.ping = false
+    s.wroteAt = performance.now()
     try {
       if (!sendMessage(s.stream, ProviderFrame, frame)) await s.stream.onDrain({ signal: AbortSignal.timeout(TASK_DRAIN_TIMEOUT_MS) })
     } catch (err) {

@@ -29,6 +29,13 @@ const PUMP_INTERVAL_MS = 500
  * may use all it is granted.
  */
 const PIPELINE_PER_WORKER = 2
+/**
+ * 4: most tasks a job with redundancy ≥ 2 keeps queued per worker on one provider (a job with
+ * redundancy 1 takes all a provider queues, up to MAX_QUEUED_PER_WORKER). Votes then come back in
+ * small rounds, so trust builds while the job runs and later tasks run once: sim/simulation.test.ts
+ * (1,000 tasks, 100 providers, 20 liars) needed 1,882 runs with 4, 2,106 with 8 and 2,416 with 16.
+ */
+const VOTED_QUEUE_PER_WORKER = 4
 
 export interface JobSchedulerEvents {
   /** A task's final outcome, once per task. */
@@ -169,8 +176,9 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
       const record = this.picker.record(peer)
       const session = this.sessions.get(peer)
       if (session === undefined) { this.openSession(entry); continue }
+      const depth = entry.ad.workers * (1 + (this.spec.redundancy > 1 ? VOTED_QUEUE_PER_WORKER : MAX_QUEUED_PER_WORKER))
       const slots = Math.max(entry.ad.workers * PIPELINE_PER_WORKER, session.credit + this.load.of(peer))
-      while (session.credit > 0 && this.load.mayTake(peer, this, slots) && !this.picker.backedOff(peer, now)) {
+      while (session.credit > 0 && this.load.of(peer, this) < depth && this.load.mayTake(peer, this, slots) && !this.picker.backedOff(peer, now)) {
         const index = this.book.next(peer, entry.ad.owner)
         if (index === undefined) { record.noTaskAt = this.book.version; break }
         void this.dispatch(index, entry, session)
@@ -178,7 +186,7 @@ export class JobScheduler extends RelayingEmitter<JobSchedulerEvents> {
       // Ask for as many slots as there are tasks waiting (the provider caps it by its free slots and
       // grants again the moment one frees, with the result that freed it), but only where a task could
       // go: a grant nobody uses is a round trip for nothing.
-      const wanted = record.noTaskAt === this.book.version || this.picker.backedOff(peer, now) ? 0 : Math.min(this.book.waiting, entry.ad.workers * (1 + MAX_QUEUED_PER_WORKER))
+      const wanted = record.noTaskAt === this.book.version || this.picker.backedOff(peer, now) ? 0 : Math.min(this.book.waiting, depth)
       session.want(this, wanted)
       this.asked.add(peer)
     }

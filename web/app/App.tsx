@@ -20,9 +20,13 @@ declare global {
   }
 }
 
-/** Boots once: StrictMode's double effect must not start two libp2p nodes. */
+/**
+ * Boots once: StrictMode's double effect must not start two libp2p nodes. main.tsx calls it before
+ * React's first render, so libp2p and the worker pool start while the page renders (page load →
+ * first task is timed in bench/suites/first-task.ts).
+ */
 let booting: Promise<MeshApp> | undefined
-function boot (): Promise<MeshApp> {
+export function boot (): Promise<MeshApp> {
   booting ??= loadConfig().then(async config => {
     const provider = await startTabProvider(config)
     const wallet = provider.chain !== undefined && provider.burner !== undefined

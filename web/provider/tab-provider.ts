@@ -131,7 +131,8 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
     for (const l of listeners) l()
   }
   const notifySoon = (): void => { notifyTimer ??= setTimeout(notify, UI_REFRESH_MS) }
-  const startupMs: Record<string, number> = {}
+  // Steps of the start, ms after page load (performance.now()): `script` when this code starts.
+  const startupMs: Record<string, number> = { script: Math.round(performance.now()) }
   // Start-up steps that do not depend on each other run at once: libp2p (and the relay dial) starts
   // first; the worker pool is made and benchmarked as soon as the settings (IndexedDB) and the
   // benchmark module are in, while libp2p is still connecting.
