@@ -2,8 +2,12 @@ import { AD_INTERVAL_MS, CAPACITY_TOPIC } from '../constants.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { CapacityAd } from './capacity-ad.ts'
 
-/** Address changes within this long are published in one ad, ms. */
-const ADDRESS_CHANGE_DEBOUNCE_MS = 50
+/**
+ * 0 ms: address changes of one turn of the event loop are published in one ad, at once. At 50 ms a
+ * new tab's first dialable ad (its /webrtc address) reached requesters 63 ms after it had the
+ * address, of which 50 were this wait (bench/suites/first-task.ts); the events come in one burst.
+ */
+const ADDRESS_CHANGE_DEBOUNCE_MS = 0
 
 export type AdFields = Omit<CapacityAd, 'peerId' | 'multiaddrs' | 'timestampMs'>
 
