@@ -19,6 +19,15 @@ export const BATCH_TASK_MS = 5
 export const BATCH_WORK_MS = 10
 /** 16: most tasks in one batch. */
 export const MAX_BATCH_TASKS = 16
+/**
+ * 50 ms: a run may be posted to a busy worker, behind the one it runs, when both are of modules whose
+ * recent runs took less than this (median inside the worker). The worker then starts it the moment
+ * the first ends, instead of sleeping until the main thread has read the answer and sent the next
+ * run — and a post to a running worker costs the main thread no wake-up of a sleeping one, which on
+ * a loaded 2-core machine cost 0.16 ms of its time a run (10 ms tasks, bench/suites/throughput.ts).
+ * Longer runs are not stacked: a run must not wait long behind another while a worker elsewhere frees.
+ */
+export const STACK_TASK_MS = 50
 /** Runs of a module measured before its tasks may be batched. */
 const BATCH_AFTER_RUNS = 3
 /** Recent run times kept per module; their median is its run time (robust to a cold first run: 5× the rest). */
@@ -93,6 +102,8 @@ interface Waiter {
   reject: (err: Error) => void
   signal?: AbortSignal | undefined
   batch?: BatchedRun
+  /** The module it will run, if it may be stacked behind a running run (STACK_TASK_MS). */
+  module?: WebAssembly.Module | undefined
 }
 
 /** A run's watch on its worker: `died` settles if the worker dies before `unwatch` (undefined: a worker that cannot die on its own). */
@@ -101,7 +112,12 @@ interface DeathWatch { died: Promise<Error> | undefined, unwatch: () => void }
 /** One worker of the pool. */
 interface Slot {
   handle: WorkerHandle
-  busy: boolean
+  /** Runs (or batches, or a prepare) posted to its worker and not ended: 0, 1, or 2 when one is stacked behind another. */
+  inFlight: number
+  /** Settles when the last run posted to it ends: a run stacked behind it starts its clock then. */
+  tail: Promise<void> | undefined
+  /** Whether a run may be stacked behind the last one posted (both short: STACK_TASK_MS). */
+  stackable: boolean
   retired: boolean
   /** Keys of the modules its worker holds, most recent first (worker-runtime/runtime-api.ts: useModuleKey). */
   modules: number[]
@@ -143,7 +159,7 @@ export class WorkerPool extends EventTarget {
   }
 
   private newSlot (): Slot {
-    const slot: Slot = { handle: this.spawn(), busy: false, retired: false, modules: [], deaths: new Set() }
+    const slot: Slot = { handle: this.spawn(), inFlight: 0, tail: undefined, stackable: false, retired: false, modules: [], deaths: new Set() }
     this.watch(slot)
     return slot
   }
@@ -180,7 +196,7 @@ export class WorkerPool extends EventTarget {
       // Hand new workers to waiting callers.
       for (let i = 0; i < this.slots.length && this.waiting.length > 0; i++) {
         const slot = this.slots[i]!
-        if (!slot.busy && !slot.retired) { slot.busy = true; this.hand(i, this.waiting.shift()!) }
+        if (slot.inFlight === 0 && !slot.retired) { slot.inFlight = 1; this.hand(i, this.waiting.shift()!) }
       }
     } else {
       let extra = live.length - size
@@ -188,14 +204,14 @@ export class WorkerPool extends EventTarget {
         if (extra === 0) break
         slot.retired = true
         extra--
-        if (!slot.busy) slot.handle.terminate()
+        if (slot.inFlight === 0) slot.handle.terminate()
       }
     }
     this.changed()
   }
 
   stats (): WorkerPoolStats {
-    return { size: this.size, busy: this.slots.filter(s => s.busy && !s.retired).length, queued: this.waiting.length, replaced: this.replaced }
+    return { size: this.size, busy: this.slots.filter(s => s.inFlight > 0 && !s.retired).length, queued: this.waiting.length, replaced: this.replaced }
   }
 
   /**
@@ -226,32 +242,60 @@ export class WorkerPool extends EventTarget {
 
   /** One task in a message of its own (live logs, long or unmeasured modules, an idle pool). */
   private async runAlone (params: Omit<RunTaskParameters, 'onStderr'>, options: PoolRunOptions, front = false): Promise<RunTaskReturnType> {
-    const slot = await this.acquire(options.signal, front)
-    const started = performance.now()
+    const slot = await this.acquire(options.signal, front, options.onLog === undefined ? params.module : undefined)
+    const s = this.slots[slot]!
+    const { after, ended } = this.post(s, options.onLog === undefined && this.isStackable(params.module))
+    let started = performance.now()
     let timer: ReturnType<typeof setTimeout> | undefined
     let onAbort: (() => void) | undefined
     let settled = false
     let death: DeathWatch | undefined
     try {
-      const interrupted = new Promise<RunTaskReturnType>((resolve, reject) => {
-        timer = setTimeout(() => {
-          this.replace(slot)
-          resolve({ ok: false, error: { code: 'TIMEOUT', message: `the task ran past its ${params.limits.timeoutMs} ms timeout` }, durationMs: performance.now() - started })
-        }, params.limits.timeoutMs)
-        onAbort = () => { this.replace(slot); reject(new AbortedError()) }
-        options.signal?.addEventListener('abort', onAbort, { once: true })
-      })
+      const log = options.onLog !== undefined ? openLog(options.onLog) : undefined
+      const send = (): { handle: WorkerHandle, run: Promise<RunTaskReturnType> } => {
+        const handle = s.handle
+        const message = this.message(slot, params)
+        return { handle, run: handle.run({ ...message, ...(log !== undefined ? { logPort: log.port } : {}) }, [message.input.buffer, ...(log !== undefined ? [log.port] : [])]) }
+      }
+      let { handle, run } = send()
+      this.stackNext(slot)
+      // Aborted while running: its worker is replaced. Aborted while stacked behind another run: it
+      // is stopped the moment that one ends (its worker replaced then, if it still holds it).
+      let running = after === undefined
+      let aborted = false
+      let rejectRun!: (err: Error) => void
+      let timedOut!: (result: RunTaskReturnType) => void
+      const interrupted = new Promise<RunTaskReturnType>((resolve, reject) => { timedOut = resolve; rejectRun = reject })
+      interrupted.catch(() => {})
+      onAbort = () => {
+        aborted = true
+        if (running) { this.replace(slot); rejectRun(new AbortedError()) }
+      }
+      options.signal?.addEventListener('abort', onAbort, { once: true })
+      if (options.signal?.aborted === true) onAbort()
+      if (after !== undefined) {
+        // Stacked behind another run: this one starts when that one ends. If that one's worker was
+        // replaced meanwhile (its timeout, a crash), this run's message went with it: send it again.
+        await after
+        if (aborted) {
+          if (s.handle === handle) this.replace(slot)
+          throw new AbortedError()
+        }
+        if (s.handle !== handle) ({ handle, run } = send())
+        running = true
+        started = performance.now()
+      }
+      timer = setTimeout(() => {
+        this.replace(slot)
+        timedOut({ ok: false, error: { code: 'TIMEOUT', message: `the task ran past its ${params.limits.timeoutMs} ms timeout` }, durationMs: performance.now() - started })
+      }, params.limits.timeoutMs)
       // A worker that dies mid-task (its JS heap limit, a crash) fails the task now, not at its timeout.
-      const handle = this.slots[slot]!.handle
-      death = this.death(this.slots[slot]!)
+      death = this.death(s)
       const died = death.died?.then((err): RunTaskReturnType => {
-        if (!settled && this.slots[slot]!.handle === handle) this.replace(slot)
+        if (!settled && s.handle === handle) this.replace(slot)
         const oom = /OUT_OF_MEMORY|heap/i.test(`${(err as { code?: string }).code ?? ''} ${err.message}`)
         return { ok: false, error: { code: oom ? 'MEMORY_LIMIT' : 'TRAP', message: oom ? 'the task took more than the worker\'s JS heap (256 MiB)' : `the worker died: ${err.message}` }, durationMs: performance.now() - started }
       })
-      const log = options.onLog !== undefined ? openLog(options.onLog) : undefined
-      const message = this.message(slot, params)
-      const run = handle.run({ ...message, ...(log !== undefined ? { logPort: log.port } : {}) }, [message.input.buffer, ...(log !== undefined ? [log.port] : [])])
       try {
         const result = await Promise.race([run, interrupted, ...(died !== undefined ? [died] : [])])
         this.measured(params.module, result)
@@ -265,8 +309,43 @@ export class WorkerPool extends EventTarget {
       death?.unwatch()
       clearTimeout(timer)
       if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort)
+      ended()
       this.releaseAfterRest(slot, started)
     }
+  }
+
+  /**
+   * Marks a run posted to `s`: `after` settles when the run ahead of it on that worker ends
+   * (undefined when none is), and `ended` must be called when this one ends.
+   */
+  private post (s: Slot, stackable: boolean): { after: Promise<void> | undefined, ended: () => void } {
+    const after = s.inFlight > 1 ? s.tail : undefined
+    let ended!: () => void
+    const tail = new Promise<void>(resolve => { ended = resolve })
+    s.tail = tail
+    s.stackable = stackable
+    return { after, ended: () => { ended(); if (s.tail === tail) { s.tail = undefined; s.stackable = false } } }
+  }
+
+  /** Right after a short run was sent to `slot`'s worker: the next waiting short run is stacked behind it. */
+  private stackNext (slot: number): void {
+    const s = this.slots[slot]!
+    if (this.stopped || s.retired || s.inFlight !== 1 || !s.stackable || this.waiting.length === 0 || !this.waiterStackable(this.waiting[0]!)) return
+    s.inFlight++
+    this.hand(slot, this.waiting.shift()!)
+    this.changed()
+  }
+
+  /** Whether `module`'s runs are short enough to stack one behind another on a worker (STACK_TASK_MS). */
+  private isStackable (module: WebAssembly.Module): boolean {
+    const ms = this.runTime(module)
+    return this.dutyCycle >= 1 && ms !== undefined && ms < STACK_TASK_MS
+  }
+
+  /** A busy worker a run of `module` may be stacked on (its one run in flight is short too), or −1. */
+  private stackSlot (module: WebAssembly.Module | undefined): number {
+    if (module === undefined || !this.isStackable(module)) return -1
+    return this.slots.findIndex(s => s.inFlight === 1 && s.stackable && !s.retired)
   }
 
   /** Terminates every worker; pending and future calls fail with PoolStoppedError. */
@@ -277,17 +356,20 @@ export class WorkerPool extends EventTarget {
     this.changed()
   }
 
-  private async acquire (signal: AbortSignal | undefined, front = false): Promise<number> {
+  /** An idle worker's slot, else (for a short run of `module`) a busy one to stack on, else the next one to free up. */
+  private async acquire (signal: AbortSignal | undefined, front = false, module?: WebAssembly.Module): Promise<number> {
     if (this.stopped) throw new PoolStoppedError()
     throwIfAborted(signal)
-    const idle = this.idleSlot()
-    if (idle >= 0) {
-      this.slots[idle]!.busy = true
+    let free = this.idleSlot()
+    // Waiting callers come first: a run is stacked only when no one is waiting.
+    if (free < 0 && this.waiting.length === 0) free = this.stackSlot(module)
+    if (free >= 0) {
+      this.slots[free]!.inFlight++
       this.changed()
-      return idle
+      return free
     }
     return await new Promise<number>((resolve, reject) => {
-      const entry: Waiter = { resolve, reject, signal }
+      const entry: Waiter = { resolve, reject, signal, module }
       if (front) this.waiting.unshift(entry)
       else this.waiting.push(entry)
       this.changed()
@@ -300,19 +382,24 @@ export class WorkerPool extends EventTarget {
 
   private release (slot: number): void {
     const s = this.slots[slot]!
+    s.inFlight--
     if (s.retired) {
-      s.handle.terminate()
-      s.busy = false
+      if (s.inFlight === 0) s.handle.terminate()
       this.changed()
       return
     }
-    const next = this.waiting.shift()
-    if (next !== undefined && !this.stopped) {
-      this.hand(slot, next) // hand the worker straight to the next caller; it stays busy
-    } else {
-      this.slots[slot]!.busy = false
+    // Hand the worker straight to the next caller (it stays busy), or stack the next short run on it.
+    while (!this.stopped && this.waiting.length > 0 && (s.inFlight === 0 || (s.inFlight === 1 && s.stackable && this.waiterStackable(this.waiting[0]!)))) {
+      s.inFlight++
+      this.hand(slot, this.waiting.shift()!)
     }
     this.changed()
+  }
+
+  /** Whether a waiting caller's run may be stacked behind a running one. */
+  private waiterStackable (w: Waiter): boolean {
+    const module = w.batch?.params.module ?? w.module
+    return module !== undefined && this.isStackable(module)
   }
 
   /** Gives busy `slot` to `waiter`: its slot, or its batch with the runs of the same module queued behind it. */
@@ -356,6 +443,12 @@ export class WorkerPool extends EventTarget {
       const run: BatchedRun = { params, resolve, reject, signal, settled: false }
       const waiter: Waiter = { resolve: () => {}, reject, signal, batch: run }
       this.waiting.push(waiter)
+      // A worker running a short run with none stacked behind it takes the queued runs as its next batch now.
+      const stack = this.waiting.length === 1 ? this.stackSlot(params.module) : -1
+      if (stack >= 0) {
+        this.slots[stack]!.inFlight++
+        this.hand(stack, this.waiting.shift()!)
+      }
       this.changed()
       // Aborted while queued: it leaves the queue. Aborted while its batch runs: it is answered at
       // once and its result dropped; the worker finishes the (short) batch for the others.
@@ -373,22 +466,38 @@ export class WorkerPool extends EventTarget {
    * the same when the worker dies meanwhile.
    */
   private async runBatch (slot: number, batch: BatchedRun[]): Promise<void> {
-    const started = performance.now()
-    const handle = this.slots[slot]!.handle
+    const s = this.slots[slot]!
+    const { after, ended } = this.post(s, batch.every(r => this.isStackable(r.params.module)))
+    let started = performance.now()
+    let handle = s.handle
     const timeoutMs = Math.min(...batch.map(r => r.params.limits.timeoutMs))
     let timer: ReturnType<typeof setTimeout> | undefined
     let results: RunTaskReturnType[] | undefined
-    const death = this.death(this.slots[slot]!)
+    let death: DeathWatch | undefined
     try {
-      const interrupted = new Promise<undefined>(resolve => { timer = setTimeout(() => { this.replace(slot); resolve(undefined) }, timeoutMs) })
-      const died = death.died?.then(() => { if (this.slots[slot]!.handle === handle) this.replace(slot); return undefined })
       const items = batch.map(r => this.message(slot, r.params))
-      results = await Promise.race([handle.runBatch(items, items.map(i => i.input.buffer)), interrupted, ...(died !== undefined ? [died] : [])])
+      let answer = handle.runBatch(items, items.map(i => i.input.buffer))
+      this.stackNext(slot)
+      if (after !== undefined) {
+        // Stacked behind another run (see runAlone): sent again if that run's worker was replaced.
+        await after
+        if (s.handle !== handle) {
+          handle = s.handle
+          const again = batch.map(r => this.message(slot, r.params))
+          answer = handle.runBatch(again, again.map(i => i.input.buffer))
+        }
+        started = performance.now()
+      }
+      death = this.death(s)
+      const interrupted = new Promise<undefined>(resolve => { timer = setTimeout(() => { this.replace(slot); resolve(undefined) }, timeoutMs) })
+      const died = death.died?.then(() => { if (s.handle === handle) this.replace(slot); return undefined })
+      results = await Promise.race([answer, interrupted, ...(died !== undefined ? [died] : [])])
     } catch {
       results = undefined
     } finally {
-      death.unwatch()
+      death?.unwatch()
       clearTimeout(timer)
+      ended()
       this.releaseAfterRest(slot, started)
     }
     for (const [i, run] of batch.entries()) {
@@ -425,7 +534,7 @@ export class WorkerPool extends EventTarget {
 
   /** The first idle worker's slot, or −1. */
   private idleSlot (): number {
-    return this.slots.findIndex(s => !s.busy && !s.retired)
+    return this.slots.findIndex(s => s.inFlight === 0 && !s.retired)
   }
 
   private replace (slot: number): void {

@@ -274,6 +274,52 @@ describe('worker pool settings', () => {
     }
   })
 
+  it('stacks a short run behind the one its worker runs: its clock starts when that one ends, it is sent again if that one times out, and it can be aborted before it starts', async () => {
+    let stacked = 0
+    const pool = new WorkerPool({
+      size: 1,
+      spawn: () => {
+        const h = spawnNodeWorker()
+        let outstanding = 0 // runs sent to this worker and not answered
+        return { ...h, run: async (p, transfer) => { if (outstanding > 0) stacked++; outstanding++; try { return await h.run(p, transfer) } finally { outstanding-- } } }
+      }
+    })
+    try {
+      // 400 ms timeout; 0–10,000,000 takes about 13 ms here: past BATCH_TASK_MS (runs go alone), under STACK_TASK_MS.
+      const limits = resolveLimits({ timeoutMs: 400 })
+      const module = await pool.prepare({ bytes: primes, memoryPages: limits.memoryPages, metered: false })
+      const task = (input: string) => ({ module, input: enc.encode(input), args: ['primes'], env: [], limits, seed })
+      for (let i = 0; i < 3; i++) await pool.run(task('0 10000000'))
+      assert.equal(stacked, 0, 'runs one after another are not stacked')
+      // A runs; the runaway B is stacked behind it; C is stacked behind B once A ends. B times out
+      // (400 ms) and its worker is replaced: C, which had waited behind B for those 400 ms, is sent
+      // again and completes, its own 400 ms counted from B's end.
+      const replaced = pool.stats().replaced
+      const results = await Promise.all(['0 10000000', '0 4000000000', '0 10000000'].map(async input => await pool.run(task(input))))
+      assert.deepEqual(results.map(r => r.ok ? dec.decode(r.output) : r.error.code), ['664579\n', 'TIMEOUT', '664579\n'])
+      assert.ok(stacked >= 2, `B and C were stacked (${stacked})`)
+      assert.equal(pool.stats().replaced, replaced + 1, 'only the runaway\'s worker was replaced')
+      // A stacked run aborted before it starts fails at once and is stopped when the run ahead ends; that one completes.
+      const controller = new AbortController()
+      const ahead = pool.run(task('0 10000000'))
+      await new Promise(resolve => setImmediate(resolve)) // sent: the next run is stacked on it, not queued
+      const before = stacked
+      const dropped = pool.run(task('0 4000000000'), { signal: controller.signal })
+      await new Promise(resolve => setImmediate(resolve))
+      assert.equal(stacked, before + 1, 'the run was sent to the busy worker')
+      controller.abort()
+      await assert.rejects(dropped, (err: unknown) => err instanceof Error && err.name === 'AbortedError')
+      const a = await ahead
+      assert.ok(a.ok && dec.decode(a.output) === '664579\n', show(a))
+      const next = await pool.run(task('0 100'))
+      assert.ok(next.ok && dec.decode(next.output) === '25\n', show(next))
+      assert.equal(pool.stats().replaced, replaced + 2, 'the worker that held the aborted run was replaced')
+      assert.equal(pool.stats().busy, 0)
+    } finally {
+      pool.stop()
+    }
+  })
+
   it('duty cycle: a worker rests after each task in proportion to its length', async () => {
     const pool = new WorkerPool({ size: 1, spawn: spawnNodeWorker })
     try {
