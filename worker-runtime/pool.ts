@@ -144,6 +144,8 @@ export class WorkerPool extends EventTarget {
   private readonly waiting: Waiter[] = []
   /** Recent run times inside the worker per module (ms), newest last, at most RUN_TIMES_KEPT. */
   private readonly runTimes = new WeakMap<WebAssembly.Module, number[]>()
+  /** Median of each module's `runTimes`, kept as they change: read on every run (batching and stacking). */
+  private readonly medianTimes = new WeakMap<WebAssembly.Module, number>()
   private replaced = 0
   private stopped = false
   /** Pool-wide keys of the modules run so far (worker-runtime/runtime-api.ts: WORKER_MODULE_CACHE). */
@@ -422,9 +424,7 @@ export class WorkerPool extends EventTarget {
 
   /** Median of a module's recent run times (ms), once BATCH_AFTER_RUNS are known. */
   private runTime (module: WebAssembly.Module): number | undefined {
-    const times = this.runTimes.get(module)
-    if (times === undefined || times.length < BATCH_AFTER_RUNS) return undefined
-    return [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]
+    return this.medianTimes.get(module)
   }
 
   /** Keeps a run's time inside the worker among its module's recent ones. */
@@ -433,6 +433,7 @@ export class WorkerPool extends EventTarget {
     times.push(result.durationMs)
     if (times.length > RUN_TIMES_KEPT) times.shift()
     this.runTimes.set(module, times)
+    if (times.length >= BATCH_AFTER_RUNS) this.medianTimes.set(module, [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!)
   }
 
   /** Queues a short task (called only while every worker is busy) to go to the next free worker with the others of its module queued then. */
@@ -445,10 +446,7 @@ export class WorkerPool extends EventTarget {
       this.waiting.push(waiter)
       // A worker running a short run with none stacked behind it takes the queued runs as its next batch now.
       const stack = this.waiting.length === 1 ? this.stackSlot(params.module) : -1
-      if (stack >= 0) {
-        this.slots[stack]!.inFlight++
-        this.hand(stack, this.waiting.shift()!)
-      }
+      if (stack >= 0) this.stackNext(stack)
       this.changed()
       // Aborted while queued: it leaves the queue. Aborted while its batch runs: it is answered at
       // once and its result dropped; the worker finishes the (short) batch for the others.
@@ -467,7 +465,8 @@ export class WorkerPool extends EventTarget {
    */
   private async runBatch (slot: number, batch: BatchedRun[]): Promise<void> {
     const s = this.slots[slot]!
-    const { after, ended } = this.post(s, batch.every(r => this.isStackable(r.params.module)))
+    // A batch holds runs of one module (hand).
+    const { after, ended } = this.post(s, this.isStackable(batch[0]!.params.module))
     let started = performance.now()
     let handle = s.handle
     const timeoutMs = Math.min(...batch.map(r => r.params.limits.timeoutMs))
@@ -475,17 +474,17 @@ export class WorkerPool extends EventTarget {
     let results: RunTaskReturnType[] | undefined
     let death: DeathWatch | undefined
     try {
-      const items = batch.map(r => this.message(slot, r.params))
-      let answer = handle.runBatch(items, items.map(i => i.input.buffer))
+      const send = (): Promise<RunTaskReturnType[]> => {
+        handle = s.handle
+        const items = batch.map(r => this.message(slot, r.params))
+        return handle.runBatch(items, items.map(i => i.input.buffer))
+      }
+      let answer = send()
       this.stackNext(slot)
       if (after !== undefined) {
         // Stacked behind another run (see runAlone): sent again if that run's worker was replaced.
         await after
-        if (s.handle !== handle) {
-          handle = s.handle
-          const again = batch.map(r => this.message(slot, r.params))
-          answer = handle.runBatch(again, again.map(i => i.input.buffer))
-        }
+        if (s.handle !== handle) answer = send()
         started = performance.now()
       }
       death = this.death(s)
