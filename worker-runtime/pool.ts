@@ -1,3 +1,4 @@
+import { TypedEventEmitter } from 'main-event'
 import { AbortedError, TabmeshError, throwIfAborted } from '../errors/base.ts'
 import { taskErrorFromData } from './errors.ts'
 import type { PrepareModuleParameters } from './prepare.ts'
@@ -58,6 +59,11 @@ export interface WorkerPoolOptions {
   size: number
   /** Creates a worker: `spawnNodeWorker` or `spawnBrowserWorker`. */
   spawn: () => WorkerHandle
+}
+
+export interface WorkerPoolEvents {
+  /** Something `stats()` reports changed (a worker took or finished a run, a run queued, a worker was replaced). */
+  change: Event
 }
 
 export interface WorkerPoolStats {
@@ -133,9 +139,10 @@ export class PoolStoppedError extends TabmeshError {
 /**
  * A warm pool of runtime workers. Each task runs in a fresh instance on an idle worker; a task past
  * its `limits.timeoutMs` (or aborted) gets its worker terminated and replaced, so a runaway module
- * never holds a worker. Fires `change` on every state change (for progress displays).
+ * never holds a worker. Fires `change` on every state change (for progress displays), only while
+ * something listens for it.
  */
-export class WorkerPool extends EventTarget {
+export class WorkerPool extends TypedEventEmitter<WorkerPoolEvents> {
   private targetSize: number
   /** Fraction of wall time a worker computes, (0, 1]: after a task of d ms it rests d·(1/duty − 1) ms. */
   dutyCycle = 1
@@ -557,6 +564,6 @@ export class WorkerPool extends EventTarget {
   }
 
   private changed (): void {
-    this.dispatchEvent(new Event('change'))
+    if (this.listenerCount('change') > 0) this.dispatchEvent(new Event('change'))
   }
 }

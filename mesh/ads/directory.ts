@@ -1,4 +1,5 @@
 import type { Message } from '@libp2p/gossipsub'
+import { TypedEventEmitter } from 'main-event'
 import { AD_TTL_MS, CAPACITY_TOPIC } from '../constants.ts'
 import type { MeshNode } from '../node/create-node.ts'
 import { decodeCapacityAd } from './capacity-ad.ts'
@@ -11,12 +12,17 @@ export interface ProviderEntry {
   receivedAt: number
 }
 
+export interface ProviderDirectoryEvents {
+  /** A provider joined the set or left it. */
+  change: Event
+}
+
 /**
  * The live set of providers, from validated capacity ads. Invalid ads are rejected at the gossipsub
  * validator, so they are neither delivered nor forwarded (and the sender's gossipsub score drops).
  * Fires `change` when the set changes.
  */
-export class ProviderDirectory extends EventTarget {
+export class ProviderDirectory extends TypedEventEmitter<ProviderDirectoryEvents> {
   private readonly entries = new Map<string, ProviderEntry>()
   private readonly node: MeshNode
   /** Rejected ads, by reason code, for diagnostics and tests. */

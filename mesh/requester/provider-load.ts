@@ -1,3 +1,10 @@
+import { TypedEventEmitter } from 'main-event'
+
+export interface ProviderLoadEvents {
+  /** A run ended and freed its slot on a provider. */
+  release: Event
+}
+
 /**
  * Task runs a requester has in flight on each provider, across all of its jobs: schedulers of one
  * client share it, so jobs together never ask a provider for more than its advertised capacity (it
@@ -5,7 +12,7 @@
  * each may hold at most an equal share of a provider's slots (at least one). Fires `release` when a
  * slot frees, so every job's scheduler can try at once.
  */
-export class ProviderLoad extends EventTarget {
+export class ProviderLoad extends TypedEventEmitter<ProviderLoadEvents> {
   private readonly inflight = new Map<string, number>()
   private readonly byJob = new Map<object, Map<string, number>>()
   /** Jobs that have tasks waiting for a provider. */
@@ -43,7 +50,7 @@ export class ProviderLoad extends EventTarget {
       decrement(mine, peer)
       if (mine.size === 0) this.byJob.delete(job)
     }
-    this.dispatchEvent(new Event('release'))
+    if (this.listenerCount('release') > 0) this.dispatchEvent(new Event('release'))
   }
 }
 

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import { LOCAL_STAKE } from '../../chain/local-funding.ts'
 import { PAYMENT_TOKEN, formatTokenAmount, parseTokenAmount } from '../../chain/tokens.ts'
 import type { Job } from '../../sdk/index.ts'
-import { plural, utf8OrUndefined, waitingForProviders } from '../../sdk/index.ts'
+import { formatCount, plural, utf8OrUndefined, waitingForProviders } from '../../sdk/index.ts'
 import type { JobProgress, TaskLogEvent, TaskOutcome, TaskState, TaskStatus } from '../../mesh/requester/types.ts'
 import type { SubmitParameters, TaskInput } from '../../sdk/index.ts'
 import { DATA_DIR, DEFAULT_SQL, PROGRAM_EXAMPLES, sqliteTasks, zopfliTasks } from '../jobs/programs.ts'
@@ -144,7 +144,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
         module = await fetchModule(example.url)
         if (kind === 'primes') {
           inputs = primesInputs(primesUpTo, primesTasks)
-          name = `primes below ${primesUpTo.toLocaleString('en-US')}`
+          name = `primes below ${formatCount(primesUpTo)}`
         } else {
           layout = MANDELBROT
           inputs = mandelbrotInputs(layout)
@@ -343,7 +343,7 @@ export function Jobs ({ app }: { app: MeshApp }): React.JSX.Element {
           <p data-testid="job-progress">{finished} of {plural(p.total, 'task')} done · {p.accepted - trustedCount} verified by {plural(run.redundancy, 'provider')} each
             {trustedCount > 0 && <> · <span title="Adaptive replication: a trusted provider's tasks are spot-checked instead of replicated">{trustedCount} accepted on a trusted provider's word</span></>}
             {' '}· {p.failed} failed · {p.running} running{p.escalated > 0 ? ` · ${p.escalated} escalated` : ''} · results from {plural(p.providers, 'provider')}
-            {run.kind === 'primes' && run.done && <> · <strong>{run.sum.toLocaleString('en-US')} primes</strong></>}
+            {run.kind === 'primes' && run.done && <> · <strong>{formatCount(run.sum)} primes</strong></>}
             {run.done && run.error === undefined && <> · <strong data-testid="job-done">done</strong></>}
           </p>
           {run.trustedBefore > 0 && <p className="muted small">{plural(run.trustedBefore, 'provider')} {run.trustedBefore === 1 ? 'is' : 'are'} already trusted from this tab's earlier jobs: their tasks here are spot-checked (one in ten) instead of replicated.</p>}

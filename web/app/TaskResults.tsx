@@ -1,5 +1,5 @@
 import type { TaskOutcome } from '../../mesh/requester/types.ts'
-import { plural, utf8OrUndefined } from '../../sdk/index.ts'
+import { formatCount, plural, utf8OrUndefined } from '../../sdk/index.ts'
 
 /** Text outputs longer than this are cut in the list (the download has them whole), characters. */
 const TEXT_PREVIEW = 200
@@ -34,7 +34,7 @@ function Output ({ r, name }: { r: Extract<TaskOutcome, { ok: true }>, name: str
   const text = utf8OrUndefined(r.output)
   if (text !== undefined && printable(text)) return <code className="output">{short(text.trimEnd(), TEXT_PREVIEW)}</code>
   return (
-    <>{r.output.length.toLocaleString('en-US')} bytes · <code className="muted" title={r.outputCid}>{r.outputCid.slice(0, 14)}…</code>{' '}
+    <>{formatCount(r.output.length)} bytes · <code className="muted" title={r.outputCid}>{r.outputCid.slice(0, 14)}…</code>{' '}
       <a href="#" onClick={e => { e.preventDefault(); save(new Blob([new Uint8Array(r.output)]), name) }}>download</a></>
   )
 }
