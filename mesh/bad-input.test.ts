@@ -37,6 +37,7 @@ import { openTaskSession } from './protocol/task.ts'
 import type { TaskSession, TaskSessionRequest } from './protocol/task.ts'
 import { bundledPrimesPath, startNodeProvider } from './provider/node-provider.ts'
 import type { NodeProviderHandle } from './provider/node-provider.ts'
+import type { ProviderTaskEvent } from './provider/agent.ts'
 
 const primes = readFileSync(bundledPrimesPath())
 /** The test provider's per-peer task session limit, per second (the default is 10). */
@@ -191,6 +192,27 @@ describe('task and blob protocols reject bad input and keep serving', () => {
     await assert.rejects(client.submit({ module: padded(hostileModules().noop, MAX_BLOB_BYTES + 1), inputs: ['x'] }).done,
       (err: unknown) => err instanceof TabmeshError && err.code === 'BLOB_TOO_LARGE' && /64 MiB/.test(err.message))
     await stillServes()
+  })
+
+  it('answers a free task with its output and no CID of its own (a requester hashes outputs itself); task:end carries the output', async () => {
+    const input = new TextEncoder().encode('0 100')
+    const moduleCid = await cidOf(primes)
+    const stop = await serveBlobs(raw, async cid => cid.equals(moduleCid) ? primes : undefined)
+    let ended: ProviderTaskEvent | undefined
+    const onEnd = (e: CustomEvent<ProviderTaskEvent>): void => { ended = e.detail }
+    provider.agent.addEventListener('task:end', onEnd)
+    try {
+      const res = await send({ jobId: 'free', taskIndex: 0, moduleCid: moduleCid.bytes, inputCid: (await cidOf(input)).bytes, args: [], env: [], limits: undefined, input, paid: false })
+      assert.ok(res.ok, JSON.stringify(res.failure))
+      assert.equal(new TextDecoder().decode(res.output), '25\n')
+      assert.equal(res.outputCid.length, 0, 'only a receipt needs the provider\'s hash')
+      assert.equal(ended?.jobId, 'free')
+      assert.equal(ended?.outputCid, undefined)
+      assert.equal(new TextDecoder().decode(ended?.output), '25\n')
+    } finally {
+      provider.agent.removeEventListener('task:end', onEnd)
+      stop()
+    }
   })
 
   it('answers BAD_REQUEST to a task with malformed CIDs', async () => {
