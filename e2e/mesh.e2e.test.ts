@@ -64,6 +64,14 @@ describe('e2e: a real Wasm job across Chromium tabs and a Node provider', () => 
       const { context, page, state } = await openProvidingTab(browser, web.url, {
         timeoutMs: 60_000,
         onPage: page => {
+          // When the page first says "Reachable over WebRTC" (page time, ms after load).
+          void page.addInitScript(() => {
+            const seen = (): void => {
+              const w = window as { reachableShownAt?: number }
+              if (w.reachableShownAt === undefined && /Reachable over WebRTC/.test(document.querySelector('[data-testid=reachability]')?.textContent ?? '')) w.reachableShownAt = performance.now()
+            }
+            new MutationObserver(seen).observe(document, { subtree: true, childList: true, characterData: true })
+          })
           page.on('pageerror', e => errors.push(e.message))
           page.on('console', m => { if (m.type() === 'error') errors.push(m.text()) })
         }
@@ -87,6 +95,13 @@ describe('e2e: a real Wasm job across Chromium tabs and a Node provider', () => 
     await screenshot(a!.page, 'contribute')
     await assert.doesNotReject(a!.page.getByRole('button', { name: 'Pause' }).waitFor())
     assert.equal(await a!.page.getByTestId('status').textContent(), 'Contributing')
+    // The page says the tab is reachable soon after its relay reservation comes: it refreshed the
+    // addresses once a second before, and said "not reachable yet" for up to a second after it was.
+    for (const { page } of tabs) {
+      await until('the page to show the tab reachable', async () => await page.evaluate(() => (window as { reachableShownAt?: number }).reachableShownAt) !== undefined ? true : undefined, 30_000)
+      const lag = await page.evaluate(() => (window as { reachableShownAt?: number }).reachableShownAt! - window.tabmesh!.state().startupMs.reachable!)
+      assert.ok(lag < 400, `the page showed the tab reachable ${Math.round(lag)} ms after it was`)
+    }
     assert.deepEqual(tabs.flatMap(t => t.errors), [])
   })
 

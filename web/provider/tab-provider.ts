@@ -228,6 +228,11 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
     notify()
   }
   setInterval(refreshPeers, PEERS_REFRESH_MS)
+  // An address or a link that comes or goes shows at the next refresh, not up to PEERS_REFRESH_MS
+  // later: the page said "not reachable yet" for a second after the reservation came.
+  let peersSoon: ReturnType<typeof setTimeout> | undefined
+  const refreshPeersSoon = (): void => { peersSoon ??= setTimeout(() => { peersSoon = undefined; refreshPeers() }, UI_REFRESH_MS) }
+  for (const type of ['transport:listening', 'self:peer:update', 'connection:open', 'connection:close'] as const) node.addEventListener(type, refreshPeersSoon)
   pool.addEventListener('change', () => { state.busyWorkers = pool.stats().busy; notifySoon() })
 
   let payments: ProviderPayments | undefined
