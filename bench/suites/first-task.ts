@@ -2,7 +2,6 @@
 // first task on a Node provider started at that moment in this process (its code loaded already), and
 // on `tabmesh provide` as the package ships it (dist/cli), from the process's spawn: like the tab's
 // page load, that includes loading the code.
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,6 +11,7 @@ import { startWebServer } from '../../cli/web-server.ts'
 import { bundledPrimesPath, startNodeProvider } from '../../mesh/provider/node-provider.ts'
 import { startRelay } from '../../relay/start-relay.ts'
 import { createClient } from '../../sdk/index.ts'
+import { exit, spawnProc } from '../../testing/cli-process.ts'
 import { median } from '../lib/results.ts'
 import type { BenchSuite } from '../lib/results.ts'
 
@@ -60,7 +60,7 @@ export const firstTaskSuite: BenchSuite = {
       }
       // The packaged command, built as `npm pack` ships it; run in an empty directory (no cache, no
       // local chain), so it benchmarks itself like a first start.
-      await exited(spawn(process.execPath, [join(ROOT, 'scripts/build-cli.ts')], { cwd: ROOT, stdio: 'ignore' }))
+      await exit(spawnProc(process.execPath, [join(ROOT, 'scripts/build-cli.ts')], ROOT))
       for (let run = 0; run < RUNS; run++) {
         const job = waitingJob()
         let first = 0
@@ -68,12 +68,12 @@ export const firstTaskSuite: BenchSuite = {
         job.addEventListener('result', () => { if (first === 0) first = performance.now() - t0 })
         const env = { ...process.env }
         delete env.TABMESH_CHAIN
-        const child = spawn(process.execPath, [join(ROOT, 'dist/cli/tabmesh.js'), 'provide', '--bootstrap', relay.multiaddrs[0]!.toString(), '--workers', '1'], { cwd: mkdtempSync(join(tmpdir(), 'tabmesh-bench-cli-')), env, stdio: 'ignore' })
+        const provider = spawnProc(process.execPath, [join(ROOT, 'dist/cli/tabmesh.js'), 'provide', '--bootstrap', relay.multiaddrs[0]!.toString(), '--workers', '1'], mkdtempSync(join(tmpdir(), 'tabmesh-bench-cli-')), env)
         try {
           await job.done
         } finally {
-          child.kill('SIGINT')
-          await exited(child)
+          provider.child.kill('SIGINT')
+          await exit(provider)
         }
         cli.push(first)
         await until('the provider to drop out', async () => client.providers().length === 0 ? true : undefined, 30_000)
@@ -98,9 +98,4 @@ export const firstTaskSuite: BenchSuite = {
       note: `median of ${RUNS}: ${cli.map(Math.round).join(', ')} ms from spawn; the tab's page load and this spawn both start before any of the code runs`
     }]
   }
-}
-
-async function exited (child: ReturnType<typeof spawn>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  await new Promise<void>(resolve => { child.once('exit', () => { resolve() }) })
 }

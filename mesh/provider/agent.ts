@@ -72,7 +72,7 @@ const COMPILED_CACHE_ENTRIES = 16
 export interface ProviderAgentEvents {
   /** A task of a session started here (past the refusals). */
   'task:start': CustomEvent<ProviderTaskEvent>
-  /** A task ended: its outcome, run time and output CID. */
+  /** A task ended: its outcome, run time and output (and the output's CID, on a paid task). */
   'task:end': CustomEvent<ProviderTaskEvent>
   /** Something `stats()` reports changed. */
   change: Event
