@@ -11,7 +11,13 @@ import { startNodeProvider } from '../../mesh/provider/node-provider.ts'
 import type { StartNodeProviderParameters } from '../../mesh/provider/node-provider.ts'
 
 /** What the parent may pass: plain JSON (no keys, no chain). */
-export type ProviderProcessParameters = Pick<StartNodeProviderParameters, 'bootstrap' | 'listen' | 'workers'>
+export type ProviderProcessParameters = Pick<StartNodeProviderParameters, 'bootstrap' | 'listen' | 'workers'> & {
+  /**
+   * A baseline, not a provider: every run is answered at once on the main thread, with an empty
+   * output, no worker and no Wasm — what the task path costs without the run (bench/suites/dispatch.ts).
+   */
+  instantRuns?: boolean
+}
 
 /** A provider process started by `startProviderProcess`. */
 export interface ProviderProcess { peerId: string, stop: () => Promise<void> }
@@ -36,8 +42,9 @@ export async function startProviderProcess (params: ProviderProcessParameters): 
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const params = JSON.parse(process.argv[2]!) as ProviderProcessParameters
+  const { instantRuns, ...params } = JSON.parse(process.argv[2]!) as ProviderProcessParameters
   const provider = await startNodeProvider({ ...params, cacheDir: mkdtempSync(join(tmpdir(), 'tabmesh-bench-')) })
+  if (instantRuns === true) provider.pool.run = async () => ({ ok: true, output: new Uint8Array(0), durationMs: 0 })
   process.once('SIGTERM', () => { void provider.stop().finally(() => process.exit(0)) })
   console.log(`ready ${provider.node.peerId.toString()}`)
 }

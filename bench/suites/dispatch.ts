@@ -9,7 +9,9 @@
 // - function call: `client.call` one after another — the whole call (hash the input, make the job,
 //   schedule, send, run, verify, resolve), p50;
 // - under load (in the note): the same task latency inside a job of TASKS tasks that keeps the
-//   provider's worker and queue full, where a task also waits for the one ahead of it.
+//   provider's worker and queue full, where a task also waits for the one ahead of it;
+// - the floor (a row of its own): one-task jobs to a Node provider whose runs are answered at once on
+//   its main thread — the task path without the worker hop and the run.
 // Dispatches, calls and echoes are taken in turns, ROUNDS blocks of each: this VM's speed moves by
 // 2× within minutes, and measured seconds apart the two sides of a ratio saw different machines.
 import type { Connection } from '@libp2p/interface'
@@ -96,28 +98,34 @@ async function measure (client: TabmeshClient, noop: Uint8Array, provider: strin
   })
   await job.done
   const intervals = stamps.slice(WARMUP).map((t, i) => t - stamps[WARMUP + i - 1]!)
+  return { ...await inTurns(client, noop, provider, CALLS), latency, intervals }
+}
+
+/**
+ * One-task jobs, `calls` client.calls and echoes on the task session's connection to `provider`,
+ * in ROUNDS blocks taken in turns (after a warm-up of each).
+ */
+async function inTurns (client: TabmeshClient, noop: Uint8Array, provider: string, calls: number): Promise<Pick<Measured, 'serial' | 'calls' | 'echo' | 'kind'>> {
   for (let i = 0; i < WARMUP; i++) await dispatchOnce(client, noop, `warm ${i}`)
-  for (let i = 0; i < 20; i++) await client.call({ module: noop, input: `warm ${i}` })
+  for (let i = 0; i < Math.min(calls, 20); i++) await client.call({ module: noop, input: `warm ${i}` })
   const connection = client.node.getConnections().find(c => c.remotePeer.toString() === provider && c.limits == null && c.status === 'open')!
   const echoStream = await openEcho(connection)
   await echoStream.roundTrips(ECHOES / 10) // warm-up
-  const serial: number[] = []
-  const calls: number[] = []
-  const echo: number[] = []
+  const m = { serial: [] as number[], calls: [] as number[], echo: [] as number[], kind: connectionKind(connection) }
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      for (let i = 0; i < SERIAL / ROUNDS; i++) serial.push(await dispatchOnce(client, noop, `serial ${round} ${i}`))
-      for (let i = 0; i < CALLS / ROUNDS; i++) {
+      for (let i = 0; i < SERIAL / ROUNDS; i++) m.serial.push(await dispatchOnce(client, noop, `serial ${round} ${i}`))
+      for (let i = 0; i < calls / ROUNDS; i++) {
         const t0 = performance.now()
         await client.call({ module: noop, input: `call ${round} ${i}` })
-        calls.push(performance.now() - t0)
+        m.calls.push(performance.now() - t0)
       }
-      echo.push(...await echoStream.roundTrips(ECHOES / ROUNDS))
+      m.echo.push(...await echoStream.roundTrips(ECHOES / ROUNDS))
     }
   } finally {
     await echoStream.close()
   }
-  return { serial, latency, intervals, calls, echo, kind: connectionKind(connection) }
+  return m
 }
 
 function rows (target: string, m: Measured): BenchRow[] {
@@ -138,6 +146,17 @@ function rows (target: string, m: Measured): BenchRow[] {
   }]
 }
 
+/** What the task path costs with nothing to run: how much of the dispatch rows' ratio no worker or runtime could win back. */
+function floorRow (m: Pick<Measured, 'serial' | 'echo' | 'kind'>): BenchRow {
+  return {
+    benchmark: 'Dispatch overhead, floor',
+    case: `no-op task answered without running it, warm, p50 (over ${m.kind} to a Node provider)`,
+    tabmesh: { value: percentile(m.serial, 50), unit: 'ms' },
+    baseline: { name: `raw libp2p echo round trip, same ${m.kind} connection`, value: percentile(m.echo, 50), unit: 'ms' },
+    note: `a baseline, not a provider: its pool answers every run at once on the main thread (no worker thread, no Wasm), so this is the requester, the session, the agent and the wire alone; ${SERIAL} one-task jobs in ${ROUNDS} blocks, in turns with the echoes`
+  }
+}
+
 export const dispatchSuite: BenchSuite = {
   name: 'dispatch',
   async run () {
@@ -153,6 +172,13 @@ export const dispatchSuite: BenchSuite = {
       out.push(...rows('a Node provider', await measure(client, noop, wsProvider.peerId)))
       await wsProvider.stop()
       await until('the ws provider to drop out', async () => client.providers().length === 0 ? true : undefined, 30_000)
+
+      // The floor: the same kind of provider answering every run at once on its main thread.
+      const instant = await startProviderProcess({ bootstrap: relay.multiaddrs.map(String), workers: 1, listen: ['/ip4/127.0.0.1/tcp/0/ws'], instantRuns: true })
+      await client.waitForProviders(1, { signal: AbortSignal.timeout(60_000) })
+      out.push(floorRow(await inTurns(client, noop, instant.peerId, 0)))
+      await instant.stop()
+      await until('the instant provider to drop out', async () => client.providers().length === 0 ? true : undefined, 30_000)
 
       // WebRTC: a Chromium tab (one worker on this machine's default of cores − 1).
       const browser = await launchChromium()
