@@ -59,8 +59,12 @@ export const firstTaskSuite: BenchSuite = {
         await until('the provider to drop out', async () => client.providers().length === 0 ? true : undefined, 30_000)
       }
       // The packaged command, built as `npm pack` ships it; run in an empty directory (no cache, no
-      // local chain), so it benchmarks itself like a first start.
-      await exit(spawnProc(process.execPath, [join(ROOT, 'scripts/build-cli.ts')], ROOT))
+      // local chain), so it benchmarks itself like a first start. It imports `@tabmesh/sdk` (this
+      // repository's sdk/, linked into node_modules), whose dist/ a fresh clone has not built yet.
+      for (const script of ['scripts/build-sdk.ts', 'scripts/build-cli.ts']) {
+        const build = spawnProc(process.execPath, [join(ROOT, script)], ROOT)
+        if (await exit(build) !== 0) throw new Error(`${script} failed:\n${build.output()}`)
+      }
       for (let run = 0; run < RUNS; run++) {
         const job = waitingJob()
         let first = 0
@@ -70,7 +74,10 @@ export const firstTaskSuite: BenchSuite = {
         delete env.TABMESH_CHAIN
         const provider = spawnProc(process.execPath, [join(ROOT, 'dist/cli/tabmesh.js'), 'provide', '--bootstrap', relay.multiaddrs[0]!.toString(), '--workers', '1'], mkdtempSync(join(tmpdir(), 'tabmesh-bench-cli-')), env)
         try {
-          await job.done
+          // A provider that dies (a broken build, say) fails the suite instead of leaving the job waiting.
+          const died = exit(provider).then(code => { throw new Error(`tabmesh provide exited (${code}) before the job was done:\n${provider.output()}`) })
+          died.catch(() => {}) // after the job, the kill below ends the process: not a failure
+          await Promise.race([job.done, died])
         } finally {
           provider.child.kill('SIGINT')
           await exit(provider)
