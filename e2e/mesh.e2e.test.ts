@@ -23,7 +23,7 @@ import { resolveLimits } from '../worker-runtime/limits.ts'
 import { WorkerPool } from '../worker-runtime/pool.ts'
 import { spawnNodeWorker } from '../worker-runtime/spawn-node.ts'
 import type { TabProviderState } from '../web/provider/tab-provider.ts'
-import { launchChromium, openProvidingTab, tempDir, until, screenshot } from '../testing/browser.ts'
+import { launchChromium, openProvidingTab, recordReachableShown, reachableShownAt, tempDir, until, screenshot } from '../testing/browser.ts'
 
 const primes = readFileSync(bundledPrimesPath())
 const jobsDir = new URL('../jobs/', import.meta.url)
@@ -64,14 +64,7 @@ describe('e2e: a real Wasm job across Chromium tabs and a Node provider', () => 
       const { context, page, state } = await openProvidingTab(browser, web.url, {
         timeoutMs: 60_000,
         onPage: page => {
-          // When the page first says "Reachable over WebRTC" (page time, ms after load).
-          void page.addInitScript(() => {
-            const seen = (): void => {
-              const w = window as { reachableShownAt?: number }
-              if (w.reachableShownAt === undefined && /Reachable over WebRTC/.test(document.querySelector('[data-testid=reachability]')?.textContent ?? '')) w.reachableShownAt = performance.now()
-            }
-            new MutationObserver(seen).observe(document, { subtree: true, childList: true, characterData: true })
-          })
+          void recordReachableShown(page)
           page.on('pageerror', e => errors.push(e.message))
           page.on('console', m => { if (m.type() === 'error') errors.push(m.text()) })
         }
@@ -95,12 +88,11 @@ describe('e2e: a real Wasm job across Chromium tabs and a Node provider', () => 
     await screenshot(a!.page, 'contribute')
     await assert.doesNotReject(a!.page.getByRole('button', { name: 'Pause' }).waitFor())
     assert.equal(await a!.page.getByTestId('status').textContent(), 'Contributing')
-    // The page says the tab is reachable soon after its relay reservation comes: it refreshed the
-    // addresses once a second before, and said "not reachable yet" for up to a second after it was.
+    // The page comes to say the tab is reachable (how soon after the reservation is a timing, measured
+    // in bench/suites/first-task.ts: "shown reachable" among the tab's steps).
     for (const { page } of tabs) {
-      await until('the page to show the tab reachable', async () => await page.evaluate(() => (window as { reachableShownAt?: number }).reachableShownAt) !== undefined ? true : undefined, 30_000)
-      const lag = await page.evaluate(() => (window as { reachableShownAt?: number }).reachableShownAt! - window.tabmesh!.state().startupMs.reachable!)
-      assert.ok(lag < 400, `the page showed the tab reachable ${Math.round(lag)} ms after it was`)
+      await until('the page to show the tab reachable', async () => await reachableShownAt(page) !== undefined ? true : undefined, 30_000)
+      assert.ok((await tabState(page))?.multiaddrs.some(a => a.includes('/webrtc')), 'the page says reachable only with a /webrtc address')
     }
     assert.deepEqual(tabs.flatMap(t => t.errors), [])
   })

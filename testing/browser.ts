@@ -80,6 +80,25 @@ export async function openProvidingTab (browser: Browser, url: string, options: 
   return { context, page, state }
 }
 
+/**
+ * Makes `page` note when it first shows "Reachable over WebRTC" (ms after page load, as `startupMs`
+ * counts): run before navigation; read it with {@link reachableShownAt}.
+ */
+export async function recordReachableShown (page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const seen = (): void => {
+      const w = window as { reachableShownAt?: number }
+      if (w.reachableShownAt === undefined && /Reachable over WebRTC/.test(document.querySelector('[data-testid=reachability]')?.textContent ?? '')) w.reachableShownAt = performance.now()
+    }
+    new MutationObserver(seen).observe(document, { subtree: true, childList: true, characterData: true })
+  })
+}
+
+/** When `page` first showed the tab reachable (ms after page load), if it has; see {@link recordReachableShown}. */
+export async function reachableShownAt (page: Page): Promise<number | undefined> {
+  return await page.evaluate(() => (window as { reachableShownAt?: number }).reachableShownAt)
+}
+
 /** Where screenshots go for people to open: test-results/ at the repository root. */
 export const ARTIFACTS = new URL('../test-results/', import.meta.url).pathname
 

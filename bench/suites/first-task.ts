@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { launchChromium, newTab, until } from '../../testing/browser.ts'
+import { launchChromium, newTab, reachableShownAt, recordReachableShown, until } from '../../testing/browser.ts'
 import { startWebServer } from '../../cli/web-server.ts'
 import { bundledPrimesPath, startNodeProvider } from '../../mesh/provider/node-provider.ts'
 import { startRelay } from '../../relay/start-relay.ts'
@@ -36,13 +36,15 @@ export const firstTaskSuite: BenchSuite = {
         const job = waitingJob()
         const context = await newTab(browser, web.url)
         const page = await context.newPage()
+        await recordReachableShown(page)
         await page.goto(web.url)
         const state = await until('first task', async () => {
           const s = await page.evaluate(() => window.tabmesh?.state())
           return s?.firstTaskAfterMs !== undefined ? s : undefined
         }, 120_000)
         tab.push(state.firstTaskAfterMs!)
-        steps.push(`${Object.entries(state.startupMs).map(([k, v]) => `${k} ${v}`).join(', ')}, first task ${state.firstTaskAfterMs}`)
+        const shown = await until('the page to show the tab reachable', async () => await reachableShownAt(page), 30_000)
+        steps.push(`${Object.entries(state.startupMs).map(([k, v]) => `${k} ${v}`).join(', ')}, shown reachable ${Math.round(shown)}, first task ${state.firstTaskAfterMs}`)
         await job.done
         await context.close()
         await until('the tab to drop out', async () => client.providers().length === 0 ? true : undefined, 30_000)
