@@ -5,20 +5,14 @@
 // refused: the job completes on the honest providers, the forger is in no quorum and holds no cheque.
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
-import { freePort } from '../../chain/free-port.ts'
 import { LOCAL_STAKE } from '../../chain/local-funding.ts'
-import { startLocalChain, testAccount } from '../../chain/local-stack.ts'
-import type { LocalChain } from '../../chain/local-stack.ts'
+import { testAccount } from '../../chain/local-stack.ts'
 import { tempDir } from '../../testing/browser.ts'
-import { startRelay } from '../../relay/start-relay.ts'
-import type { RelayHandle } from '../../relay/start-relay.ts'
-import { createClient } from '../../sdk/index.ts'
-import type { TabmeshClient, TaskOutcome } from '../../sdk/index.ts'
-import { bundledPrimesPath, startNodeProvider } from '../provider/node-provider.ts'
-import type { NodeProviderHandle } from '../provider/node-provider.ts'
+import { startPaidMesh } from '../../testing/paid-mesh.ts'
+import type { PaidMesh } from '../../testing/paid-mesh.ts'
+import type { TaskOutcome } from '../../sdk/index.ts'
+import { bundledPrimesPath } from '../provider/node-provider.ts'
 import type { TaskRequest, TaskResponse } from '../protocol/messages.js'
 
 const primes = readFileSync(bundledPrimesPath())
@@ -27,28 +21,14 @@ const PROVIDERS = 3
 const FORGER = 1
 
 describe('a paid run whose receipt signs another output than the one sent', () => {
-  let local: LocalChain
-  let relay: RelayHandle
-  const providers: NodeProviderHandle[] = []
-  let client: TabmeshClient
+  let mesh: PaidMesh
   const dir = tempDir('tabmesh-forged-')
   let forged = 0
 
   before(async () => {
-    local = await startLocalChain({ dir, port: await freePort() })
-    relay = await startRelay({ port: 0 })
-    for (let i = 0; i < PROVIDERS; i++) {
-      providers.push(await startNodeProvider({
-        bootstrap: relay.multiaddrs,
-        workers: 1,
-        cacheDir: join(dir, `blobs-${i}`),
-        chequeFile: join(dir, `cheques-${i}.json`),
-        chain: local.chain,
-        account: privateKeyToAccount(generatePrivateKey())
-      }))
-    }
+    mesh = await startPaidMesh(dir, PROVIDERS)
     // The forger signs the honest output's receipt, then swaps the bytes it sends.
-    const agent = providers[FORGER]!.agent as unknown as { sign: (request: TaskRequest, response: TaskResponse) => Promise<TaskResponse> }
+    const agent = mesh.providers[FORGER]!.agent as unknown as { sign: (request: TaskRequest, response: TaskResponse) => Promise<TaskResponse> }
     const sign = agent.sign.bind(agent)
     agent.sign = async (request, response) => {
       const signed = await sign(request, response)
@@ -56,20 +36,13 @@ describe('a paid run whose receipt signs another output than the one sent', () =
       forged++
       return { ...signed, output: new TextEncoder().encode('999999') }
     }
-    client = await createClient({ bootstrap: relay.multiaddrs, chain: local.chain, account: testAccount(1) })
-    await client.waitForProviders(PROVIDERS, { signal: AbortSignal.timeout(30_000) })
   })
 
-  after(async () => {
-    await client?.stop()
-    for (const p of providers) await p.stop()
-    await relay?.stop()
-    await local?.anvil.stop()
-  })
+  after(async () => { await mesh?.stop() })
 
   it('is refused: the job completes on honest runs, the forger is in no quorum and holds no cheque', async () => {
     const inputs = Array.from({ length: 8 }, (_, i) => `${i * 20_000} ${(i + 1) * 20_000}`)
-    const job = client.submit({ module: primes, inputs, redundancy: 2, verification: 'replicate', pricePerTask: PRICE, minStake: LOCAL_STAKE })
+    const job = mesh.client.submit({ module: primes, inputs, redundancy: 2, verification: 'replicate', pricePerTask: PRICE, minStake: LOCAL_STAKE })
     const outcomes: TaskOutcome[] = []
     for await (const r of job.results()) outcomes.push(r)
     const summary = await job.done
@@ -77,14 +50,14 @@ describe('a paid run whose receipt signs another output than the one sent', () =
     assert.equal(summary.accepted, inputs.length)
     const total = outcomes.reduce((sum, r) => sum + Number(new TextDecoder().decode(r.ok ? r.output : new Uint8Array())), 0)
     assert.equal(total, 14_683, 'π(160,000): every accepted output is the honest one')
-    const forgerId = providers[FORGER]!.node.peerId.toString()
+    const forgerId = mesh.providers[FORGER]!.node.peerId.toString()
     assert.ok(outcomes.every(r => !r.providers.includes(forgerId)), 'the forger is in no quorum')
     assert.equal(summary.faults.length, 0, 'nothing to dispute: its receipt never counted')
 
-    await client.paidJobs.get(job.id)!.settlement
+    await mesh.client.paidJobs.get(job.id)!.settlement
     const requester = testAccount(1).address
-    assert.equal(providers[FORGER]!.payments!.held(requester), 0n, 'the forger holds no cheque')
-    for (const [i, p] of providers.entries()) {
+    assert.equal(mesh.providers[FORGER]!.payments!.held(requester), 0n, 'the forger holds no cheque')
+    for (const [i, p] of mesh.providers.entries()) {
       if (i !== FORGER) assert.ok(p.payments!.held(requester) > 0n, `honest provider ${i} holds a cheque`)
     }
   })

@@ -11,16 +11,15 @@ import { createTestClient, createWalletClient, http } from 'viem'
 import type { Address } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { chainOf, publicClientFor } from '../../chain/clients.ts'
-import { freePort } from '../../chain/free-port.ts'
 import { paymentLanesAbi, stakingAbi, testTokenAbi } from '../../chain/generated/contracts.ts'
 import { LOCAL_STAKE } from '../../chain/local-funding.ts'
 import { LOCAL_ARBITRATION } from '../../chain/deploy.ts'
-import { startLocalChain, testAccount } from '../../chain/local-stack.ts'
+import { testAccount } from '../../chain/local-stack.ts'
 import type { LocalChain } from '../../chain/local-stack.ts'
 import { tempDir } from '../../testing/browser.ts'
-import { startRelay } from '../../relay/start-relay.ts'
+import { startPaidMesh } from '../../testing/paid-mesh.ts'
+import type { PaidMesh } from '../../testing/paid-mesh.ts'
 import type { RelayHandle } from '../../relay/start-relay.ts'
-import { createClient } from '../../sdk/index.ts'
 import type { TabmeshClient, TaskOutcome } from '../../sdk/index.ts'
 import { bundledPrimesPath, startNodeProvider } from '../provider/node-provider.ts'
 import type { NodeProviderHandle } from '../provider/node-provider.ts'
@@ -39,37 +38,20 @@ const PROVIDERS = 6
 const LIAR = 2
 
 describe('paid jobs on anvil: lanes, cheques, claims, disputes', () => {
+  let mesh: PaidMesh
   let local: LocalChain
   let relay: RelayHandle
-  const providers: NodeProviderHandle[] = []
+  let providers: NodeProviderHandle[]
   let client: TabmeshClient
   const dir = tempDir('tabmesh-paid-')
   const stakeOf = async (owner: Address): Promise<bigint> => await publicClientFor(local.chain).readContract({ address: local.chain.staking, abi: stakingAbi, functionName: 'stakeOf', args: [owner] })
 
   before(async () => {
-    local = await startLocalChain({ dir, port: await freePort() })
-    relay = await startRelay({ port: 0 })
-    for (let i = 0; i < PROVIDERS; i++) {
-      providers.push(await startNodeProvider({
-        bootstrap: relay.multiaddrs,
-        workers: 1,
-        cacheDir: join(dir, `blobs-${i}`),
-        chequeFile: join(dir, `cheques-${i}.json`),
-        chain: local.chain,
-        account: privateKeyToAccount(generatePrivateKey()),
-        faultyOutputs: i === LIAR
-      }))
-    }
-    client = await createClient({ bootstrap: relay.multiaddrs, chain: local.chain, account: testAccount(1) })
-    await client.waitForProviders(PROVIDERS, { signal: AbortSignal.timeout(30_000) })
+    mesh = await startPaidMesh(dir, PROVIDERS, { liar: LIAR });
+    ({ local, relay, providers, client } = mesh)
   })
 
-  after(async () => {
-    await client?.stop()
-    for (const p of providers) await p.stop()
-    await relay?.stop()
-    await local?.anvil.stop()
-  })
+  after(async () => { await mesh?.stop() })
 
   it('pays every accepted run by cheque on its owner\'s lane; the liar is disputed and slashed by three arbiters', async () => {
     const pub = publicClientFor(local.chain)
