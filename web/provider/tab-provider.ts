@@ -130,7 +130,6 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   // Listeners (the pages) hear of changes at most every UI_REFRESH_MS: a tab running 1 ms tasks changes
   // state thousands of times a second, and a render per change would cost more than the tasks.
   // What a person does (pause, preferences) shows at once.
-  let notifyTimer: ReturnType<typeof setTimeout> | undefined
   // Outputs of finished tasks whose CID the page does not show yet. They are hashed when the pages
   // next refresh, and only those still among the RECENT_TASKS listed: a busy tab ends hundreds of
   // tasks between two refreshes, and hashing each on the main thread delayed its answer.
@@ -142,13 +141,12 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
       void cidOf(output).then(cid => { entry.outputCid = cid.toString(); notifySoon() })
     }
   }
-  const notify = (): void => {
-    clearTimeout(notifyTimer)
-    notifyTimer = undefined
+  const notifying = coalesced(() => {
     hashShown()
     for (const l of listeners) l()
-  }
-  const notifySoon = (): void => { notifyTimer ??= setTimeout(notify, UI_REFRESH_MS) }
+  }, UI_REFRESH_MS)
+  const notify = notifying.now
+  const notifySoon = notifying.soon
   // Steps of the start, ms after page load (performance.now()): `script` when this code starts.
   const startupMs: Record<string, number> = { script: Math.round(performance.now()) }
   // Start-up steps that do not depend on each other run at once: libp2p (and the relay dial) starts
@@ -212,7 +210,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   const directory = new ProviderDirectory(node)
   const relayIds = new Set(config.bootstrap.map(a => relayPeerOf(a) ?? ''))
 
-  const refreshPeers = (): void => {
+  const peers = coalesced(() => {
     const byPeer = new Map<string, PeerView>()
     for (const c of node.getConnections()) {
       const id = c.remotePeer.toString()
@@ -226,13 +224,11 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
     state.multiaddrs = node.getMultiaddrs().map(a => a.toString())
     state.unreachableReports = reports.count()
     notify()
-  }
-  setInterval(refreshPeers, PEERS_REFRESH_MS)
+  }, UI_REFRESH_MS)
+  setInterval(peers.now, PEERS_REFRESH_MS)
   // An address or a link that comes or goes shows at the next refresh, not up to PEERS_REFRESH_MS
   // later: the page said "not reachable yet" for a second after the reservation came.
-  let peersSoon: ReturnType<typeof setTimeout> | undefined
-  const refreshPeersSoon = (): void => { peersSoon ??= setTimeout(() => { peersSoon = undefined; refreshPeers() }, UI_REFRESH_MS) }
-  for (const type of ['transport:listening', 'self:peer:update', 'connection:open', 'connection:close'] as const) node.addEventListener(type, refreshPeersSoon)
+  for (const type of ['transport:listening', 'self:peer:update', 'connection:open', 'connection:close'] as const) node.addEventListener(type, peers.soon)
   pool.addEventListener('change', () => { state.busyWorkers = pool.stats().busy; notifySoon() })
 
   let payments: ProviderPayments | undefined
@@ -314,7 +310,7 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
   startupMs.advertised = Math.round(performance.now())
   maintainOverlay(node, directory)
   if (broken === undefined) state.status = 'providing'
-  refreshPeers()
+  peers.now()
 
   // Pausing: by the user, or by the volunteer settings (hidden tab, battery).
   let userPaused = false
@@ -368,4 +364,18 @@ export async function startTabProvider (config: { bootstrap: string[], workers?:
       return () => { listeners.delete(listener) }
     }
   }
+}
+
+/**
+ * `run` made callable at once (`now`, which also drops a pending call) or coalesced (`soon`: one call
+ * `ms` later, however often it is asked for meanwhile).
+ */
+function coalesced (run: () => void, ms: number): { now: () => void, soon: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const now = (): void => {
+    clearTimeout(timer)
+    timer = undefined
+    run()
+  }
+  return { now, soon: () => { timer ??= setTimeout(now, ms) } }
 }
